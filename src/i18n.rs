@@ -1,0 +1,123 @@
+//! The UI text catalogue: Simplified Chinese by default, English switchable.
+//!
+//! Texts live in `assets/i18n/*.toml` (flat `key = "text"`); a key missing from English falls back
+//! to Chinese, and a key missing everywhere shows as itself so it is easy to spot.
+//! Coded values stored in the database (户类别, 与户主关系…) are Chinese words: in Chinese they show
+//! as they are, in English through the `value.` keys of the catalogue.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// 简体中文 (the default).
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The code stored in settings.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Reads a stored code; anything unknown is Chinese.
+    pub fn from_code(code: &str) -> Self {
+        if code == "en" { Lang::En } else { Lang::Zh }
+    }
+}
+
+static CURRENT: AtomicU8 = AtomicU8::new(0);
+
+/// Switches the language of every text looked up from now on.
+pub fn set_lang(lang: Lang) {
+    CURRENT.store(matches!(lang, Lang::En) as u8, Ordering::Relaxed);
+}
+
+/// The language in use.
+pub fn lang() -> Lang {
+    if CURRENT.load(Ordering::Relaxed) == 1 { Lang::En } else { Lang::Zh }
+}
+
+type Catalogue = HashMap<String, &'static str>;
+
+fn parse(text: &'static str) -> Catalogue {
+    let table: toml::Table = text.parse().expect("the built-in catalogue is valid TOML");
+    table
+        .into_iter()
+        .map(|(k, v)| {
+            let s = v.as_str().expect("catalogue values are strings").to_string();
+            (k, &*Box::leak(s.into_boxed_str()))
+        })
+        .collect()
+}
+
+/// The Chinese catalogue.
+pub fn zh() -> &'static Catalogue {
+    static ZH: OnceLock<Catalogue> = OnceLock::new();
+    ZH.get_or_init(|| parse(include_str!("../assets/i18n/zh-CN.toml")))
+}
+
+/// The English catalogue.
+pub fn en() -> &'static Catalogue {
+    static EN: OnceLock<Catalogue> = OnceLock::new();
+    EN.get_or_init(|| parse(include_str!("../assets/i18n/en.toml")))
+}
+
+/// The text for `key` in the current language.
+pub fn t(key: &str) -> &'static str {
+    let found = match lang() {
+        Lang::En => en().get(key).or_else(|| zh().get(key)),
+        Lang::Zh => zh().get(key),
+    };
+    match found {
+        Some(s) => s,
+        None => Box::leak(key.to_string().into_boxed_str()),
+    }
+}
+
+/// The text for `key` with `{name}` placeholders filled in.
+pub fn tf(key: &str, args: &[(&str, &str)]) -> String {
+    let mut s = t(key).to_string();
+    for (name, value) in args {
+        s = s.replace(&format!("{{{name}}}"), value);
+    }
+    s
+}
+
+/// How a stored Chinese value (户类别, 关系…) shows in the current language.
+pub fn value(code: &str) -> &str {
+    match lang() {
+        Lang::Zh => code,
+        Lang::En => en().get(&format!("value.{code}")).copied().unwrap_or(code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_english_key_exists_in_chinese() {
+        let missing: Vec<_> = en().keys().filter(|k| !k.starts_with("value.") && !zh().contains_key(*k)).collect();
+        assert!(missing.is_empty(), "keys only in en.toml: {missing:?}");
+    }
+
+    #[test]
+    fn every_chinese_key_has_an_english_text() {
+        let missing: Vec<_> = zh().keys().filter(|k| !en().contains_key(*k)).collect();
+        assert!(missing.is_empty(), "keys without English: {missing:?}");
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert!(zh()["id.err.length"].contains("{n}"));
+        assert!(!tf("id.err.length", &[("n", "17")]).contains("{n}"));
+    }
+}

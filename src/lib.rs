@@ -1,0 +1,11 @@
+//! zoufang (走访): offline household visit checklists for village assistance work.
+//!
+//! Layers, each using only those before it: [`model`] (pure rules) → [`store`] (SQLite) →
+//! [`demo`] → [`ui`] / [`cli`].
+
+pub mod cli;
+pub mod demo;
+pub mod i18n;
+pub mod model;
+pub mod store;
+pub mod ui;

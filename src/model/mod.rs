@@ -1,0 +1,8 @@
+//! Pure domain types and rules: no I/O, no SQL, no UI.
+
+pub mod coded;
+pub mod id_number;
+pub mod ids;
+pub mod register;
+pub mod search;
+pub mod text;

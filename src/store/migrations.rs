@@ -1,0 +1,9 @@
+//! Numbered schema migrations. Each runs once, in order, in its own transaction; the number of
+//! the last one applied is kept in `PRAGMA user_version` and mirrored in `meta.schema_version`.
+//! Released migrations are never edited: a change is a new migration at the end.
+
+/// The migrations, in order; the schema version is the count applied.
+pub const MIGRATIONS: &[&str] = &[include_str!("sql/001_register.sql")];
+
+/// The newest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

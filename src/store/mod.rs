@@ -1,0 +1,186 @@
+//! The local SQLite file: opening it safely, migrations, and one module per table group.
+//!
+//! Every write runs in one transaction. Opening refuses — without touching the file — anything
+//! that is not a zoufang database, a database written by a newer zoufang, or one another running
+//! zoufang holds.
+
+mod cadres;
+mod error;
+mod households;
+mod meta;
+mod migrations;
+mod report;
+mod villages;
+
+pub use cadres::{AssignmentRow, CadreRow};
+pub use error::StoreError;
+pub use households::HouseholdRow;
+pub use meta::Setting;
+pub use migrations::SCHEMA_VERSION;
+pub use report::{Check, Summary};
+
+use crate::model::ids::now_stamp;
+use rusqlite::{Connection, OpenFlags, Transaction};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// The marker every zoufang database carries in `meta.app`.
+const APP_MARKER: &str = "zoufang";
+
+/// An open zoufang database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    device_id: String,
+    /// Held open while the store lives: its lock keeps a second zoufang out.
+    _lock: Option<File>,
+}
+
+/// Result of store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl Store {
+    /// Opens (creating if absent) the database at `path`, migrating it to the current schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        let existing = path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
+        if existing {
+            check_header(path)?;
+        } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(dir.to_path_buf(), e.to_string()))?;
+        }
+        let lock = take_lock(path)?;
+        if existing {
+            check_existing(path)?;
+        }
+        let conn = Connection::open(path).map_err(|e| StoreError::from_open(path, e))?;
+        let mut store = Store { conn, path: path.to_path_buf(), device_id: String::new(), _lock: Some(lock) };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    /// A database in memory, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: PathBuf::from(":memory:"), device_id: String::new(), _lock: None };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    fn prepare(&mut self) -> Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.migrate()?;
+        self.device_id = self.ensure_device_id()?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in migrations::MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i as i64 + 1;
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", version)?;
+            meta::put(&tx, "app", APP_MARKER)?;
+            meta::put(&tx, "schema_version", &version.to_string())?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// The path the database was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This laptop's device id (made on first start), written as `origin` on every row it changes.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// Runs `f` in one transaction: all of its writes land, or none.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let w = Writer { tx, origin: self.device_id.clone(), stamp: now_stamp() };
+        let value = f(&w)?;
+        w.tx.commit()?;
+        Ok(value)
+    }
+
+    /// Read access for queries.
+    fn db(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// An open write transaction with the stamp (`updated_at`) and origin its rows get.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    origin: String,
+    stamp: String,
+}
+
+impl Writer<'_> {
+    /// The `updated_at` written by this transaction.
+    pub fn stamp(&self) -> &str {
+        &self.stamp
+    }
+}
+
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let mut f = File::open(path).map_err(|e| StoreError::Io(path.to_path_buf(), e.to_string()))?;
+    let n = f.read(&mut head).map_err(|e| StoreError::Io(path.to_path_buf(), e.to_string()))?;
+    if n < 16 || &head != b"SQLite format 3\0" {
+        return Err(StoreError::NotDatabase(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
+fn take_lock(path: &Path) -> Result<File> {
+    let lp = lock_path(path);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lp)
+        .map_err(|e| StoreError::Io(lp.clone(), e.to_string()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(path.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io(lp, e.to_string())),
+    }
+}
+
+/// Reads an existing file read-only: is it a zoufang database of a schema this build knows?
+fn check_existing(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| StoreError::from_open(path, e))?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+        .map_err(|e| StoreError::from_open(path, e))?;
+    if tables == 0 {
+        return Ok(());
+    }
+    let marker: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'app'", [], |r| r.get(0)).ok();
+    if marker.as_deref() != Some(APP_MARKER) {
+        return Err(StoreError::Foreign(path.to_path_buf()));
+    }
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Newer { path: path.to_path_buf(), found: version, known: SCHEMA_VERSION });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,200 @@
+use super::*;
+use crate::model::coded::{Relation, Role};
+use crate::model::id_number::check_char;
+use crate::model::register::{Cadre, Household, Member, Village};
+use chrono::NaiveDate;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+}
+
+fn id(body: &str) -> String {
+    format!("{body}{}", check_char(body))
+}
+
+fn village(store: &mut Store) -> Village {
+    let mut v = Village {
+        id: String::new(),
+        name: "杨家沟村".into(),
+        township: "黄堡镇".into(),
+        county: "王益区".into(),
+        income_threshold: 4000.0,
+    };
+    store.save_village(&mut v, &["一组".into(), "二组".into()]).unwrap();
+    v
+}
+
+fn household(store: &mut Store, v: &Village, head: &str, code: &str, id_number: &str) -> Result<Household> {
+    let mut h = Household { village_id: v.id.clone(), code: code.into(), ..Household::default() };
+    let mut members =
+        vec![Member { name: head.into(), id_number: id_number.into(), relation: Relation::Head, ..Member::default() }];
+    store.save_household(&mut h, &mut members, None, today())?;
+    Ok(h)
+}
+
+#[test]
+fn migrates_an_empty_file_and_keeps_device_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let device = {
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        s.device_id().to_string()
+    };
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.device_id(), device);
+    let mode: String = s.db().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = s.db().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert_eq!(fk, 1);
+}
+
+#[test]
+fn refuses_files_it_cannot_open_without_touching_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, "这不是数据库 not a database at all").unwrap();
+    let before = std::fs::read(&text).unwrap();
+    assert!(matches!(Store::open(&text), Err(StoreError::NotDatabase(_))));
+    assert_eq!(std::fs::read(&text).unwrap(), before);
+
+    let foreign = dir.path().join("other.db");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let before = std::fs::read(&foreign).unwrap();
+    assert!(matches!(Store::open(&foreign), Err(StoreError::Foreign(_))));
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+
+    let newer = dir.path().join("newer.db");
+    drop(Store::open(&newer).unwrap());
+    rusqlite::Connection::open(&newer).unwrap().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    let before = std::fs::read(&newer).unwrap();
+    let err = Store::open(&newer).err().unwrap();
+    assert!(matches!(err, StoreError::Newer { .. }));
+    assert!(err.to_string().contains("更新版本"), "{err}");
+    assert_eq!(std::fs::read(&newer).unwrap(), before);
+}
+
+#[test]
+fn a_second_zoufang_is_kept_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let first = Store::open(&path).unwrap();
+    assert!(matches!(Store::open(&path), Err(StoreError::Locked(_))));
+    drop(first);
+    assert!(Store::open(&path).is_ok());
+}
+
+#[test]
+fn households_and_members_round_trip() {
+    let mut s = Store::open_in_memory().unwrap();
+    let v = village(&mut s);
+    let h = household(&mut s, &v, "张三", "6102020010001", &id("11010519491231002").to_lowercase()).unwrap();
+    let (loaded, members) = s.household(&h.id).unwrap().unwrap();
+    assert_eq!(loaded.head_name, "张三");
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].id_number, "11010519491231002X", "lower-case x normalised");
+    let rows = s.household_rows(Some(&v.id)).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].head_id_number, "11010519491231002X");
+    assert!(rows[0].key.matches(&crate::model::search::Query::new("zs")));
+}
+
+#[test]
+fn the_same_id_number_in_two_households_is_refused() {
+    let mut s = Store::open_in_memory().unwrap();
+    let v = village(&mut s);
+    let n = id("61020219800101123");
+    household(&mut s, &v, "张三", "A1", &n).unwrap();
+    let err = household(&mut s, &v, "李四", "A2", &n).unwrap_err();
+    assert!(matches!(err, StoreError::IdTaken { ref head, .. } if head == "张三"), "{err}");
+    assert_eq!(s.summary().unwrap().households, 1, "the refused household left nothing behind");
+    let err = household(&mut s, &v, "王五", "A1", "").unwrap_err();
+    assert!(matches!(err, StoreError::CodeTaken { .. }), "{err}");
+}
+
+#[test]
+fn invalid_forms_write_nothing() {
+    let mut s = Store::open_in_memory().unwrap();
+    let v = village(&mut s);
+    let err = household(&mut s, &v, "张三", "", "110105194912310021").unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)));
+    assert!(err.to_string().contains("校验位"), "{err}");
+    assert_eq!(s.summary().unwrap().households, 0);
+}
+
+#[test]
+fn removed_members_become_tombstones_and_their_id_is_free_again() {
+    let mut s = Store::open_in_memory().unwrap();
+    let v = village(&mut s);
+    let n = id("61020220100101123");
+    let mut h = Household { village_id: v.id.clone(), ..Household::default() };
+    let mut members = vec![
+        Member { name: "张三".into(), relation: Relation::Head, ..Member::default() },
+        Member { name: "张小明".into(), id_number: n.clone(), relation: Relation::Son, ..Member::default() },
+    ];
+    s.save_household(&mut h, &mut members, None, today()).unwrap();
+    let mut kept = vec![members[0].clone()];
+    s.save_household(&mut h, &mut kept, None, today()).unwrap();
+    let tomb: Option<String> =
+        s.db().query_row("SELECT deleted_at FROM members WHERE id = ?1", [&members[1].id], |r| r.get(0)).unwrap();
+    assert!(tomb.is_some());
+    assert_eq!(s.household(&h.id).unwrap().unwrap().1.len(), 1);
+    household(&mut s, &v, "李四", "", &n).unwrap();
+}
+
+#[test]
+fn saving_unchanged_rows_keeps_their_stamp() {
+    let mut s = Store::open_in_memory().unwrap();
+    let v = village(&mut s);
+    let mut h = household(&mut s, &v, "张三", "B1", "").unwrap();
+    let stamp =
+        |s: &Store| -> String { s.db().query_row("SELECT updated_at FROM households", [], |r| r.get(0)).unwrap() };
+    let first = stamp(&s);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut members = s.household(&h.id).unwrap().unwrap().1;
+    s.save_household(&mut h, &mut members, None, today()).unwrap();
+    assert_eq!(stamp(&s), first);
+    h.phone = "13800001234".into();
+    s.save_household(&mut h, &mut members, None, today()).unwrap();
+    assert_ne!(stamp(&s), first);
+}
+
+#[test]
+fn assignment_history_is_kept() {
+    let mut s = Store::open_in_memory().unwrap();
+    let v = village(&mut s);
+    let h = household(&mut s, &v, "张三", "", "").unwrap();
+    let mut a = Cadre { name: "王干部".into(), role: Role::Cadre, ..Cadre::default() };
+    let mut b = Cadre { name: "李干部".into(), role: Role::Cadre, ..Cadre::default() };
+    s.save_cadre(&mut a, Some(&v.id)).unwrap();
+    s.save_cadre(&mut b, Some(&v.id)).unwrap();
+    assert_eq!(s.summary().unwrap().unassigned, 1);
+    let d1 = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let d2 = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    assert_eq!(s.assign(std::slice::from_ref(&h.id), &a.id, d1).unwrap(), 1);
+    assert_eq!(s.assign(std::slice::from_ref(&h.id), &a.id, d1).unwrap(), 0, "same cadre again changes nothing");
+    assert_eq!(s.assign(std::slice::from_ref(&h.id), &b.id, d2).unwrap(), 1);
+    let history = s.assignment_history(&h.id).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].cadre_name, "李干部");
+    assert_eq!(history[0].assignment.end, None);
+    assert_eq!(history[1].assignment.end, NaiveDate::from_ymd_opt(2026, 5, 31));
+    assert_eq!(s.summary().unwrap().unassigned, 0);
+    assert!(s.check(today()).unwrap().is_empty());
+    let loads: Vec<usize> = s.cadres(false).unwrap().iter().map(|c| c.households).collect();
+    assert_eq!(loads.iter().sum::<usize>(), 1);
+}
+
+#[test]
+fn check_reports_bad_rows() {
+    let mut s = Store::open_in_memory().unwrap();
+    let v = village(&mut s);
+    household(&mut s, &v, "张三", "", &id("61020219800101123")).unwrap();
+    s.db().execute("UPDATE members SET id_number = '610202198001011230'", []).unwrap();
+    let found = s.check(today()).unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("张三"), "{}", found[0].message);
+}

@@ -1,0 +1,230 @@
+//! The app state shared by the screens, the frame around them (top bar, navigation, message bar)
+//! and the keyboard shortcuts that work everywhere.
+
+use super::cadres::CadresPage;
+use super::household_form::HouseholdForm;
+use super::households::HouseholdList;
+use super::village_form::VillageForm;
+use super::widgets::Notice;
+use crate::i18n::{self, Lang, t};
+use crate::model::register::Village;
+use crate::store::{Setting, Store, StoreError};
+use chrono::NaiveDate;
+use egui::{RichText, Ui};
+
+/// The screen shown in the main area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// First start: nothing registered yet.
+    Welcome,
+    /// 农户: the household list.
+    Households,
+    /// Adding or editing one household.
+    HouseholdEdit,
+    /// 干部: cadres and assignments.
+    Cadres,
+    /// 设置.
+    Settings,
+    /// Creating or editing the village.
+    VillageEdit,
+}
+
+/// The whole app: the open database and every screen's state.
+pub struct App {
+    pub(super) store: Option<Store>,
+    pub(super) open_error: Option<String>,
+    pub(super) today: NaiveDate,
+    pub(super) page: Page,
+    pub(super) villages: Vec<Village>,
+    pub(super) village: Option<Village>,
+    pub(super) me: Option<String>,
+    pub(super) households: HouseholdList,
+    pub(super) form: Option<HouseholdForm>,
+    pub(super) cadres: CadresPage,
+    pub(super) village_form: Option<VillageForm>,
+    pub(super) notice: Option<Notice>,
+}
+
+impl App {
+    /// The app on an opened database (or on the error met opening it).
+    pub fn new(opened: Result<Store, StoreError>, today: NaiveDate) -> Self {
+        let (store, open_error) = match opened {
+            Ok(s) => (Some(s), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let mut app = App {
+            store,
+            open_error,
+            today,
+            page: Page::Welcome,
+            villages: Vec::new(),
+            village: None,
+            me: None,
+            households: HouseholdList::default(),
+            form: None,
+            cadres: CadresPage::default(),
+            village_form: None,
+            notice: None,
+        };
+        if let Some(store) = &app.store {
+            if let Ok(Some(code)) = store.setting(Setting::Language) {
+                i18n::set_lang(Lang::from_code(&code));
+            }
+            app.me = store.setting(Setting::Me).ok().flatten();
+        }
+        app.reload_villages();
+        app.page = if app.village.is_some() { Page::Households } else { Page::Welcome };
+        app
+    }
+
+    /// The page shown.
+    pub fn page(&self) -> Page {
+        self.page
+    }
+
+    /// Reloads the village list and picks the current village (the stored choice, else the first).
+    pub(super) fn reload_villages(&mut self) {
+        let Some(store) = &self.store else { return };
+        self.villages = store.villages().unwrap_or_default();
+        let wanted = store.setting(Setting::CurrentVillage).ok().flatten();
+        self.village = wanted
+            .and_then(|id| self.villages.iter().find(|v| v.id == id).cloned())
+            .or_else(|| self.villages.first().cloned());
+        self.households.invalidate();
+        self.cadres.invalidate();
+    }
+
+    /// Reports the outcome of a write in the message bar; true on success.
+    pub(super) fn report<T>(&mut self, result: Result<T, StoreError>, success: &str) -> bool {
+        match result {
+            Ok(_) => {
+                self.notice = Some(Notice::info(success));
+                true
+            }
+            Err(e) => {
+                self.notice = Some(Notice::error(e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// Draws one frame.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        if let Some(message) = &self.open_error {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.add_space(40.0);
+                ui.vertical_centered(|ui| {
+                    ui.heading(t("open.failed_title"));
+                    ui.add_space(12.0);
+                    ui.label(RichText::new(message).color(super::widgets::ERROR).size(17.0));
+                    ui.add_space(12.0);
+                    ui.label(t("open.failed_hint"));
+                });
+            });
+            return;
+        }
+        self.top_bar(ui);
+        self.message_bar(ui);
+        if self.page != Page::Welcome {
+            self.navigation(ui);
+        }
+        egui::CentralPanel::default().show(ui, |ui| match self.page {
+            Page::Welcome => self.show_welcome(ui),
+            Page::Households => self.show_households(ui),
+            Page::HouseholdEdit => self.show_household_form(ui),
+            Page::Cadres => self.show_cadres(ui),
+            Page::Settings => self.show_settings(ui),
+            Page::VillageEdit => self.show_village_form(ui),
+        });
+    }
+
+    fn top_bar(&mut self, ui: &mut Ui) {
+        egui::Panel::top("top").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(t("app.title")).heading().strong());
+                ui.separator();
+                if self.villages.len() > 1 {
+                    let current = self.village.as_ref().map(|v| v.name.clone()).unwrap_or_default();
+                    let l = ui.label(t("app.village"));
+                    let mut chosen = None;
+                    egui::ComboBox::from_id_salt("village-pick")
+                        .selected_text(current)
+                        .show_ui(ui, |ui| {
+                            for v in &self.villages {
+                                if ui.selectable_label(self.village.as_ref() == Some(v), &v.name).clicked() {
+                                    chosen = Some(v.id.clone());
+                                }
+                            }
+                        })
+                        .response
+                        .labelled_by(l.id);
+                    if let Some(id) = chosen {
+                        self.choose_village(&id);
+                    }
+                } else if let Some(v) = &self.village {
+                    ui.label(RichText::new(format!("{} · {} · {}", v.county, v.township, v.name)).strong());
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let me = self.me_name();
+                    ui.label(match me {
+                        Some(name) => format!("{}{}", t("app.me"), name),
+                        None => t("app.me_unset").to_string(),
+                    });
+                });
+            });
+        });
+    }
+
+    /// The name and role of the cadre this laptop belongs to, as set in 设置.
+    pub(super) fn me_name(&mut self) -> Option<String> {
+        let id = self.me.clone()?;
+        self.cadres
+            .rows(self.store.as_ref()?)
+            .iter()
+            .find(|c| c.cadre.id == id)
+            .map(|c| format!("{}（{}）", c.cadre.name, c.cadre.role.label()))
+    }
+
+    pub(super) fn choose_village(&mut self, id: &str) {
+        if let Some(store) = &mut self.store {
+            let r = store.set_setting(Setting::CurrentVillage, id);
+            self.report(r, "");
+            self.notice = None;
+        }
+        self.reload_villages();
+    }
+
+    fn navigation(&mut self, ui: &mut Ui) {
+        egui::Panel::left("nav").resizable(false).exact_size(120.0).show(ui, |ui| {
+            ui.add_space(8.0);
+            for (page, key) in
+                [(Page::Households, "nav.households"), (Page::Cadres, "nav.cadres"), (Page::Settings, "nav.settings")]
+            {
+                let selected = self.page == page || (page == Page::Households && self.page == Page::HouseholdEdit);
+                let b =
+                    ui.add_sized([104.0, 34.0], egui::Button::selectable(selected, RichText::new(t(key)).size(16.0)));
+                if b.clicked() {
+                    self.page = page;
+                }
+            }
+        });
+    }
+
+    fn message_bar(&mut self, ui: &mut Ui) {
+        egui::Panel::bottom("messages").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                match &self.notice {
+                    Some(n) => n.show(ui),
+                    None => {
+                        ui.label(RichText::new(t("app.ready")).weak());
+                    }
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if let Some(store) = &self.store {
+                        ui.label(RichText::new(store.path().display().to_string()).weak().small());
+                    }
+                });
+            });
+        });
+    }
+}

@@ -1,0 +1,373 @@
+//! Adding and editing one household with its members: fields validate as they are typed (ID
+//! numbers checked, also against other households), the cadre can be changed with the history
+//! kept, and the household can be archived. Ctrl+S saves, Esc goes back.
+
+use super::app::{App, Page};
+use super::widgets::{ERROR, coded_combo, field_error, optional_row, text_row};
+use crate::i18n::{t, tf};
+use crate::model::coded::Relation;
+use crate::model::id_number::IdNumber;
+use crate::model::register::{Field, FieldProblem, Household, Member, member_list_problems};
+use crate::store::{AssignmentRow, Store, StoreError};
+use chrono::NaiveDate;
+use egui::{RichText, Ui};
+use std::collections::HashMap;
+
+/// The state of the household form.
+#[derive(Debug, Clone)]
+pub struct HouseholdForm {
+    /// The household being edited.
+    pub household: Household,
+    /// Its members, in order.
+    pub members: Vec<Member>,
+    original: (Household, Vec<Member>, Option<String>),
+    /// The cadre chosen for the household.
+    pub cadre: Option<String>,
+    history: Vec<AssignmentRow>,
+    /// Which ID numbers already belong to another household (cached per number).
+    owners: HashMap<String, Option<String>>,
+    /// Required-field errors show once a save was tried.
+    tried: bool,
+    confirm_discard: bool,
+    today: NaiveDate,
+}
+
+impl HouseholdForm {
+    /// A blank household of `village_id` with one member row for the head.
+    pub fn new_household(village_id: String, today: NaiveDate) -> Self {
+        let household = Household { village_id, ..Household::default() };
+        let members = vec![Member::default()];
+        HouseholdForm {
+            original: (household.clone(), members.clone(), None),
+            household,
+            members,
+            cadre: None,
+            history: Vec::new(),
+            owners: HashMap::new(),
+            tried: false,
+            confirm_discard: false,
+            today,
+        }
+    }
+
+    /// The form for a stored household.
+    pub fn load(store: &Store, id: &str, today: NaiveDate) -> Result<Self, StoreError> {
+        let (household, members) = store.household(id)?.ok_or_else(|| StoreError::Missing(id.to_string()))?;
+        let history = store.assignment_history(id)?;
+        let cadre = history.iter().find(|a| a.assignment.end.is_none()).map(|a| a.assignment.cadre_id.clone());
+        Ok(HouseholdForm {
+            original: (household.clone(), members.clone(), cadre.clone()),
+            household,
+            members,
+            cadre,
+            history,
+            owners: HashMap::new(),
+            tried: false,
+            confirm_discard: false,
+            today,
+        })
+    }
+
+    fn is_new(&self) -> bool {
+        self.household.id.is_empty()
+    }
+
+    fn is_changed(&self) -> bool {
+        (&self.household, &self.members, &self.cadre) != (&self.original.0, &self.original.1, &self.original.2)
+    }
+
+    /// Every problem of the form, per member index (`None` for the household's own fields).
+    fn problems(&mut self, store: &Store) -> Vec<(Option<usize>, FieldProblem)> {
+        let keep = |p: &FieldProblem| self.tried || p.message != t("err.required");
+        let mut out: Vec<(Option<usize>, FieldProblem)> =
+            self.household.problems().into_iter().filter(keep).map(|p| (None, p)).collect();
+        for (i, m) in self.members.iter().enumerate() {
+            out.extend(m.problems(self.today).into_iter().filter(keep).map(|p| (Some(i), p)));
+            if let Ok(id) = IdNumber::parse(&m.id_number, self.today) {
+                let owner = self
+                    .owners
+                    .entry(id.as_str().to_string())
+                    .or_insert_with(|| store.id_number_owner(id.as_str(), &self.household.id).ok().flatten());
+                if let Some(head) = owner {
+                    out.push((
+                        Some(i),
+                        FieldProblem {
+                            field: Field::IdNumber,
+                            message: tf("store.err.id_taken", &[("id", id.as_str()), ("head", head)]),
+                        },
+                    ));
+                }
+            }
+        }
+        out.extend(member_list_problems(&self.members, self.today).into_iter().map(|(i, p)| (Some(i), p)));
+        out
+    }
+}
+
+impl App {
+    pub(super) fn show_household_form(&mut self, ui: &mut Ui) {
+        let (Some(store), Some(form)) = (self.store.as_ref(), self.form.as_mut()) else {
+            self.page = Page::Households;
+            return;
+        };
+        let problems = form.problems(store);
+        let groups = store.groups(&form.household.village_id).unwrap_or_default();
+        let cadres = self.cadres.rows(store).to_vec();
+        let save =
+            ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S)));
+        let escape = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+        let mut action = None;
+
+        ui.horizontal(|ui| {
+            let title = if form.is_new() {
+                t("form.new_title").to_string()
+            } else {
+                tf("form.edit_title", &[("name", &form.household.head_name)])
+            };
+            ui.heading(title);
+            if form.household.archived {
+                ui.label(RichText::new(t("households.archived")).color(ERROR).strong());
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(t("form.back")).on_hover_text("Esc").clicked() {
+                    action = Some(FormAction::Back);
+                }
+                if ui.button(RichText::new(t("form.save")).strong()).on_hover_text("Ctrl+S").clicked() {
+                    action = Some(FormAction::Save);
+                }
+                if !form.is_new() {
+                    let key = if form.household.archived { "form.restore" } else { "form.archive" };
+                    if ui.button(t(key)).clicked() {
+                        action = Some(FormAction::Archive);
+                    }
+                }
+            });
+        });
+        if form.confirm_discard {
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(t("form.discard_question")).color(ERROR).strong());
+                if ui.button(t("form.discard")).clicked() {
+                    action = Some(FormAction::Discard);
+                }
+                if ui.button(t("form.keep_editing")).clicked() {
+                    form.confirm_discard = false;
+                }
+            });
+        }
+        ui.separator();
+        let household_problems: Vec<FieldProblem> =
+            problems.iter().filter(|(i, _)| i.is_none()).map(|(_, p)| p.clone()).collect();
+        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+            ui.label(RichText::new(t("form.household_section")).strong().size(17.0));
+            egui::Grid::new("household-grid").num_columns(4).spacing([12.0, 6.0]).show(ui, |ui| {
+                let h = &mut form.household;
+                let head_from_member = form.members.iter().any(|m| m.relation == Relation::Head);
+                let l = ui.label(t("field.head_name"));
+                ui.horizontal(|ui| {
+                    if head_from_member {
+                        let name = form
+                            .members
+                            .iter()
+                            .find(|m| m.relation == Relation::Head)
+                            .map(|m| m.name.clone())
+                            .unwrap_or_default();
+                        ui.label(RichText::new(name).strong()).labelled_by(l.id);
+                        ui.label(RichText::new(t("form.head_from_member")).weak());
+                    } else {
+                        ui.add(egui::TextEdit::singleline(&mut h.head_name).desired_width(160.0)).labelled_by(l.id);
+                        field_error(ui, &household_problems, Field::HeadName);
+                    }
+                });
+                ui.end_row();
+                text_row(ui, t("field.code"), &mut h.code, 200.0, &household_problems, Some(Field::Code));
+                let l = ui.label(t("field.group"));
+                let shown = groups
+                    .iter()
+                    .find(|g| Some(&g.id) == h.group_id.as_ref())
+                    .map(|g| g.name.clone())
+                    .unwrap_or_else(|| t("common.unset").to_string());
+                egui::ComboBox::from_id_salt("form-group")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut h.group_id, None, t("common.unset"));
+                        for g in &groups {
+                            ui.selectable_value(&mut h.group_id, Some(g.id.clone()), &g.name);
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                ui.end_row();
+                optional_row(ui, t("field.category"), "form-category", &mut h.category);
+                optional_row(ui, t("field.poverty_cause"), "form-cause", &mut h.poverty_cause);
+                optional_row(ui, t("field.household_labour"), "form-labour", &mut h.labour);
+                text_row(ui, t("field.phone"), &mut h.phone, 200.0, &household_problems, Some(Field::Phone));
+                text_row(ui, t("field.address"), &mut h.address, 360.0, &household_problems, None);
+                text_row(ui, t("field.notes"), &mut h.notes, 360.0, &household_problems, None);
+                let l = ui.label(t("field.cadre"));
+                let shown = form
+                    .cadre
+                    .as_ref()
+                    .and_then(|id| cadres.iter().find(|c| &c.cadre.id == id))
+                    .map(|c| c.cadre.name.clone())
+                    .unwrap_or_else(|| t("households.unassigned").to_string());
+                egui::ComboBox::from_id_salt("form-cadre")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        for c in cadres.iter().filter(|c| !c.cadre.archived) {
+                            ui.selectable_value(
+                                &mut form.cadre,
+                                Some(c.cadre.id.clone()),
+                                format!("{}（{}）", c.cadre.name, c.cadre.role.label()),
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                ui.end_row();
+            });
+            if !form.history.is_empty() {
+                ui.label(RichText::new(t("form.history")).strong());
+                for a in &form.history {
+                    let until =
+                        a.assignment.end.map(|d| d.to_string()).unwrap_or_else(|| t("form.until_now").to_string());
+                    ui.label(format!("  {} — {}：{}", a.assignment.start, until, a.cadre_name));
+                }
+            }
+            ui.add_space(10.0);
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(tf("form.members_section", &[("n", &form.members.len().to_string())]))
+                        .strong()
+                        .size(17.0),
+                );
+                if ui.button(t("form.add_member")).clicked() {
+                    let relation = if form.members.iter().any(|m| m.relation == Relation::Head) {
+                        Relation::Spouse
+                    } else {
+                        Relation::Head
+                    };
+                    form.members.push(Member { relation, ..Member::default() });
+                }
+            });
+            let mut remove = None;
+            for (i, m) in form.members.iter_mut().enumerate() {
+                let mine: Vec<FieldProblem> =
+                    problems.iter().filter(|(j, _)| *j == Some(i)).map(|(_, p)| p.clone()).collect();
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    member_fields(ui, i, m, &mine);
+                    if ui.button(t("form.remove_member")).clicked() {
+                        remove = Some(i);
+                    }
+                });
+            }
+            if let Some(i) = remove {
+                form.members.remove(i);
+            }
+        });
+
+        if save {
+            action = Some(FormAction::Save);
+        }
+        if escape && action.is_none() {
+            action = Some(FormAction::Back);
+        }
+        match action {
+            Some(FormAction::Save) => self.save_form(false),
+            Some(FormAction::Archive) => self.save_form(true),
+            Some(FormAction::Back) => {
+                if let Some(form) = &mut self.form {
+                    if form.is_changed() {
+                        form.confirm_discard = true;
+                    } else {
+                        self.close_form();
+                    }
+                }
+            }
+            Some(FormAction::Discard) => self.close_form(),
+            None => {}
+        }
+    }
+
+    fn close_form(&mut self) {
+        self.form = None;
+        self.page = Page::Households;
+    }
+
+    /// Saves the form (toggling the archive flag first when asked).
+    fn save_form(&mut self, toggle_archive: bool) {
+        let (Some(store), Some(form)) = (self.store.as_mut(), self.form.as_mut()) else { return };
+        form.tried = true;
+        if toggle_archive {
+            form.household.archived = !form.household.archived;
+        }
+        let cadre_changed = form.cadre != form.original.2;
+        let assign = if cadre_changed { form.cadre.as_deref() } else { None };
+        let result = store.save_household(&mut form.household, &mut form.members, assign, self.today);
+        if result.is_err() && toggle_archive {
+            form.household.archived = !form.household.archived;
+        }
+        let name = form.household.head_name.clone();
+        if self.report(result, &tf("form.saved", &[("name", &name)])) {
+            self.households.invalidate();
+            self.cadres.invalidate();
+            self.close_form();
+        }
+    }
+}
+
+enum FormAction {
+    Save,
+    Archive,
+    Back,
+    Discard,
+}
+
+/// The fields of one member, in a grid of two rows, with their problems beside them.
+fn member_fields(ui: &mut Ui, i: usize, m: &mut Member, problems: &[FieldProblem]) {
+    egui::Grid::new(("member", i)).num_columns(10).spacing([8.0, 6.0]).show(ui, |ui| {
+        let l = ui.label(t("field.name"));
+        ui.add(egui::TextEdit::singleline(&mut m.name).desired_width(90.0)).labelled_by(l.id);
+        let l = ui.label(t("field.id_number"));
+        ui.add(egui::TextEdit::singleline(&mut m.id_number).desired_width(170.0).font(egui::TextStyle::Monospace))
+            .labelled_by(l.id);
+        let l = ui.label(t("field.relation"));
+        coded_combo(ui, ("relation", i), l.id, &mut m.relation);
+        let l = ui.label(t("field.health"));
+        coded_combo(ui, ("health", i), l.id, &mut m.health);
+        let l = ui.label(t("field.disability"));
+        ui.add_enabled(
+            m.health == crate::model::coded::Health::Disabled,
+            egui::TextEdit::singleline(&mut m.disability).desired_width(90.0),
+        )
+        .labelled_by(l.id);
+        ui.end_row();
+        let l = ui.label(t("field.labour"));
+        coded_combo(ui, ("labour", i), l.id, &mut m.labour);
+        let l = ui.label(t("field.schooling"));
+        coded_combo(ui, ("schooling", i), l.id, &mut m.schooling);
+        let l = ui.label(t("field.work"));
+        coded_combo(ui, ("work", i), l.id, &mut m.work);
+        let l = ui.label(t("field.work_place"));
+        ui.add(egui::TextEdit::singleline(&mut m.work_place).desired_width(120.0)).labelled_by(l.id);
+        let l = ui.label(t("field.work_contact"));
+        ui.add(egui::TextEdit::singleline(&mut m.work_contact).desired_width(110.0)).labelled_by(l.id);
+        ui.end_row();
+    });
+    for p in problems {
+        ui.label(RichText::new(format!("{}：{}", t(field_key(p.field)), p.message)).color(ERROR));
+    }
+}
+
+/// The catalogue key of a field's label.
+pub fn field_key(f: Field) -> &'static str {
+    match f {
+        Field::HeadName => "field.head_name",
+        Field::Code => "field.code",
+        Field::Phone => "field.phone",
+        Field::Name => "field.name",
+        Field::IdNumber => "field.id_number",
+        Field::Relation => "field.relation",
+        Field::VillageName => "field.village_name",
+        Field::Threshold => "field.threshold",
+    }
+}

@@ -1,0 +1,159 @@
+//! Small widgets shared by the screens: labelled fields with their error beside them, pickers for
+//! closed lists, a Chinese date field, and the message bar.
+
+use crate::i18n::t;
+use crate::model::coded::Coded;
+use crate::model::register::{Field, FieldProblem};
+use chrono::{Datelike, NaiveDate};
+use egui::{Color32, Response, RichText, Ui};
+
+/// The red used for errors.
+pub const ERROR: Color32 = Color32::from_rgb(200, 30, 30);
+/// The green used for success.
+pub const OK: Color32 = Color32::from_rgb(20, 130, 60);
+
+/// Shows the first problem of `field`, if any, in red; returns whether there was one.
+pub fn field_error(ui: &mut Ui, problems: &[FieldProblem], field: Field) -> bool {
+    match problems.iter().find(|p| p.field == field) {
+        Some(p) => {
+            ui.label(RichText::new(&p.message).color(ERROR));
+            true
+        }
+        None => false,
+    }
+}
+
+/// A grid row: label, single-line text field (accessible by the label) and the field's error.
+pub fn text_row(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    width: f32,
+    problems: &[FieldProblem],
+    field: Option<Field>,
+) -> Response {
+    let l = ui.label(label);
+    let r = ui
+        .horizontal(|ui| {
+            let r = ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(l.id);
+            if let Some(f) = field {
+                field_error(ui, problems, f);
+            }
+            r
+        })
+        .inner;
+    ui.end_row();
+    r
+}
+
+/// A drop-down for a closed list, accessible by `label`.
+pub fn coded_combo<T: Coded>(ui: &mut Ui, id: impl egui::AsIdSalt, label_id: egui::Id, value: &mut T) -> Response {
+    let r = egui::ComboBox::from_id_salt(id).selected_text(value.label()).show_ui(ui, |ui| {
+        for v in T::all() {
+            ui.selectable_value(value, *v, v.label());
+        }
+    });
+    r.response.labelled_by(label_id)
+}
+
+/// A drop-down for a closed list that may be left unset (未填).
+pub fn optional_combo<T: Coded>(
+    ui: &mut Ui,
+    id: impl egui::AsIdSalt,
+    label_id: egui::Id,
+    value: &mut Option<T>,
+) -> Response {
+    let shown = value.map(|v| v.label()).unwrap_or(t("common.unset"));
+    let r = egui::ComboBox::from_id_salt(id).selected_text(shown).show_ui(ui, |ui| {
+        ui.selectable_value(value, None, t("common.unset"));
+        for v in T::all() {
+            ui.selectable_value(value, Some(*v), v.label());
+        }
+    });
+    r.response.labelled_by(label_id)
+}
+
+/// A grid row with a closed-list drop-down.
+pub fn combo_row<T: Coded>(ui: &mut Ui, label: &str, id: impl egui::AsIdSalt, value: &mut T) -> Response {
+    let l = ui.label(label);
+    let r = coded_combo(ui, id, l.id, value);
+    ui.end_row();
+    r
+}
+
+/// A grid row with an optional closed-list drop-down.
+pub fn optional_row<T: Coded>(ui: &mut Ui, label: &str, id: impl egui::AsIdSalt, value: &mut Option<T>) -> Response {
+    let l = ui.label(label);
+    let r = optional_combo(ui, id, l.id, value);
+    ui.end_row();
+    r
+}
+
+/// A date as 年/月/日 fields with a 今天 button; never later than `max` when given.
+pub fn date_field(ui: &mut Ui, label_id: egui::Id, date: &mut NaiveDate, max: Option<NaiveDate>) -> bool {
+    let (mut y, mut m, mut d) = (date.year(), date.month(), date.day());
+    let before = *date;
+    ui.horizontal(|ui| {
+        ui.add(egui::DragValue::new(&mut y).range(2000..=2100)).labelled_by(label_id);
+        ui.label(t("date.year"));
+        ui.add(egui::DragValue::new(&mut m).range(1..=12)).labelled_by(label_id);
+        ui.label(t("date.month"));
+        ui.add(egui::DragValue::new(&mut d).range(1..=31)).labelled_by(label_id);
+        ui.label(t("date.day"));
+        let last = last_day_of_month(y, m);
+        if let Some(new) = NaiveDate::from_ymd_opt(y, m, d.min(last)) {
+            *date = new;
+        }
+        if let Some(max) = max {
+            *date = (*date).min(max);
+            if ui.button(t("date.today")).clicked() {
+                *date = max;
+            }
+        }
+    });
+    *date != before
+}
+
+/// The number of days in a month.
+pub fn last_day_of_month(year: i32, month: u32) -> u32 {
+    (28..=31).rev().find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some()).unwrap_or(28)
+}
+
+/// A message for the bar at the bottom of the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    /// The sentence.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub is_error: bool,
+}
+
+impl Notice {
+    /// A success or information message.
+    pub fn info(text: impl Into<String>) -> Self {
+        Notice { text: text.into(), is_error: false }
+    }
+
+    /// A failure message.
+    pub fn error(text: impl Into<String>) -> Self {
+        Notice { text: text.into(), is_error: true }
+    }
+
+    /// Shows the message in its colour.
+    pub fn show(&self, ui: &mut Ui) {
+        let color = if self.is_error { ERROR } else { OK };
+        ui.label(RichText::new(&self.text).color(color).strong());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_lengths() {
+        assert_eq!(last_day_of_month(2024, 2), 29);
+        assert_eq!(last_day_of_month(2026, 2), 28);
+        assert_eq!(last_day_of_month(2026, 12), 31);
+    }
+}
