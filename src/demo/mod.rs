@@ -182,7 +182,8 @@ impl Generator {
         };
         let mut name = surname + *self.rng.pick(pool);
         if self.rng.chance(0.75) {
-            name.push_str(*self.rng.pick(pool));
+            let extra = *self.rng.pick::<&str>(pool);
+            name.push_str(extra);
         }
         name
     }

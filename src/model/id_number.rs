@@ -70,7 +70,7 @@ impl IdNumber {
             return Err(IdError::BadBirthDate);
         }
         let expected = check_char(body);
-        if last.chars().next() != Some(expected) {
+        if !last.starts_with(expected) {
             return Err(IdError::Checksum(expected));
         }
         Ok(IdNumber(s))

@@ -198,3 +198,23 @@ fn check_reports_bad_rows() {
     assert_eq!(found.len(), 1);
     assert!(found[0].message.contains("张三"), "{}", found[0].message);
 }
+
+#[test]
+fn databases_of_every_released_schema_open_and_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for version in 1..=SCHEMA_VERSION {
+        let fixture = fixtures.join(format!("schema-{version}.db"));
+        if !fixture.exists() {
+            continue;
+        }
+        let path = dir.path().join(format!("copy-{version}.db"));
+        std::fs::copy(&fixture, &path).unwrap();
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        let summary = s.summary().unwrap();
+        assert_eq!((summary.villages, summary.households), (1, 12), "schema {version} fixture");
+        assert!(s.check(today()).unwrap().is_empty());
+    }
+    assert!(fixtures.join("schema-1.db").exists());
+}

@@ -162,7 +162,7 @@ impl App {
                 .response
                 .labelled_by(l.id);
             let l = ui.label(t("field.category"));
-            optional_combo(ui, "filter-category", l.id, &mut f.category);
+            optional_combo(ui, "filter-category", l.id, &mut f.category, t("common.all"));
             let l = ui.label(t("field.cadre"));
             let shown = match &f.cadre {
                 CadreFilter::Any => t("common.all").to_string(),

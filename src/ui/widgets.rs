@@ -56,16 +56,18 @@ pub fn coded_combo<T: Coded>(ui: &mut Ui, id: impl egui::AsIdSalt, label_id: egu
     r.response.labelled_by(label_id)
 }
 
-/// A drop-down for a closed list that may be left unset (未填).
+/// A drop-down for a closed list that may be left unset; `none` labels the unset choice
+/// (未填 in forms, 全部 in filters).
 pub fn optional_combo<T: Coded>(
     ui: &mut Ui,
     id: impl egui::AsIdSalt,
     label_id: egui::Id,
     value: &mut Option<T>,
+    none: &str,
 ) -> Response {
-    let shown = value.map(|v| v.label()).unwrap_or(t("common.unset"));
+    let shown = value.map(|v| v.label()).unwrap_or(none);
     let r = egui::ComboBox::from_id_salt(id).selected_text(shown).show_ui(ui, |ui| {
-        ui.selectable_value(value, None, t("common.unset"));
+        ui.selectable_value(value, None, none);
         for v in T::all() {
             ui.selectable_value(value, Some(*v), v.label());
         }
@@ -84,7 +86,7 @@ pub fn combo_row<T: Coded>(ui: &mut Ui, label: &str, id: impl egui::AsIdSalt, va
 /// A grid row with an optional closed-list drop-down.
 pub fn optional_row<T: Coded>(ui: &mut Ui, label: &str, id: impl egui::AsIdSalt, value: &mut Option<T>) -> Response {
     let l = ui.label(label);
-    let r = optional_combo(ui, id, l.id, value);
+    let r = optional_combo(ui, id, l.id, value, t("common.unset"));
     ui.end_row();
     r
 }
