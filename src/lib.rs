@@ -1,8 +1,9 @@
 //! zoufang (走访): offline household visit checklists for village assistance work.
 //!
 //! Layers, each using only those before it: [`model`] (pure rules) → [`store`] (SQLite) →
-//! [`demo`] → [`ui`] / [`cli`].
+//! [`checklist`] → [`demo`] → [`ui`] / [`cli`].
 
+pub mod checklist;
 pub mod cli;
 pub mod demo;
 pub mod i18n;

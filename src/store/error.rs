@@ -51,6 +51,9 @@ pub enum StoreError {
     /// A row that should exist does not.
     #[error("{}", tf("store.err.missing", &[("what", .0)]))]
     Missing(String),
+    /// A write the app's rules refuse (the sentence says why).
+    #[error("{0}")]
+    Refused(String),
     /// Anything else SQLite reports.
     #[error("{}", tf("store.err.sqlite", &[("reason", &.0.to_string())]))]
     Sqlite(#[from] rusqlite::Error),

@@ -10,7 +10,9 @@ mod households;
 mod meta;
 mod migrations;
 mod report;
+mod templates;
 mod villages;
+mod visits;
 
 pub use cadres::{AssignmentRow, CadreRow};
 pub use error::StoreError;
@@ -18,6 +20,8 @@ pub use households::HouseholdRow;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
 pub use report::{Check, Summary};
+pub use templates::{TemplateRow, content_hash};
+pub use visits::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, VisitRow, month_end};
 
 use crate::model::ids::now_stamp;
 use rusqlite::{Connection, OpenFlags, Transaction};

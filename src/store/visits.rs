@@ -1,0 +1,438 @@
+//! Visits with their answers, the drafts of unsaved visit forms, and what a month's visiting
+//! looks like for a village.
+
+use super::{Result, Store, StoreError, Writer};
+use crate::i18n::t;
+use crate::model::ids::new_id;
+use crate::model::visit::{Answer, Proposal, ReviewStatus, Visit};
+use chrono::{Datelike, Days, Months, NaiveDate};
+use rusqlite::{OptionalExtension, params};
+use std::collections::BTreeMap;
+
+/// One line of a household's visit history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitRow {
+    /// Visit id.
+    pub id: String,
+    /// 走访日期.
+    pub date: NaiveDate,
+    /// The cadre who visited.
+    pub cadre_id: String,
+    /// Their name.
+    pub cadre_name: String,
+    /// 走访类型 (code).
+    pub kind: String,
+    /// Review state.
+    pub review: ReviewStatus,
+    /// How many answers are problems.
+    pub problems: usize,
+}
+
+/// A household in a month's overview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthHousehold {
+    /// Household id.
+    pub id: String,
+    /// 户主姓名.
+    pub head_name: String,
+    /// 村民小组.
+    pub group: String,
+    /// 户编号.
+    pub code: String,
+    /// The cadre responsible on the reference day.
+    pub cadre_id: String,
+    /// Their name.
+    pub cadre_name: String,
+    /// Whether it had a visit in the month.
+    pub visited: bool,
+    /// The last visit on or before the reference day.
+    pub last_visit: Option<NaiveDate>,
+    /// Not visited in the month and not for more than [`OVERDUE_DAYS`] days (or never).
+    pub overdue: bool,
+}
+
+/// One cadre's month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CadreMonth {
+    /// Cadre id.
+    pub cadre_id: String,
+    /// Name.
+    pub name: String,
+    /// Households they are responsible for.
+    pub assigned: usize,
+    /// Of those, visited in the month (by anyone).
+    pub visited: usize,
+    /// Visits they made in the month (any household, any kind).
+    pub visits: usize,
+}
+
+/// A month of visiting in a village (or everywhere).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthStatus {
+    /// First day of the month.
+    pub month: NaiveDate,
+    /// The reference day: today within the current month, else the month's last day.
+    pub as_of: NaiveDate,
+    /// Every household with a responsible cadre on the reference day, by group and 户编号.
+    pub households: Vec<MonthHousehold>,
+    /// Per cadre, by name.
+    pub cadres: Vec<CadreMonth>,
+}
+
+impl MonthStatus {
+    /// Households with a responsible cadre.
+    pub fn assigned(&self) -> usize {
+        self.households.len()
+    }
+
+    /// Of those, visited in the month.
+    pub fn visited(&self) -> usize {
+        self.households.iter().filter(|h| h.visited).count()
+    }
+
+    /// The overdue households.
+    pub fn overdue(&self) -> impl Iterator<Item = &MonthHousehold> {
+        self.households.iter().filter(|h| h.overdue)
+    }
+}
+
+/// A household is overdue when not visited for more than this many days.
+pub const OVERDUE_DAYS: i64 = 30;
+
+/// The last day of the month starting on `first`.
+pub fn month_end(first: NaiveDate) -> NaiveDate {
+    first + Months::new(1) - Days::new(1)
+}
+
+fn first_of_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).expect("day 1 exists")
+}
+
+const VISIT_COLUMNS: &str = "id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
+     household_income, income_per_capita, satisfaction, review_status";
+
+impl Store {
+    /// Saves a visit and its answers in one transaction and deletes the form's draft. A new
+    /// visit gets its id. Refused: a date after `today`, a missing cadre, or a visit already
+    /// reviewed.
+    pub fn save_visit(&mut self, visit: &mut Visit, today: NaiveDate) -> Result<()> {
+        if let Some(key) = visit.refusal(today) {
+            return Err(StoreError::Refused(t(key).to_string()));
+        }
+        self.write(|w| {
+            if !visit.id.is_empty() {
+                let status: Option<String> =
+                    w.tx.query_row("SELECT review_status FROM visits WHERE id = ?1", [&visit.id], |r| r.get(0))
+                        .optional()?;
+                if status.as_deref() == Some(ReviewStatus::Reviewed.code()) {
+                    return Err(StoreError::Refused(t("visit.err.reviewed").to_string()));
+                }
+            }
+            let draft_of = (!visit.id.is_empty()).then(|| visit.id.clone());
+            w.save_visit(visit)?;
+            w.delete_draft(&visit.household_id, draft_of.as_deref())
+        })
+    }
+
+    /// A visit with its answers.
+    pub fn visit(&self, id: &str) -> Result<Option<Visit>> {
+        let visit = self
+            .db()
+            .query_row(&format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?1 AND deleted_at IS NULL"), [id], |r| {
+                Ok(Visit {
+                    id: r.get(0)?,
+                    household_id: r.get(1)?,
+                    cadre_id: r.get(2)?,
+                    date: r.get(3)?,
+                    kind: r.get(4)?,
+                    template_id: r.get(5)?,
+                    measures: r.get(6)?,
+                    difficulties: r.get(7)?,
+                    household_income: r.get(8)?,
+                    income_per_capita: r.get(9)?,
+                    satisfaction: r.get(10)?,
+                    answers: Vec::new(),
+                    review: ReviewStatus::from_code(&r.get::<_, String>(11)?).unwrap_or(ReviewStatus::Pending),
+                })
+            })
+            .optional()?;
+        let Some(mut visit) = visit else { return Ok(None) };
+        let mut st = self
+            .db()
+            .prepare_cached("SELECT item_code, value, is_problem, note FROM visit_answers WHERE visit_id = ?1")?;
+        visit.answers = st
+            .query_map([id], |r| {
+                Ok(Answer { item: r.get(0)?, value: r.get(1)?, is_problem: r.get(2)?, note: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(visit))
+    }
+
+    /// A household's visits, newest first.
+    pub fn visits_of(&self, household_id: &str) -> Result<Vec<VisitRow>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT v.id, v.visit_date, v.cadre_id, coalesce(c.name, ''), v.kind, v.review_status,
+                    (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1)
+               FROM visits v LEFT JOIN cadres c ON c.id = v.cadre_id
+              WHERE v.household_id = ?1 AND v.deleted_at IS NULL
+              ORDER BY v.visit_date DESC, v.created_at DESC",
+        )?;
+        let rows = st.query_map([household_id], |r| {
+            Ok(VisitRow {
+                id: r.get(0)?,
+                date: r.get(1)?,
+                cadre_id: r.get(2)?,
+                cadre_name: r.get(3)?,
+                kind: r.get(4)?,
+                review: ReviewStatus::from_code(&r.get::<_, String>(5)?).unwrap_or(ReviewStatus::Pending),
+                problems: r.get::<_, i64>(6)? as usize,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A household's latest visit, with its answers.
+    pub fn latest_visit(&self, household_id: &str) -> Result<Option<Visit>> {
+        match self.visits_of(household_id)?.first() {
+            Some(row) => self.visit(&row.id),
+            None => Ok(None),
+        }
+    }
+
+    /// The months (`YYYY-MM`) from `from` on in which a household was visited, each with the
+    /// names of who visited.
+    pub fn months_visited(&self, household_id: &str, from: NaiveDate) -> Result<BTreeMap<String, Vec<String>>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT DISTINCT substr(v.visit_date, 1, 7), coalesce(c.name, '')
+               FROM visits v LEFT JOIN cadres c ON c.id = v.cadre_id
+              WHERE v.household_id = ?1 AND v.visit_date >= ?2 AND v.deleted_at IS NULL
+              ORDER BY v.visit_date",
+        )?;
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for row in
+            st.query_map(params![household_id, from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        {
+            let (month, name) = row?;
+            out.entry(month).or_default().push(name);
+        }
+        Ok(out)
+    }
+
+    /// The date of another visit (not `except`) by the same cadre to the same household in the
+    /// month of `date`, if there is one.
+    pub fn same_month_visit(
+        &self,
+        household_id: &str,
+        cadre_id: &str,
+        date: NaiveDate,
+        except: &str,
+    ) -> Result<Option<NaiveDate>> {
+        let first = first_of_month(date);
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT visit_date FROM visits
+                  WHERE household_id = ?1 AND cadre_id = ?2 AND visit_date BETWEEN ?3 AND ?4 AND id <> ?5 AND deleted_at IS NULL
+                  ORDER BY visit_date LIMIT 1",
+                params![household_id, cadre_id, first, month_end(first), except],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Keeps what is typed in a visit form (`visit_id` when editing a saved visit).
+    pub fn save_draft(&mut self, household_id: &str, visit_id: Option<&str>, body: &str) -> Result<()> {
+        self.write(|w| {
+            w.delete_draft(household_id, visit_id)?;
+            w.tx.execute(
+                "INSERT INTO visit_drafts(id, household_id, visit_id, body, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![new_id(), household_id, visit_id, body, w.stamp],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The draft of a household's new visit (`visit_id` `None`) or of a saved visit: its body
+    /// and when it was last written.
+    pub fn draft(&self, household_id: &str, visit_id: Option<&str>) -> Result<Option<(String, String)>> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT body, updated_at FROM visit_drafts WHERE household_id = ?1 AND visit_id IS ?2
+                  ORDER BY updated_at DESC LIMIT 1",
+                params![household_id, visit_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Throws a draft away.
+    pub fn delete_draft(&mut self, household_id: &str, visit_id: Option<&str>) -> Result<()> {
+        self.write(|w| w.delete_draft(household_id, visit_id))
+    }
+
+    /// The month starting on `month` (its first day) in a village (`None`: every village), as
+    /// of `today`.
+    pub fn month_status(&self, village_id: Option<&str>, month: NaiveDate, today: NaiveDate) -> Result<MonthStatus> {
+        let month = first_of_month(month);
+        let end = month_end(month);
+        let as_of = today.clamp(month, end);
+        let mut st = self.db().prepare_cached(
+            "SELECT h.id, h.head_name, coalesce(g.name, ''), h.code, a.cadre_id, coalesce(c.name, ''),
+                    (SELECT max(v.visit_date) FROM visits v
+                      WHERE v.household_id = h.id AND v.deleted_at IS NULL AND v.visit_date <= ?3),
+                    EXISTS(SELECT 1 FROM visits v
+                      WHERE v.household_id = h.id AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?4)
+               FROM households h
+               JOIN assignments a ON a.household_id = h.id AND a.deleted_at IS NULL
+                    AND a.start_date <= ?3 AND (a.end_date IS NULL OR a.end_date >= ?3)
+               LEFT JOIN cadres c ON c.id = a.cadre_id
+               LEFT JOIN village_groups g ON g.id = h.group_id
+              WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
+              GROUP BY h.id
+              ORDER BY g.sort, g.name, h.code, h.head_name",
+        )?;
+        let households = st
+            .query_map(params![village_id, month, as_of, end], |r| {
+                let last_visit: Option<NaiveDate> = r.get(6)?;
+                let visited: bool = r.get(7)?;
+                Ok(MonthHousehold {
+                    id: r.get(0)?,
+                    head_name: r.get(1)?,
+                    group: r.get(2)?,
+                    code: r.get(3)?,
+                    cadre_id: r.get(4)?,
+                    cadre_name: r.get(5)?,
+                    visited,
+                    last_visit,
+                    overdue: !visited && last_visit.is_none_or(|d| (as_of - d).num_days() > OVERDUE_DAYS),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut cadres: BTreeMap<String, CadreMonth> = BTreeMap::new();
+        for h in &households {
+            let c = cadres.entry(h.cadre_id.clone()).or_insert_with(|| CadreMonth {
+                cadre_id: h.cadre_id.clone(),
+                name: h.cadre_name.clone(),
+                assigned: 0,
+                visited: 0,
+                visits: 0,
+            });
+            c.assigned += 1;
+            c.visited += usize::from(h.visited);
+        }
+        let mut st = self.db().prepare_cached(
+            "SELECT v.cadre_id, coalesce(c.name, ''), count(*) FROM visits v
+               JOIN households h ON h.id = v.household_id
+               LEFT JOIN cadres c ON c.id = v.cadre_id
+              WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND (?1 IS NULL OR h.village_id = ?1)
+              GROUP BY v.cadre_id",
+        )?;
+        for row in st.query_map(params![village_id, month, end], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        })? {
+            let (id, name, n) = row?;
+            cadres
+                .entry(id.clone())
+                .or_insert_with(|| CadreMonth { cadre_id: id, name, assigned: 0, visited: 0, visits: 0 })
+                .visits = n as usize;
+        }
+        let mut cadres: Vec<CadreMonth> = cadres.into_values().collect();
+        cadres.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(MonthStatus { month, as_of, households, cadres })
+    }
+
+    /// Problem answers of visits in `from..=to` in a village (`None`: everywhere), counted per
+    /// template version and item code.
+    pub fn problem_counts(
+        &self,
+        village_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, String, usize)>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT v.template_id, a.item_code, count(*) FROM visit_answers a
+               JOIN visits v ON v.id = a.visit_id
+               JOIN households h ON h.id = v.household_id
+              WHERE a.is_problem = 1 AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+                AND (?1 IS NULL OR h.village_id = ?1)
+              GROUP BY v.template_id, a.item_code",
+        )?;
+        let rows =
+            st.query_map(params![village_id, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as usize)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Writer<'_> {
+    /// Upserts a visit and replaces its answers within this transaction. Problem answers are
+    /// proposed for the ledger (待确认); a proposal already confirmed or ignored is kept while
+    /// the answer stays a problem.
+    pub fn save_visit(&self, v: &mut Visit) -> Result<()> {
+        let new = v.id.is_empty();
+        if new {
+            v.id = new_id();
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO visits(id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
+                                    household_income, income_per_capita, satisfaction, created_at, updated_at, origin)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)
+                 ON CONFLICT(id) DO UPDATE SET cadre_id = excluded.cadre_id, visit_date = excluded.visit_date,
+                   kind = excluded.kind, measures = excluded.measures, difficulties = excluded.difficulties,
+                   household_income = excluded.household_income, income_per_capita = excluded.income_per_capita,
+                   satisfaction = excluded.satisfaction,
+                   review_status = CASE WHEN visits.review_status = '已退回' THEN '待审核' ELSE visits.review_status END,
+                   updated_at = excluded.updated_at, origin = excluded.origin",
+            )?
+            .execute(params![
+                v.id,
+                v.household_id,
+                v.cadre_id,
+                v.date,
+                v.kind,
+                v.template_id,
+                v.measures.trim(),
+                v.difficulties.trim(),
+                v.household_income,
+                v.income_per_capita,
+                v.satisfaction,
+                self.stamp,
+                self.origin
+            ])?;
+        if !new {
+            let kept: Vec<&str> = v.answers.iter().map(|a| a.item.as_str()).collect();
+            let mut st = self.tx.prepare_cached("SELECT item_code FROM visit_answers WHERE visit_id = ?1")?;
+            let gone: Vec<String> = st
+                .query_map([&v.id], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter(|c| !kept.contains(&c.as_str()))
+                .collect();
+            for code in gone {
+                self.tx
+                    .execute("DELETE FROM visit_answers WHERE visit_id = ?1 AND item_code = ?2", params![v.id, code])?;
+            }
+        }
+        let mut st = self.tx.prepare_cached(
+            "INSERT INTO visit_answers(visit_id, item_code, value, is_problem, proposal, note)
+             VALUES (?1, ?2, ?3, ?4, CASE WHEN ?4 THEN ?5 END, ?6)
+             ON CONFLICT(visit_id, item_code) DO UPDATE SET value = excluded.value, is_problem = excluded.is_problem,
+               note = excluded.note,
+               proposal = CASE WHEN excluded.is_problem THEN coalesce(visit_answers.proposal, excluded.proposal) END",
+        )?;
+        for a in &v.answers {
+            st.execute(params![v.id, a.item, a.value.trim(), a.is_problem, Proposal::Pending.code(), a.note.trim()])?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the draft of a household's new visit (`visit_id` `None`) or of a saved visit.
+    pub fn delete_draft(&self, household_id: &str, visit_id: Option<&str>) -> Result<()> {
+        self.tx.execute(
+            "DELETE FROM visit_drafts WHERE household_id = ?1 AND visit_id IS ?2",
+            params![household_id, visit_id],
+        )?;
+        Ok(())
+    }
+}
