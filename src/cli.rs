@@ -1,9 +1,11 @@
 //! The headless twin of each GUI job. Errors go to stderr as one sentence; the exit code is
 //! non-zero on failure.
 
+use crate::checklist::{self, Catalog};
 use crate::demo::{self, DemoOptions};
 use crate::i18n::{self, Lang, t, tf};
-use crate::store::{Setting, Store};
+use crate::model::visit::{month_of, parse_month};
+use crate::store::{Setting, Store, month_end};
 use chrono::{Local, NaiveDate};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -39,10 +41,32 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Print a short summary of the database (概况).
-    Status,
+    /// Print a short summary of the database and of a month's visits (概况).
+    Status {
+        /// The month to report, YYYY-MM (default: this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+    },
+    /// Checklist templates (走访清单).
+    Template {
+        /// What to do with templates.
+        #[command(subcommand)]
+        action: TemplateAction,
+    },
     /// Check integrity and consistency; exits non-zero on any problem (检查).
     Check,
+}
+
+/// What to do with checklist templates.
+#[derive(Debug, Subcommand)]
+pub enum TemplateAction {
+    /// Load a template file (TOML); a changed file becomes a new version, old visits keep theirs.
+    Load {
+        /// The template file.
+        file: PathBuf,
+    },
+    /// List the stored template versions, newest first.
+    List,
 }
 
 /// The default database: `zoufang.db` in the user's data folder.
@@ -101,8 +125,18 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                     ],
                 )
             );
+            println!(
+                "{}",
+                tf("cli.demo_visits", &[("visits", &r.visits.to_string()), ("months", &months.to_string())])
+            );
         }
-        Command::Status => {
+        Command::Status { month } => {
+            let month = match month {
+                Some(text) => {
+                    parse_month(&text).ok_or_else(|| anyhow::anyhow!(tf("cli.bad_month", &[("month", &text)])))?
+                }
+                None => today(),
+            };
             let s = store.summary()?;
             println!("{}", tf("cli.status_db", &[("db", &db.display().to_string())]));
             for (key, n) in [
@@ -115,6 +149,25 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 ("cli.status_unassigned", s.unassigned),
             ] {
                 println!("  {:<12}{n}", t(key));
+            }
+            print_month(&store, month)?;
+        }
+        Command::Template { action: TemplateAction::Load { file } } => {
+            let loaded = checklist::load_file(&mut store, &file)?;
+            let key = if loaded.new { "cli.template_loaded" } else { "cli.template_known" };
+            println!("{}", tf(key, &[("name", &loaded.name), ("version", &loaded.version)]));
+        }
+        Command::Template { action: TemplateAction::List } => {
+            store.write(checklist::ensure_builtins)?;
+            for row in store.templates()? {
+                println!(
+                    "{}  {}  {}  {}  {}",
+                    &row.created_at[..10],
+                    row.code,
+                    row.version,
+                    row.name,
+                    &row.content_hash[..12]
+                );
             }
         }
         Command::Check => {
@@ -131,4 +184,59 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a month's visiting: visited / assigned, per cadre, overdue households and problems
+/// found by group.
+fn print_month(store: &Store, month: NaiveDate) -> anyhow::Result<()> {
+    let status = store.month_status(None, month, today())?;
+    println!();
+    println!(
+        "{}",
+        tf(
+            "cli.month_visited",
+            &[
+                ("month", &month_of(status.month)),
+                ("visited", &status.visited().to_string()),
+                ("assigned", &status.assigned().to_string()),
+            ],
+        )
+    );
+    for c in &status.cadres {
+        println!(
+            "  {}",
+            tf(
+                "cli.month_cadre",
+                &[
+                    ("name", &c.name),
+                    ("visited", &c.visited.to_string()),
+                    ("assigned", &c.assigned.to_string()),
+                    ("visits", &c.visits.to_string()),
+                ],
+            )
+        );
+    }
+    let overdue: Vec<_> = status.overdue().collect();
+    println!("{}", tf("cli.month_overdue", &[("n", &overdue.len().to_string()), ("as_of", &status.as_of.to_string())]));
+    for h in &overdue {
+        let last = h.last_visit.map(|d| d.to_string()).unwrap_or_else(|| t("cli.never").to_string());
+        println!(
+            "  {} {} {}（{}：{}；{}：{}）",
+            h.group,
+            h.code,
+            h.head_name,
+            t("field.cadre"),
+            h.cadre_name,
+            t("cli.last_visit"),
+            last
+        );
+    }
+    let groups =
+        checklist::problems_by_group(store, &mut Catalog::default(), None, status.month, month_end(status.month))?;
+    let total: usize = groups.iter().map(|(_, n)| n).sum();
+    println!("{}", tf("cli.month_problems", &[("n", &total.to_string())]));
+    for (group, n) in groups {
+        println!("  {group:<10}{n}");
+    }
+    Ok(())
 }

@@ -5,15 +5,19 @@
 
 mod names;
 mod rng;
+mod visits;
 
+use crate::checklist::{self, Catalog, ChecklistError, Template};
 use crate::model::coded::{Category, Health, Labour, PovertyCause, Relation, Role, Schooling, Work};
 use crate::model::id_number::check_char;
 use crate::model::register::{Cadre, DEFAULT_INCOME_THRESHOLD, Household, Member, Village};
-use crate::store::{Result, Store, Writer};
+use crate::model::visit::VisitKind;
+use crate::store::{Result, Store, StoreError, Writer};
 use chrono::{Datelike, Months, NaiveDate};
 use names::*;
 pub use rng::Rng;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -41,11 +45,19 @@ pub struct DemoReport {
     pub members: usize,
     /// Cadres made.
     pub cadres: usize,
+    /// Visits made.
+    pub visits: usize,
 }
 
 /// Fills `store` with demo villages in one transaction.
 pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoReport> {
     let mut generator = Generator::new(opts);
+    store.write(checklist::ensure_builtins)?;
+    generator.template = match Catalog::default().current(store, VisitKind::Monthly) {
+        Ok(found) => Some(found),
+        Err(ChecklistError::Store(e)) => return Err(e),
+        Err(e) => return Err(StoreError::Refused(e.to_string())),
+    };
     store.write(|w| {
         let mut report = DemoReport::default();
         for v in 0..opts.villages {
@@ -61,12 +73,23 @@ struct Generator {
     used_ids: HashSet<String>,
     /// Millisecond stamp used for generated row keys.
     key_millis: u64,
+    /// The monthly checklist visits are answered with (its id and text).
+    template: Option<(String, Rc<Template>)>,
+    /// Millisecond stamp of the last visit key made.
+    visit_millis: u64,
 }
 
 impl Generator {
     fn new(opts: &DemoOptions) -> Self {
         let key_millis = opts.today.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp_millis() as u64;
-        Generator { rng: Rng::new(opts.seed), opts: *opts, used_ids: HashSet::new(), key_millis }
+        Generator {
+            rng: Rng::new(opts.seed),
+            opts: *opts,
+            used_ids: HashSet::new(),
+            key_millis,
+            template: None,
+            visit_millis: key_millis,
+        }
     }
 
     fn key(&mut self) -> String {
@@ -129,6 +152,7 @@ impl Generator {
             if !self.rng.chance(1.0 / 60.0) {
                 let cadre = &cadres[h % cadres.len()];
                 w.assign(&household.id, cadre, start)?;
+                report.visits += self.visits(w, &household, &members, cadre, start, village.income_threshold)?;
             }
         }
         report.villages += 1;

@@ -153,7 +153,7 @@ impl Store {
             .db()
             .query_row(
                 "SELECT h.head_name FROM members m JOIN households h ON h.id = m.household_id
-                  WHERE m.id_number = ?1 AND m.deleted_at IS NULL AND h.id <> ?2",
+                  WHERE m.id_number = ?1 AND m.id_number <> '' AND m.deleted_at IS NULL AND h.id <> ?2",
                 params![id_number, except],
                 |r| r.get(0),
             )
@@ -216,7 +216,7 @@ impl Writer<'_> {
             let other: Option<String> = self
                 .tx
                 .query_row(
-                    "SELECT head_name FROM households WHERE code = ?1 AND id <> ?2 AND deleted_at IS NULL",
+                    "SELECT head_name FROM households WHERE code = ?1 AND code <> '' AND id <> ?2 AND deleted_at IS NULL",
                     params![code, h.id],
                     |r| r.get(0),
                 )
@@ -287,7 +287,7 @@ impl Writer<'_> {
                 .tx
                 .query_row(
                     "SELECT h.head_name FROM members m JOIN households h ON h.id = m.household_id
-                      WHERE m.id_number = ?1 AND m.deleted_at IS NULL AND m.household_id <> ?2",
+                      WHERE m.id_number = ?1 AND m.id_number <> '' AND m.deleted_at IS NULL AND m.household_id <> ?2",
                     params![id_number, household_id],
                     |r| r.get(0),
                 )

@@ -129,7 +129,7 @@ impl Store {
                 }
             }
             let draft_of = (!visit.id.is_empty()).then(|| visit.id.clone());
-            w.save_visit(visit)?;
+            w.save_visit(visit, draft_of.is_some())?;
             w.delete_draft(&visit.household_id, draft_of.as_deref())
         })
     }
@@ -365,12 +365,12 @@ impl Store {
 }
 
 impl Writer<'_> {
-    /// Upserts a visit and replaces its answers within this transaction. Problem answers are
-    /// proposed for the ledger (待确认); a proposal already confirmed or ignored is kept while
-    /// the answer stays a problem.
-    pub fn save_visit(&self, v: &mut Visit) -> Result<()> {
-        let new = v.id.is_empty();
-        if new {
+    /// Upserts a visit (a new one gets its id) and its answers within this transaction. When it
+    /// `existed`, answers no longer given are removed. Problem answers are proposed for the
+    /// ledger (待确认); a proposal already confirmed or ignored is kept while the answer stays a
+    /// problem.
+    pub fn save_visit(&self, v: &mut Visit, existed: bool) -> Result<()> {
+        if v.id.is_empty() {
             v.id = new_id();
         }
         self.tx
@@ -400,19 +400,14 @@ impl Writer<'_> {
                 self.stamp,
                 self.origin
             ])?;
-        if !new {
-            let kept: Vec<&str> = v.answers.iter().map(|a| a.item.as_str()).collect();
-            let mut st = self.tx.prepare_cached("SELECT item_code FROM visit_answers WHERE visit_id = ?1")?;
-            let gone: Vec<String> = st
-                .query_map([&v.id], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-                .into_iter()
-                .filter(|c| !kept.contains(&c.as_str()))
-                .collect();
-            for code in gone {
-                self.tx
-                    .execute("DELETE FROM visit_answers WHERE visit_id = ?1 AND item_code = ?2", params![v.id, code])?;
-            }
+        if existed {
+            let kept = serde_json::to_string(&v.answers.iter().map(|a| a.item.as_str()).collect::<Vec<_>>())
+                .expect("strings serialise");
+            self.tx
+                .prepare_cached(
+                    "DELETE FROM visit_answers WHERE visit_id = ?1 AND item_code NOT IN (SELECT value FROM json_each(?2))",
+                )?
+                .execute(params![v.id, kept])?;
         }
         let mut st = self.tx.prepare_cached(
             "INSERT INTO visit_answers(visit_id, item_code, value, is_problem, proposal, note)
