@@ -2,10 +2,14 @@
 //! and the keyboard shortcuts that work everywhere.
 
 use super::cadres::CadresPage;
+use super::household_detail::HouseholdDetail;
 use super::household_form::HouseholdForm;
 use super::households::HouseholdList;
+use super::this_month::ThisMonthPage;
 use super::village_form::VillageForm;
+use super::visit_form::VisitForm;
 use super::widgets::Notice;
+use crate::checklist::{self, Catalog};
 use crate::i18n::{self, Lang, t};
 use crate::model::register::Village;
 use crate::store::{Setting, Store, StoreError};
@@ -27,6 +31,12 @@ pub enum Page {
     Settings,
     /// Creating or editing the village.
     VillageEdit,
+    /// 户详情: one household's status.
+    HouseholdDetail,
+    /// 走访表单: recording or reading a visit.
+    VisitForm,
+    /// 本月走访: who still needs a visit this month.
+    ThisMonth,
 }
 
 /// The whole app: the open database and every screen's state.
@@ -43,6 +53,10 @@ pub struct App {
     pub(super) cadres: CadresPage,
     pub(super) village_form: Option<VillageForm>,
     pub(super) notice: Option<Notice>,
+    pub(super) catalog: Catalog,
+    pub(super) detail: Option<HouseholdDetail>,
+    pub(super) visit_form: Option<VisitForm>,
+    pub(super) this_month: ThisMonthPage,
 }
 
 impl App {
@@ -65,12 +79,21 @@ impl App {
             cadres: CadresPage::default(),
             village_form: None,
             notice: None,
+            catalog: Catalog::default(),
+            detail: None,
+            visit_form: None,
+            this_month: ThisMonthPage::default(),
         };
         if let Some(store) = &app.store {
             if let Ok(Some(code)) = store.setting(Setting::Language) {
                 i18n::set_lang(Lang::from_code(&code));
             }
             app.me = store.setting(Setting::Me).ok().flatten();
+        }
+        if let Some(store) = &mut app.store
+            && let Err(e) = store.write(checklist::ensure_builtins)
+        {
+            app.notice = Some(Notice::error(e.to_string()));
         }
         app.reload_villages();
         app.page = if app.village.is_some() { Page::Households } else { Page::Welcome };
@@ -92,6 +115,7 @@ impl App {
             .or_else(|| self.villages.first().cloned());
         self.households.invalidate();
         self.cadres.invalidate();
+        self.this_month.invalidate();
     }
 
     /// Reports the outcome of a write in the message bar; true on success.
@@ -135,6 +159,9 @@ impl App {
             Page::Cadres => self.show_cadres(ui),
             Page::Settings => self.show_settings(ui),
             Page::VillageEdit => self.show_village_form(ui),
+            Page::HouseholdDetail => self.show_household_detail(ui),
+            Page::VisitForm => self.show_visit_form(ui),
+            Page::ThisMonth => self.show_this_month(ui),
         });
     }
 
@@ -197,13 +224,21 @@ impl App {
     fn navigation(&mut self, ui: &mut Ui) {
         egui::Panel::left("nav").resizable(false).exact_size(120.0).show(ui, |ui| {
             ui.add_space(8.0);
-            for (page, key) in
-                [(Page::Households, "nav.households"), (Page::Cadres, "nav.cadres"), (Page::Settings, "nav.settings")]
-            {
-                let selected = self.page == page || (page == Page::Households && self.page == Page::HouseholdEdit);
+            for (page, key) in [
+                (Page::Households, "nav.households"),
+                (Page::ThisMonth, "nav.this_month"),
+                (Page::Cadres, "nav.cadres"),
+                (Page::Settings, "nav.settings"),
+            ] {
+                let selected = self.page == page
+                    || (page == Page::Households
+                        && matches!(self.page, Page::HouseholdEdit | Page::HouseholdDetail | Page::VisitForm));
                 let b =
                     ui.add_sized([104.0, 34.0], egui::Button::selectable(selected, RichText::new(t(key)).size(16.0)));
                 if b.clicked() {
+                    if page == Page::ThisMonth {
+                        self.this_month.invalidate();
+                    }
                     self.page = page;
                 }
             }

@@ -288,9 +288,13 @@ impl App {
         }
     }
 
+    /// Leaves the form for 户详情 when it was opened from there, else for the list.
     fn close_form(&mut self) {
-        self.form = None;
-        self.page = Page::Households;
+        let id = self.form.take().map(|f| f.household.id).unwrap_or_default();
+        match self.detail.as_ref().filter(|d| d.household.id == id) {
+            Some(_) => self.open_detail(&id),
+            None => self.page = Page::Households,
+        }
     }
 
     /// Saves the form (toggling the archive flag first when asked).

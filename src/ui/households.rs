@@ -374,7 +374,7 @@ impl App {
                 });
             });
         if let Some(id) = open {
-            self.open_household(&id);
+            self.open_detail(&id);
         }
     }
 }

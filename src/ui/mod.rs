@@ -4,10 +4,15 @@
 mod app;
 mod cadres;
 pub mod fonts;
+mod household_detail;
 mod household_form;
 mod households;
 mod settings;
+mod template_settings;
+mod this_month;
 mod village_form;
+mod visit_form;
+mod visit_items;
 mod welcome;
 mod widgets;
 

@@ -65,6 +65,7 @@ impl App {
             }
         });
         ui.label(RichText::new(t("settings.me_hint")).weak());
+        self.show_template_settings(ui);
         if lang != i18n::lang() {
             i18n::set_lang(lang);
             if let Some(store) = self.store.as_mut() {

@@ -91,7 +91,8 @@ pub fn optional_row<T: Coded>(ui: &mut Ui, label: &str, id: impl egui::AsIdSalt,
     r
 }
 
-/// A date as 年/月/日 fields with a 今天 button; never later than `max` when given.
+/// A date as 年/月/日 fields, a small Chinese month calendar and a 今天 button; never later
+/// than `max` when given. Returns whether the date changed.
 pub fn date_field(ui: &mut Ui, label_id: egui::Id, date: &mut NaiveDate, max: Option<NaiveDate>) -> bool {
     let (mut y, mut m, mut d) = (date.year(), date.month(), date.day());
     let before = *date;
@@ -106,6 +107,10 @@ pub fn date_field(ui: &mut Ui, label_id: egui::Id, date: &mut NaiveDate, max: Op
         if let Some(new) = NaiveDate::from_ymd_opt(y, m, d.min(last)) {
             *date = new;
         }
+        let pick = ui.button(t("date.pick")).on_hover_text(t("date.pick_hint"));
+        egui::Popup::from_toggle_button_response(&pick)
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+            .show(|ui| calendar(ui, label_id, date, max));
         if let Some(max) = max {
             *date = (*date).min(max);
             if ui.button(t("date.today")).clicked() {
@@ -114,6 +119,51 @@ pub fn date_field(ui: &mut Ui, label_id: egui::Id, date: &mut NaiveDate, max: Op
         }
     });
     *date != before
+}
+
+/// A month calendar (周一 first) for the date picker; the month shown is kept in egui's memory.
+fn calendar(ui: &mut Ui, id: egui::Id, date: &mut NaiveDate, max: Option<NaiveDate>) {
+    let shown_id = id.with("calendar-month");
+    let mut shown: NaiveDate =
+        ui.data(|d| d.get_temp(shown_id)).unwrap_or_else(|| date.with_day(1).expect("day 1 exists"));
+    ui.horizontal(|ui| {
+        if ui.button("<").on_hover_text(t("date.prev_month")).clicked() {
+            shown = shown - chrono::Months::new(1);
+        }
+        ui.label(RichText::new(tf_month(shown)).strong());
+        if ui.button(">").on_hover_text(t("date.next_month")).clicked() {
+            shown = shown + chrono::Months::new(1);
+        }
+    });
+    egui::Grid::new(shown_id.with("grid")).spacing([4.0, 4.0]).show(ui, |ui| {
+        for key in ["date.mon", "date.tue", "date.wed", "date.thu", "date.fri", "date.sat", "date.sun"] {
+            ui.label(RichText::new(t(key)).weak());
+        }
+        ui.end_row();
+        for _ in 0..shown.weekday().num_days_from_monday() {
+            ui.label("");
+        }
+        let mut day = shown;
+        while day.month() == shown.month() {
+            let allowed = max.is_none_or(|m| day <= m);
+            let b =
+                egui::Button::selectable(day == *date, format!("{:>2}", day.day())).min_size(egui::vec2(28.0, 24.0));
+            if ui.add_enabled(allowed, b).clicked() {
+                *date = day;
+                ui.close();
+            }
+            if day.weekday() == chrono::Weekday::Sun {
+                ui.end_row();
+            }
+            day = day.succ_opt().expect("dates go on");
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(shown_id, shown));
+}
+
+/// 2026年5月.
+fn tf_month(first: NaiveDate) -> String {
+    crate::i18n::tf("date.month_title", &[("year", &first.year().to_string()), ("month", &first.month().to_string())])
 }
 
 /// The number of days in a month.

@@ -1,0 +1,314 @@
+//! 户详情: one household at a glance — its facts and members, the six dimensions of
+//! 两不愁三保障 and income as coloured chips from the latest visits, a 12-month strip of visits,
+//! the latest visit's answers and the visit history (each visit opens read-only).
+
+use super::app::{App, Page};
+use super::widgets::{ERROR, Notice, OK};
+use crate::checklist::{self, Catalog, Dimension, DimensionState, Template};
+use crate::i18n::{t, tf};
+use crate::model::id_number::mask;
+use crate::model::register::{Household, Member};
+use crate::model::visit::{Visit, age_on, month_of};
+use crate::store::{AssignmentRow, Store, VisitRow};
+use chrono::{Datelike, Months, NaiveDate};
+use egui::{Color32, RichText, Ui, WidgetInfo};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// The grey of unknown chips and months without a visit.
+const GREY: Color32 = Color32::from_rgb(150, 150, 150);
+
+/// What 户详情 shows, loaded when opened.
+pub struct HouseholdDetail {
+    /// The household.
+    pub household: Household,
+    members: Vec<Member>,
+    group: String,
+    history: Vec<AssignmentRow>,
+    visits: Vec<VisitRow>,
+    dimensions: Vec<Dimension>,
+    months: BTreeMap<String, Vec<String>>,
+    latest: Option<(Visit, Rc<Template>)>,
+}
+
+impl HouseholdDetail {
+    /// Loads a household's detail as of `today`.
+    pub fn load(store: &Store, catalog: &mut Catalog, id: &str, today: NaiveDate) -> Result<Self, String> {
+        let fail = |e: &dyn std::fmt::Display| e.to_string();
+        let (household, members) =
+            store.household(id).map_err(|e| fail(&e))?.ok_or_else(|| t("visit.gone").to_string())?;
+        let group = household
+            .group_id
+            .as_ref()
+            .and_then(|g| store.groups(&household.village_id).ok()?.into_iter().find(|x| &x.id == g))
+            .map(|g| g.name)
+            .unwrap_or_default();
+        let latest = match store.latest_visit(id).map_err(|e| fail(&e))? {
+            Some(v) => {
+                let template = catalog.get(store, &v.template_id).map_err(|e| fail(&e))?;
+                Some((v, template))
+            }
+            None => None,
+        };
+        Ok(HouseholdDetail {
+            group,
+            history: store.assignment_history(id).map_err(|e| fail(&e))?,
+            visits: store.visits_of(id).map_err(|e| fail(&e))?,
+            dimensions: checklist::dimensions(store, catalog, id).map_err(|e| fail(&e))?,
+            months: store.months_visited(id, strip_start(today)).map_err(|e| fail(&e))?,
+            latest,
+            household,
+            members,
+        })
+    }
+}
+
+/// The first month of the 12-month strip ending with `today`'s month.
+fn strip_start(today: NaiveDate) -> NaiveDate {
+    today.with_day(1).expect("day 1 exists") - Months::new(11)
+}
+
+impl App {
+    /// Opens 户详情 of a household.
+    pub(super) fn open_detail(&mut self, id: &str) {
+        let Some(store) = &self.store else { return };
+        match HouseholdDetail::load(store, &mut self.catalog, id, self.today) {
+            Ok(d) => {
+                self.detail = Some(d);
+                self.page = Page::HouseholdDetail;
+            }
+            Err(e) => self.notice = Some(Notice::error(e)),
+        }
+    }
+
+    pub(super) fn show_household_detail(&mut self, ui: &mut Ui) {
+        let Some(d) = self.detail.as_ref() else {
+            self.page = Page::Households;
+            return;
+        };
+        let id = d.household.id.clone();
+        let mut action = None;
+        ui.horizontal(|ui| {
+            ui.heading(tf("detail.title", &[("name", &d.household.head_name)]));
+            let category = d.household.category.map(|c| c.label()).unwrap_or_default();
+            ui.label(RichText::new(format!("{} · {} · {}", d.household.code, d.group, category)).weak());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(t("form.back")).on_hover_text("Esc").clicked() {
+                    action = Some(DetailAction::Back);
+                }
+                if ui.button(t("detail.edit")).clicked() {
+                    action = Some(DetailAction::Edit);
+                }
+                if ui.button(RichText::new(t("detail.new_visit")).strong().size(16.0)).clicked() {
+                    action = Some(DetailAction::NewVisit);
+                }
+            });
+        });
+        ui.separator();
+        ui.horizontal_wrapped(|ui| {
+            for dim in &d.dimensions {
+                chip(ui, dim);
+            }
+        });
+        ui.add_space(6.0);
+        month_strip(ui, &d.months, self.today);
+        ui.separator();
+        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+            ui.columns(2, |cols| {
+                facts(&mut cols[0], d, self.today);
+                if let Some(open) = visits(&mut cols[1], d) {
+                    action = Some(DetailAction::Open(open));
+                }
+            });
+        });
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) && action.is_none() {
+            action = Some(DetailAction::Back);
+        }
+        match action {
+            Some(DetailAction::Back) => {
+                self.detail = None;
+                self.page = Page::Households;
+            }
+            Some(DetailAction::Edit) => self.open_household(&id),
+            Some(DetailAction::NewVisit) => self.open_new_visit(&id, Page::HouseholdDetail),
+            Some(DetailAction::Open(visit)) => self.open_visit(&visit, Page::HouseholdDetail),
+            None => {}
+        }
+    }
+}
+
+enum DetailAction {
+    Back,
+    Edit,
+    NewVisit,
+    Open(String),
+}
+
+/// A coloured chip: the dimension, its state, and the date it came from.
+fn chip(ui: &mut Ui, dim: &Dimension) {
+    let (fill, state) = match dim.state {
+        DimensionState::Ok => (OK, t("detail.ok")),
+        DimensionState::Problem => (ERROR, t("detail.problem")),
+        DimensionState::Unknown => (GREY, t("detail.unknown")),
+    };
+    egui::Frame::new().fill(fill).corner_radius(12.0).inner_margin(egui::Margin::symmetric(12, 5)).show(ui, |ui| {
+        ui.vertical(|ui| {
+            ui.label(RichText::new(format!("{}：{}", dim.group, state)).color(Color32::WHITE).strong().size(16.0));
+            let date = dim.date.map(|d| d.to_string()).unwrap_or_else(|| t("detail.no_visit").to_string());
+            ui.label(RichText::new(date).color(Color32::WHITE).small());
+        });
+    });
+}
+
+/// Twelve months ending with this one: filled where a visit was made, with who made it.
+fn month_strip(ui: &mut Ui, months: &BTreeMap<String, Vec<String>>, today: NaiveDate) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(t("detail.strip")).strong());
+        let first = strip_start(today);
+        for k in 0..12 {
+            let month = first + Months::new(k);
+            let key = month_of(month);
+            let who = months.get(&key);
+            let fill = if who.is_some() { OK } else { Color32::from_gray(225) };
+            let text_color = if who.is_some() { Color32::WHITE } else { Color32::from_gray(90) };
+            let names = who.map(|w| w.join("、")).unwrap_or_default();
+            let r = egui::Frame::new()
+                .fill(fill)
+                .corner_radius(4.0)
+                .inner_margin(egui::Margin::symmetric(4, 3))
+                .show(ui, |ui| {
+                    ui.set_width(58.0);
+                    ui.vertical_centered(|ui| {
+                        ui.label(
+                            RichText::new(tf("detail.month", &[("m", &month.month().to_string())])).color(text_color),
+                        );
+                        let first_name = who.and_then(|w| w.first()).cloned().unwrap_or_else(|| "—".to_string());
+                        ui.label(RichText::new(first_name).color(text_color).small());
+                    });
+                })
+                .response;
+            let label = match who {
+                Some(_) => tf("detail.month_visited", &[("month", &key), ("who", &names)]),
+                None => tf("detail.month_missed", &[("month", &key)]),
+            };
+            r.widget_info(|| WidgetInfo::labeled(egui::Role::Label, true, label.clone()));
+            r.on_hover_text(label);
+        }
+    });
+}
+
+/// The household's facts and members.
+fn facts(ui: &mut Ui, d: &HouseholdDetail, today: NaiveDate) {
+    ui.label(RichText::new(t("form.household_section")).strong().size(16.0));
+    let h = &d.household;
+    let cadre = d
+        .history
+        .iter()
+        .find(|a| a.assignment.end.is_none())
+        .map(|a| a.cadre_name.clone())
+        .unwrap_or_else(|| t("households.unassigned").to_string());
+    egui::Grid::new("detail-facts").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+        for (key, value) in [
+            ("field.code", h.code.clone()),
+            ("field.group", d.group.clone()),
+            ("field.category", h.category.map(|c| c.label().to_string()).unwrap_or_default()),
+            ("field.poverty_cause", h.poverty_cause.map(|c| c.label().to_string()).unwrap_or_default()),
+            ("field.household_labour", h.labour.map(|c| c.label().to_string()).unwrap_or_default()),
+            ("field.phone", h.phone.clone()),
+            ("field.address", h.address.clone()),
+            ("field.cadre", cadre),
+        ] {
+            ui.label(RichText::new(t(key)).weak());
+            ui.label(value);
+            ui.end_row();
+        }
+    });
+    ui.add_space(6.0);
+    ui.label(RichText::new(tf("form.members_section", &[("n", &d.members.len().to_string())])).strong().size(16.0));
+    egui::Grid::new("detail-members").striped(true).num_columns(6).spacing([10.0, 4.0]).show(ui, |ui| {
+        for key in ["field.name", "field.relation", "detail.age", "field.health", "field.schooling", "field.work"] {
+            ui.label(RichText::new(t(key)).strong());
+        }
+        ui.end_row();
+        for m in &d.members {
+            ui.label(&m.name).on_hover_text(mask(&m.id_number));
+            ui.label(m.relation.label());
+            ui.label(age_on(m, today).map(|a| a.to_string()).unwrap_or_default());
+            let health = if m.disability.is_empty() {
+                m.health.label().to_string()
+            } else {
+                format!("{}（{}）", m.health.label(), m.disability)
+            };
+            ui.label(health);
+            ui.label(m.schooling.label());
+            ui.label(m.work.label());
+            ui.end_row();
+        }
+    });
+}
+
+/// The latest visit's answers and the history; returns a visit to open.
+fn visits(ui: &mut Ui, d: &HouseholdDetail) -> Option<String> {
+    let mut open = None;
+    match &d.latest {
+        None => {
+            ui.label(RichText::new(t("detail.never_visited")).color(ERROR).size(16.0));
+        }
+        Some((v, template)) => {
+            let cadre = d.visits.first().map(|r| r.cadre_name.clone()).unwrap_or_default();
+            ui.label(
+                RichText::new(tf(
+                    "detail.latest",
+                    &[("date", &v.date.to_string()), ("who", &cadre), ("kind", &v.kind)],
+                ))
+                .strong()
+                .size(16.0),
+            );
+            let mut answers: Vec<_> = template.items.iter().filter_map(|i| v.answer(&i.code).map(|a| (i, a))).collect();
+            answers.sort_by_key(|(_, a)| !a.is_problem);
+            egui::Grid::new("detail-answers").num_columns(2).spacing([10.0, 2.0]).show(ui, |ui| {
+                for (item, a) in answers {
+                    let question = RichText::new(format!("{} · {}", item.group, item.text));
+                    let value = RichText::new(&a.value);
+                    if a.is_problem {
+                        ui.label(question.color(ERROR));
+                        ui.label(value.color(ERROR).strong()).on_hover_text(&a.note);
+                    } else {
+                        ui.label(question.weak());
+                        ui.label(value);
+                    }
+                    ui.end_row();
+                }
+            });
+            if !v.measures.is_empty() {
+                ui.label(format!("{}：{}", t("visit.measures"), v.measures));
+            }
+            if !v.difficulties.is_empty() {
+                ui.label(format!("{}：{}", t("visit.difficulties"), v.difficulties));
+            }
+        }
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new(tf("detail.history", &[("n", &d.visits.len().to_string())])).strong().size(16.0));
+    egui::Grid::new("detail-history").striped(true).num_columns(6).spacing([10.0, 4.0]).show(ui, |ui| {
+        for r in &d.visits {
+            ui.label(r.date.to_string());
+            ui.label(&r.cadre_name);
+            ui.label(crate::i18n::value(&r.kind));
+            ui.label(r.review.label());
+            if r.problems > 0 {
+                ui.label(RichText::new(tf("detail.problems", &[("n", &r.problems.to_string())])).color(ERROR));
+            } else {
+                ui.label("");
+            }
+            let b = ui.button(t("detail.open_visit"));
+            let label = tf("detail.open_visit_of", &[("date", &r.date.to_string())]);
+            b.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
+            if b.clicked() {
+                open = Some(r.id.clone());
+            }
+            ui.end_row();
+        }
+    });
+    open
+}

@@ -1,0 +1,163 @@
+//! 本月走访: my households not yet visited this month (one click opens the visit form), and for
+//! the village: visited / assigned, overdue households and each cadre's month.
+
+use super::app::{App, Page};
+use super::widgets::{ERROR, OK};
+use crate::i18n::{t, tf};
+use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, Store};
+use chrono::{Datelike, Months, NaiveDate};
+use egui::{RichText, Ui, WidgetInfo};
+
+/// State of the 本月走访 page.
+#[derive(Default)]
+pub struct ThisMonthPage {
+    month: Option<NaiveDate>,
+    status: Option<MonthStatus>,
+}
+
+impl ThisMonthPage {
+    /// Forgets the loaded month (after a visit is saved).
+    pub fn invalidate(&mut self) {
+        self.status = None;
+    }
+
+    fn load(&mut self, store: &Store, village_id: Option<&str>, today: NaiveDate) -> Option<&MonthStatus> {
+        let month = *self.month.get_or_insert_with(|| today.with_day(1).expect("day 1 exists"));
+        if self.status.is_none() {
+            self.status = store.month_status(village_id, month, today).ok();
+        }
+        self.status.as_ref()
+    }
+}
+
+/// Row height of the household lists.
+const ROW: f32 = 28.0;
+
+impl App {
+    pub(super) fn show_this_month(&mut self, ui: &mut Ui) {
+        let Some(store) = self.store.as_ref() else { return };
+        let village_id = self.village.as_ref().map(|v| v.id.clone());
+        let me = self.me.clone();
+        let Some(status) = self.this_month.load(store, village_id.as_deref(), self.today).cloned() else { return };
+        let mut visit = None;
+        let mut shift = 0i32;
+        ui.horizontal(|ui| {
+            ui.heading(tf(
+                "month.title",
+                &[("year", &status.month.year().to_string()), ("month", &status.month.month().to_string())],
+            ));
+            if ui.button(t("date.prev_month")).clicked() {
+                shift = -1;
+            }
+            if ui.add_enabled(status.month < self.today, egui::Button::new(t("date.next_month"))).clicked() {
+                shift = 1;
+            }
+        });
+        ui.separator();
+        let mine: Vec<&MonthHousehold> =
+            status.households.iter().filter(|h| !h.visited && Some(&h.cadre_id) == me.as_ref()).collect();
+        match &me {
+            None => {
+                ui.label(RichText::new(t("month.me_unset")).color(ERROR));
+            }
+            Some(_) => {
+                let name = self.me_name().unwrap_or_default();
+                ui.label(
+                    RichText::new(tf("month.mine", &[("name", &name), ("n", &mine.len().to_string())]))
+                        .strong()
+                        .size(16.0),
+                );
+                if mine.is_empty() {
+                    ui.label(RichText::new(t("month.mine_done")).color(OK));
+                } else if let Some(id) = household_list(ui, "mine", &mine, 5.0) {
+                    visit = Some(id);
+                }
+            }
+        }
+        ui.add_space(8.0);
+        let (visited, assigned) = (status.visited(), status.assigned());
+        ui.label(
+            RichText::new(tf(
+                "month.village",
+                &[("visited", &visited.to_string()), ("assigned", &assigned.to_string())],
+            ))
+            .strong()
+            .size(16.0),
+        );
+        let share = if assigned == 0 { 0.0 } else { visited as f32 / assigned as f32 };
+        ui.add(egui::ProgressBar::new(share).desired_width(500.0).show_percentage());
+        ui.add_space(6.0);
+        ui.columns(2, |cols| {
+            let overdue: Vec<&MonthHousehold> = status.overdue().collect();
+            cols[0].label(
+                RichText::new(tf(
+                    "month.overdue",
+                    &[("n", &overdue.len().to_string()), ("days", &OVERDUE_DAYS.to_string())],
+                ))
+                .strong()
+                .color(if overdue.is_empty() { OK } else { ERROR }),
+            );
+            if let Some(id) = household_list(&mut cols[0], "overdue", &overdue, 12.0) {
+                visit = Some(id);
+            }
+            let ui = &mut cols[1];
+            ui.label(RichText::new(t("month.cadres")).strong());
+            egui::ScrollArea::vertical().id_salt("month-cadres").max_height(ROW * 12.0).show(ui, |ui| {
+                egui::Grid::new("month-cadres-grid").striped(true).num_columns(4).spacing([12.0, 4.0]).show(ui, |ui| {
+                    for key in ["field.cadre", "month.assigned", "month.visited", "month.visits"] {
+                        ui.label(RichText::new(t(key)).strong());
+                    }
+                    ui.end_row();
+                    for c in &status.cadres {
+                        ui.label(&c.name);
+                        ui.label(c.assigned.to_string());
+                        let text = RichText::new(c.visited.to_string());
+                        ui.label(if c.visited < c.assigned { text.color(ERROR) } else { text });
+                        ui.label(c.visits.to_string());
+                        ui.end_row();
+                    }
+                });
+            });
+        });
+        if shift != 0 {
+            let month = status.month;
+            self.this_month.month = Some(if shift < 0 { month - Months::new(1) } else { month + Months::new(1) });
+            self.this_month.invalidate();
+        }
+        if let Some(id) = visit {
+            self.open_new_visit(&id, Page::ThisMonth);
+        }
+    }
+}
+
+/// A scrolling list of households, each with a 走访 button; returns the household to visit.
+fn household_list(ui: &mut Ui, salt: &str, rows: &[&MonthHousehold], visible_rows: f32) -> Option<String> {
+    let mut visit = None;
+    egui::ScrollArea::vertical().id_salt(salt).max_height(ROW * visible_rows).auto_shrink([false, true]).show_rows(
+        ui,
+        ROW,
+        rows.len(),
+        |ui, range| {
+            for h in &rows[range] {
+                ui.horizontal(|ui| {
+                    ui.set_height(ROW - 4.0);
+                    let b = ui.button(t("month.visit"));
+                    let label = tf("month.visit_of", &[("name", &h.head_name)]);
+                    b.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
+                    if b.clicked() {
+                        visit = Some(h.id.clone());
+                    }
+                    ui.label(RichText::new(&h.head_name).strong());
+                    ui.label(format!("{} {}", h.group, h.code));
+                    ui.label(RichText::new(&h.cadre_name).weak());
+                    let last = match h.last_visit {
+                        Some(d) => tf("month.last", &[("date", &d.to_string())]),
+                        None => t("cli.never").to_string(),
+                    };
+                    ui.label(RichText::new(last).weak());
+                });
+            }
+        },
+    );
+    visit
+}

@@ -1,0 +1,514 @@
+//! 走访表单: recording a visit to a household. The checklist is grouped under collapsible
+//! headers; items that do not apply are hidden (or shown as 不适用); 是/否/不适用 are large
+//! toggles that work from the keyboard (Tab, arrows, Space/Enter, or 1/2/3 which also move on to
+//! the next item); problem answers are highlighted and listed at the bottom as proposed ledger
+//! entries. What is typed is kept as a draft in the database while typing; Ctrl+S saves.
+
+use super::app::{App, Page};
+use super::visit_items::{ItemOutcome, item_row};
+use super::widgets::{ERROR, Notice, date_field};
+use crate::checklist::{Applies, Catalog, Context, Template};
+use crate::i18n::{t, tf};
+use crate::model::register::{Household, Member};
+use crate::model::visit::{HouseholdFacts, NOT_APPLICABLE, ReviewStatus, Visit, VisitKind};
+use crate::store::{CadreRow, Store};
+use chrono::NaiveDate;
+use egui::{RichText, Ui};
+use std::rc::Rc;
+
+/// Seconds between draft writes while typing.
+const DRAFT_EVERY: f64 = 1.0;
+
+/// The state of the visit form.
+pub struct VisitForm {
+    /// The visit being recorded or edited.
+    pub visit: Visit,
+    original: Visit,
+    template: Rc<Template>,
+    household: Household,
+    members: Vec<Member>,
+    threshold: f64,
+    /// Shown only: a saved visit opened from the history.
+    pub read_only: bool,
+    /// Items that do not apply are listed (as 不适用) too.
+    show_not_applicable: bool,
+    /// Index of the item to give keyboard focus next frame.
+    focus: Option<usize>,
+    /// What was last written as a draft, and when.
+    drafted: Option<(Visit, f64)>,
+    confirm: Option<Confirm>,
+    /// Where 返回 goes.
+    back_to: Page,
+}
+
+/// A question the form is waiting on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Confirm {
+    /// The same cadre already visited this household this month (on this date).
+    SameMonth(NaiveDate),
+    /// Leave without saving?
+    Discard,
+}
+
+impl VisitForm {
+    /// A new visit to `household_id` (a draft left by a crash is recovered: the second value
+    /// says when it was written).
+    pub fn new_visit(
+        store: &Store,
+        catalog: &mut Catalog,
+        household_id: &str,
+        cadre: Option<String>,
+        today: NaiveDate,
+        back_to: Page,
+    ) -> Result<(Self, Option<String>), String> {
+        let (template_id, template) = catalog.current(store, VisitKind::Monthly).map_err(|e| e.to_string())?;
+        let blank = Visit {
+            id: String::new(),
+            household_id: household_id.to_string(),
+            cadre_id: cadre.unwrap_or_default(),
+            date: today,
+            kind: VisitKind::Monthly.code().to_string(),
+            template_id,
+            measures: String::new(),
+            difficulties: String::new(),
+            household_income: None,
+            income_per_capita: None,
+            satisfaction: None,
+            answers: Vec::new(),
+            review: ReviewStatus::Pending,
+        };
+        let mut form = Self::with_visit(store, blank.clone(), template, false, back_to)?;
+        let recovered = form.recover_draft(store, catalog);
+        form.focus = Some(0);
+        Ok((form, recovered))
+    }
+
+    /// A saved visit, shown read-only.
+    pub fn open(store: &Store, catalog: &mut Catalog, visit_id: &str, back_to: Page) -> Result<Self, String> {
+        let visit = store.visit(visit_id).map_err(|e| e.to_string())?.ok_or_else(|| t("visit.gone").to_string())?;
+        let template = catalog.get(store, &visit.template_id).map_err(|e| e.to_string())?;
+        Self::with_visit(store, visit, template, true, back_to)
+    }
+
+    fn with_visit(
+        store: &Store,
+        visit: Visit,
+        template: Rc<Template>,
+        read_only: bool,
+        back_to: Page,
+    ) -> Result<Self, String> {
+        let (household, members) = store
+            .household(&visit.household_id)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| t("visit.gone").to_string())?;
+        let threshold = store
+            .village(&household.village_id)
+            .ok()
+            .flatten()
+            .map_or(crate::model::register::DEFAULT_INCOME_THRESHOLD, |v| v.income_threshold);
+        Ok(VisitForm {
+            original: visit.clone(),
+            visit,
+            template,
+            household,
+            members,
+            threshold,
+            read_only,
+            show_not_applicable: false,
+            focus: None,
+            drafted: None,
+            confirm: None,
+            back_to,
+        })
+    }
+
+    /// Starts editing a saved visit, recovering its draft if one was left.
+    pub fn start_editing(&mut self, store: &Store, catalog: &mut Catalog) -> Option<String> {
+        self.read_only = false;
+        self.focus = Some(0);
+        self.recover_draft(store, catalog)
+    }
+
+    fn draft_key(&self) -> Option<&str> {
+        (!self.original.id.is_empty()).then_some(self.original.id.as_str())
+    }
+
+    /// Takes over a draft left for this form; returns when it was written.
+    fn recover_draft(&mut self, store: &Store, catalog: &mut Catalog) -> Option<String> {
+        let (body, at) = store.draft(&self.visit.household_id, self.draft_key()).ok().flatten()?;
+        let mut draft: Visit = serde_json::from_str(&body).ok()?;
+        let template = catalog.get(store, &draft.template_id).ok()?;
+        draft.id = self.original.id.clone();
+        draft.review = self.original.review;
+        self.template = template;
+        self.visit = draft;
+        Some(at.chars().take(16).collect::<String>().replace('T', " "))
+    }
+
+    fn context(&self) -> Context {
+        Context { threshold: self.threshold, members: self.members.len() }
+    }
+
+    fn facts(&self) -> HouseholdFacts {
+        HouseholdFacts::of(&self.household, &self.members, self.visit.date)
+    }
+
+    /// Whether anything differs from what was opened.
+    pub fn is_changed(&self) -> bool {
+        self.visit != self.original
+    }
+
+    /// The visit as it will be saved: answers in template order, unanswered ones and those to
+    /// items that do not apply left out, problems judged.
+    fn finished(&self) -> Visit {
+        let facts = self.facts();
+        let mut v = self.visit.clone();
+        v.answers = self
+            .template
+            .items
+            .iter()
+            .filter(|i| i.applies(&facts) != Applies::No)
+            .filter_map(|i| v.answer(&i.code).filter(|a| !a.value.trim().is_empty()).cloned())
+            .collect();
+        self.template.score(&mut v, self.context());
+        v
+    }
+
+    /// Writes the draft when something changed and the last write is old enough; returns
+    /// whether a write is still due (the caller asks for a repaint then).
+    fn keep_draft(&mut self, store: &mut Store, now: f64) -> bool {
+        if self.read_only || !self.is_changed() {
+            return false;
+        }
+        let due = match &self.drafted {
+            Some((v, _)) if *v == self.visit => return false,
+            Some((_, at)) => now - at >= DRAFT_EVERY,
+            None => true,
+        };
+        if due {
+            let body = serde_json::to_string(&self.visit).expect("a visit serialises");
+            if store.save_draft(&self.visit.household_id, self.draft_key(), &body).is_ok() {
+                self.drafted = Some((self.visit.clone(), now));
+            }
+        }
+        !due
+    }
+
+    fn switch_kind(&mut self, store: &Store, catalog: &mut Catalog, kind: VisitKind) -> Result<(), String> {
+        let (template_id, template) = catalog.current(store, kind).map_err(|e| e.to_string())?;
+        self.visit.kind = kind.code().to_string();
+        self.visit.template_id = template_id;
+        self.visit.answers.retain(|a| template.item(&a.item).is_some());
+        self.template = template;
+        Ok(())
+    }
+}
+
+impl App {
+    /// Opens the form for a new visit to a household, coming back to `back_to`.
+    pub(super) fn open_new_visit(&mut self, household_id: &str, back_to: Page) {
+        let Some(store) = &self.store else { return };
+        let assigned = store
+            .assignment_history(household_id)
+            .ok()
+            .and_then(|h| h.into_iter().find(|a| a.assignment.end.is_none()))
+            .map(|a| a.assignment.cadre_id);
+        let cadre = assigned.or_else(|| self.me.clone());
+        match VisitForm::new_visit(store, &mut self.catalog, household_id, cadre, self.today, back_to) {
+            Ok((form, recovered)) => {
+                if let Some(at) = recovered {
+                    self.notice = Some(Notice::info(tf("visit.recovered", &[("at", &at)])));
+                }
+                self.visit_form = Some(form);
+                self.page = Page::VisitForm;
+            }
+            Err(e) => self.notice = Some(Notice::error(e)),
+        }
+    }
+
+    /// Opens a saved visit read-only.
+    pub(super) fn open_visit(&mut self, visit_id: &str, back_to: Page) {
+        let Some(store) = &self.store else { return };
+        match VisitForm::open(store, &mut self.catalog, visit_id, back_to) {
+            Ok(form) => {
+                self.visit_form = Some(form);
+                self.page = Page::VisitForm;
+            }
+            Err(e) => self.notice = Some(Notice::error(e)),
+        }
+    }
+
+    pub(super) fn show_visit_form(&mut self, ui: &mut Ui) {
+        let (Some(store), Some(form)) = (self.store.as_mut(), self.visit_form.as_mut()) else {
+            self.page = Page::Households;
+            return;
+        };
+        let cadres: Vec<CadreRow> = self.cadres.rows(store).to_vec();
+        let save =
+            ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S)));
+        let escape = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+        let mut action = None;
+        let facts = form.facts();
+        let scored = form.finished();
+        let editable = !form.read_only;
+        let can_edit = form.read_only && scored.editable_by(self.me.as_deref()) && !form.visit.id.is_empty();
+
+        ui.horizontal(|ui| {
+            ui.heading(tf("visit.title", &[("name", &form.household.head_name)]));
+            ui.label(RichText::new(format!("{} · {}", form.household.code, form.template.name)).weak());
+            if form.read_only {
+                ui.label(RichText::new(tf("visit.read_only", &[("status", form.visit.review.label())])).strong());
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(t("form.back")).on_hover_text("Esc").clicked() {
+                    action = Some(Action::Back);
+                }
+                if editable
+                    && ui.button(RichText::new(t("visit.save")).strong().size(16.0)).on_hover_text("Ctrl+S").clicked()
+                {
+                    action = Some(Action::Save);
+                }
+                if can_edit && ui.button(t("visit.edit")).clicked() {
+                    action = Some(Action::Edit);
+                }
+            });
+        });
+        match form.confirm {
+            Some(Confirm::SameMonth(date)) => {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(tf("visit.same_month", &[("date", &date.to_string())])).color(ERROR).strong(),
+                    );
+                    if ui.button(t("visit.save_anyway")).clicked() {
+                        action = Some(Action::SaveAnyway);
+                    }
+                    if ui.button(t("form.keep_editing")).clicked() {
+                        form.confirm = None;
+                    }
+                });
+            }
+            Some(Confirm::Discard) => {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(t("visit.discard_question")).color(ERROR).strong());
+                    if ui.button(t("form.discard")).clicked() {
+                        action = Some(Action::Discard);
+                    }
+                    if ui.button(t("form.keep_editing")).clicked() {
+                        form.confirm = None;
+                    }
+                });
+            }
+            None => {}
+        }
+        ui.add_enabled_ui(editable, |ui| {
+            egui::Grid::new("visit-head").num_columns(6).spacing([10.0, 6.0]).show(ui, |ui| {
+                let l = ui.label(t("visit.date"));
+                date_field(ui, l.id, &mut form.visit.date, Some(self.today));
+                let l = ui.label(t("visit.cadre"));
+                let shown = cadres
+                    .iter()
+                    .find(|c| c.cadre.id == form.visit.cadre_id)
+                    .map(|c| c.cadre.name.clone())
+                    .unwrap_or_else(|| t("common.choose").to_string());
+                egui::ComboBox::from_id_salt("visit-cadre")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        for c in cadres.iter().filter(|c| !c.cadre.archived) {
+                            let text = format!("{}（{}）", c.cadre.name, c.cadre.role.label());
+                            ui.selectable_value(&mut form.visit.cadre_id, c.cadre.id.clone(), text);
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                let l = ui.label(t("visit.kind"));
+                let mut kind = VisitKind::from_code(&form.visit.kind).unwrap_or(VisitKind::Monthly);
+                let before = kind;
+                let enabled = form.visit.id.is_empty();
+                ui.add_enabled_ui(enabled, |ui| {
+                    super::widgets::coded_combo(ui, "visit-kind", l.id, &mut kind);
+                });
+                if kind != before {
+                    action = Some(Action::Kind(kind));
+                }
+                ui.end_row();
+            });
+        });
+        let answered = scored.answers.iter().filter(|a| a.value != NOT_APPLICABLE).count();
+        let applicable = form.template.items.iter().filter(|i| i.applies(&facts) != Applies::No).count();
+        ui.horizontal(|ui| {
+            ui.label(tf("visit.progress", &[("n", &answered.to_string()), ("total", &applicable.to_string())]));
+            let problems = scored.problems().count();
+            if problems > 0 {
+                ui.label(
+                    RichText::new(tf("visit.problem_count", &[("n", &problems.to_string())])).color(ERROR).strong(),
+                );
+            }
+            ui.checkbox(&mut form.show_not_applicable, t("visit.show_na"));
+            ui.label(RichText::new(t("visit.keys_hint")).weak());
+        });
+        ui.separator();
+
+        let ctx = form.context();
+        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+            ui.add_enabled_ui(editable, |ui| {
+                let template = form.template.clone();
+                let focus = form.focus.take();
+                for group in template.groups() {
+                    egui::CollapsingHeader::new(RichText::new(group).strong().size(17.0))
+                        .id_salt(("visit-group", group))
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            for (i, item) in template.items.iter().enumerate().filter(|(_, it)| it.group == group) {
+                                let applies = item.applies(&facts);
+                                if applies == Applies::No && !form.show_not_applicable {
+                                    continue;
+                                }
+                                let outcome = item_row(ui, item, applies, &mut form.visit, ctx, focus == Some(i));
+                                if outcome == ItemOutcome::Next {
+                                    form.focus = next_applicable(&template, &facts, i);
+                                }
+                            }
+                        });
+                }
+                ui.add_space(10.0);
+                ui.label(RichText::new(t("visit.measures")).strong());
+                let l = ui.label(RichText::new(t("visit.measures_hint")).weak());
+                ui.add(
+                    egui::TextEdit::multiline(&mut form.visit.measures).desired_rows(2).desired_width(f32::INFINITY),
+                )
+                .labelled_by(l.id);
+                ui.label(RichText::new(t("visit.difficulties")).strong());
+                let l = ui.label(RichText::new(t("visit.difficulties_hint")).weak());
+                ui.add(
+                    egui::TextEdit::multiline(&mut form.visit.difficulties)
+                        .desired_rows(2)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(l.id);
+            });
+            ui.add_space(10.0);
+            proposed_problems(ui, &form.template, &scored);
+        });
+
+        if save {
+            action = Some(if editable { Action::Save } else { Action::Back });
+        }
+        if escape && action.is_none() {
+            action = Some(Action::Back);
+        }
+        let now = ui.input(|i| i.time);
+        if form.keep_draft(store, now) {
+            ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(DRAFT_EVERY));
+        }
+        match action {
+            Some(Action::Save) => self.save_visit(false),
+            Some(Action::SaveAnyway) => self.save_visit(true),
+            Some(Action::Edit) => {
+                if let (Some(store), Some(form)) = (self.store.as_ref(), self.visit_form.as_mut())
+                    && let Some(at) = form.start_editing(store, &mut self.catalog)
+                {
+                    self.notice = Some(Notice::info(tf("visit.recovered", &[("at", &at)])));
+                }
+            }
+            Some(Action::Kind(kind)) => {
+                if let (Some(store), Some(form)) = (self.store.as_ref(), self.visit_form.as_mut())
+                    && let Err(e) = form.switch_kind(store, &mut self.catalog, kind)
+                {
+                    self.notice = Some(Notice::error(e));
+                }
+            }
+            Some(Action::Back) => {
+                if let Some(form) = &mut self.visit_form {
+                    if form.read_only || !form.is_changed() {
+                        self.close_visit_form(false);
+                    } else {
+                        form.confirm = Some(Confirm::Discard);
+                    }
+                }
+            }
+            Some(Action::Discard) => self.close_visit_form(true),
+            None => {}
+        }
+    }
+
+    /// Leaves the form (throwing its draft away when asked) for the page it came from.
+    fn close_visit_form(&mut self, drop_draft: bool) {
+        if let (Some(store), Some(form)) = (self.store.as_mut(), self.visit_form.take()) {
+            if drop_draft {
+                let r = store.delete_draft(&form.visit.household_id, form.draft_key());
+                self.report(r, "");
+                self.notice = None;
+            }
+            self.page = form.back_to;
+            if form.back_to == Page::HouseholdDetail {
+                self.open_detail(&form.visit.household_id);
+            }
+        }
+    }
+
+    /// Saves the visit; unless `anyway`, asks first when the cadre already visited this month.
+    fn save_visit(&mut self, anyway: bool) {
+        let (Some(store), Some(form)) = (self.store.as_mut(), self.visit_form.as_mut()) else { return };
+        let mut visit = form.finished();
+        if let Some(key) = visit.refusal(self.today) {
+            self.notice = Some(Notice::error(t(key)));
+            return;
+        }
+        if !anyway
+            && let Ok(Some(date)) = store.same_month_visit(&visit.household_id, &visit.cadre_id, visit.date, &visit.id)
+        {
+            form.confirm = Some(Confirm::SameMonth(date));
+            return;
+        }
+        let problems = visit.problems().count();
+        let back_to = form.back_to;
+        let result = store.save_visit(&mut visit, self.today);
+        let message = tf(
+            "visit.saved",
+            &[("name", &form.household.head_name), ("date", &visit.date.to_string()), ("n", &problems.to_string())],
+        );
+        if self.report(result, &message) {
+            let household = visit.household_id.clone();
+            self.visit_form = None;
+            self.households.invalidate();
+            self.this_month.invalidate();
+            self.open_detail(&household);
+            if back_to != Page::HouseholdDetail {
+                self.page = back_to;
+            }
+        }
+    }
+}
+
+enum Action {
+    Save,
+    SaveAnyway,
+    Edit,
+    Kind(VisitKind),
+    Back,
+    Discard,
+}
+
+/// The next item after `i` that applies (or is asked), if any.
+fn next_applicable(t: &Template, facts: &HouseholdFacts, i: usize) -> Option<usize> {
+    (i + 1..t.items.len()).find(|&j| t.items[j].applies(facts) != Applies::No)
+}
+
+/// The problem answers, listed as the ledger entries they will be proposed as.
+fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit) {
+    let problems: Vec<_> = visit.problems().collect();
+    ui.label(
+        RichText::new(tf("visit.proposed", &[("n", &problems.len().to_string())]))
+            .strong()
+            .size(17.0)
+            .color(if problems.is_empty() { super::widgets::OK } else { ERROR }),
+    );
+    if problems.is_empty() {
+        ui.label(RichText::new(t("visit.no_problems")).weak());
+    }
+    for a in problems {
+        let Some(item) = template.item(&a.item) else { continue };
+        let note = if a.note.trim().is_empty() { String::new() } else { format!("——{}", a.note.trim()) };
+        ui.label(RichText::new(format!("【{}】{}：{}{}", item.group, item.text, a.value, note)).color(ERROR));
+    }
+}

@@ -1,0 +1,170 @@
+//! One checklist item in the visit form: its question, the answer widget (large toggles for
+//! 是/否/不适用 and choices, a field for numbers and text), the per-capita income, and — when the
+//! answer is a problem — a red background and a field for 情况说明.
+
+use super::widgets::ERROR;
+use crate::checklist::{Applies, Context, Item, ItemKind, ItemRole};
+use crate::i18n::{t, tf};
+use crate::model::visit::{Answer, NO, NOT_APPLICABLE, Visit, YES, parse_amount, per_capita};
+use egui::{Color32, Key, Modifiers, Response, RichText, Ui, WidgetInfo};
+
+/// What the keyboard asked for after an item was drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemOutcome {
+    /// Stay where focus is.
+    Stay,
+    /// Move on to the next item.
+    Next,
+}
+
+/// Width of the question column.
+const QUESTION_WIDTH: f32 = 470.0;
+/// The light red behind a problem answer.
+const PROBLEM_FILL: Color32 = Color32::from_rgb(253, 226, 226);
+/// Keys that pick the first, second… toggle.
+const PICK_KEYS: [Key; 5] = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5];
+
+/// The answer to `item` in the visit, added empty when missing.
+fn answer_mut<'a>(visit: &'a mut Visit, item: &str) -> &'a mut Answer {
+    match visit.answers.iter().position(|a| a.item == item) {
+        Some(i) => &mut visit.answers[i],
+        None => {
+            visit.answers.push(Answer { item: item.to_string(), ..Answer::default() });
+            visit.answers.last_mut().expect("just pushed")
+        }
+    }
+}
+
+/// Draws one item; `focus` gives its answer widget the keyboard focus.
+pub fn item_row(
+    ui: &mut Ui,
+    item: &Item,
+    applies: Applies,
+    visit: &mut Visit,
+    ctx: Context,
+    focus: bool,
+) -> ItemOutcome {
+    let answer = answer_mut(visit, &item.code);
+    let problem = applies != Applies::No && item.is_problem(&answer.value, ctx);
+    let mut outcome = ItemOutcome::Stay;
+    egui::Frame::new()
+        .fill(if problem { PROBLEM_FILL } else { Color32::TRANSPARENT })
+        .inner_margin(egui::Margin::symmetric(6, 3))
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let question = ui.allocate_ui_with_layout(
+                    egui::vec2(QUESTION_WIDTH, 0.0),
+                    egui::Layout::top_down(egui::Align::Min),
+                    |ui| {
+                        ui.set_width(QUESTION_WIDTH);
+                        let text = RichText::new(&item.text).size(15.0);
+                        let q =
+                            ui.add(egui::Label::new(if problem { text.color(ERROR).strong() } else { text }).wrap());
+                        let id = q.id;
+                        if !item.help.is_empty() {
+                            q.on_hover_text(&item.help);
+                        }
+                        if let Some(c) = item.condition {
+                            let key = format!("cond.{}", c.key());
+                            ui.label(RichText::new(t(&key)).weak().small());
+                        }
+                        id
+                    },
+                );
+                let question = question.inner;
+                if applies == Applies::No {
+                    ui.label(RichText::new(NOT_APPLICABLE).weak());
+                    return;
+                }
+                outcome = match &item.kind {
+                    ItemKind::YesNoNa => toggles(ui, &item.text, &[YES, NO, NOT_APPLICABLE], &mut answer.value, focus),
+                    ItemKind::Choice(choices) => {
+                        let options: Vec<&str> = choices.iter().map(String::as_str).collect();
+                        toggles(ui, &item.text, &options, &mut answer.value, focus)
+                    }
+                    ItemKind::Number => {
+                        let r = field(ui, question, &mut answer.value, 110.0, focus);
+                        ui.label(&item.unit);
+                        if item.role == Some(ItemRole::HouseholdIncome) {
+                            income_note(ui, &answer.value, ctx);
+                        }
+                        r
+                    }
+                    ItemKind::Text => field(ui, question, &mut answer.value, 360.0, focus),
+                };
+                if problem {
+                    let l = ui.label(RichText::new(t("visit.note")).color(ERROR));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut answer.note)
+                            .hint_text(t("visit.note_hint"))
+                            .desired_width(200.0),
+                    )
+                    .labelled_by(l.id);
+                }
+            });
+        });
+    outcome
+}
+
+/// Large toggles, one per option; 1, 2, 3… pick an option and move on while one has focus.
+fn toggles(ui: &mut Ui, question: &str, options: &[&str], value: &mut String, focus: bool) -> ItemOutcome {
+    let mut responses: Vec<Response> = Vec::with_capacity(options.len());
+    for option in options {
+        let selected = value == option;
+        let button =
+            egui::Button::selectable(selected, RichText::new(*option).size(16.0)).min_size(egui::vec2(60.0, 30.0));
+        let r = ui.add(button);
+        r.widget_info(|| {
+            WidgetInfo::selected(egui::Role::RadioButton, true, selected, format!("{question}：{option}"))
+        });
+        if r.clicked() {
+            *value = option.to_string();
+        }
+        responses.push(r);
+    }
+    if focus && let Some(first) = responses.first() {
+        first.request_focus();
+        first.scroll_to_me(Some(egui::Align::Center));
+    }
+    if responses.iter().any(Response::has_focus) {
+        for (option, key) in options.iter().zip(PICK_KEYS) {
+            if ui.input_mut(|i| i.consume_key(Modifiers::NONE, key)) {
+                *value = option.to_string();
+                return ItemOutcome::Next;
+            }
+        }
+    }
+    ItemOutcome::Stay
+}
+
+/// A one-line field named by the question; Enter moves on.
+fn field(ui: &mut Ui, question: egui::Id, value: &mut String, width: f32, focus: bool) -> ItemOutcome {
+    let r = ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(question);
+    if focus {
+        r.request_focus();
+        r.scroll_to_me(Some(egui::Align::Center));
+    }
+    if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) { ItemOutcome::Next } else { ItemOutcome::Stay }
+}
+
+/// 年人均纯收入 from the household income typed, flagged under the village threshold.
+fn income_note(ui: &mut Ui, typed: &str, ctx: Context) {
+    let Some(income) = parse_amount(typed) else {
+        if !typed.trim().is_empty() {
+            ui.label(RichText::new(t("visit.income_unreadable")).color(ERROR));
+        }
+        return;
+    };
+    let Some(pc) = per_capita(income, ctx.members) else { return };
+    let text = tf("visit.per_capita", &[("amount", &format!("{pc:.0}")), ("n", &ctx.members.to_string())]);
+    if pc < ctx.threshold {
+        ui.label(
+            RichText::new(format!("{text} {}", tf("visit.below", &[("threshold", &format!("{:.0}", ctx.threshold))])))
+                .color(ERROR)
+                .strong(),
+        );
+    } else {
+        ui.label(RichText::new(text).color(super::widgets::OK));
+    }
+}

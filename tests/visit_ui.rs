@@ -1,0 +1,186 @@
+//! The visit form driven headlessly: a whole visit filled from the keyboard, saved, and seen on
+//! 户详情 and 本月走访; a draft recovered after the app went away without saving.
+
+use chrono::NaiveDate;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use zoufang::model::coded::{Relation, Role as CadreRole};
+use zoufang::model::id_number::check_char;
+use zoufang::model::register::{Cadre, Household, Member, Village};
+use zoufang::store::{Setting, Store};
+use zoufang::ui::{App, Page};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+}
+
+fn id(body: &str) -> String {
+    format!("{body}{}", check_char(body))
+}
+
+/// A village with one household of two adults (no children, nobody 60+) and its cadre, who is
+/// also "me" on this laptop. Returns the household id.
+fn village(path: &std::path::Path) -> String {
+    let mut store = Store::open(path).unwrap();
+    let mut v = Village {
+        id: String::new(),
+        name: "杨家沟村".into(),
+        township: "黄堡镇".into(),
+        county: "王益区".into(),
+        income_threshold: 4000.0,
+    };
+    store.save_village(&mut v, &["一组".into()]).unwrap();
+    let mut c = Cadre { name: "王干部".into(), role: CadreRole::Cadre, ..Cadre::default() };
+    store.save_cadre(&mut c, Some(&v.id)).unwrap();
+    let mut h = Household { village_id: v.id.clone(), code: "6102020010001".into(), ..Household::default() };
+    let mut members = vec![
+        Member {
+            name: "张三".into(),
+            id_number: id("61020219860101123"),
+            relation: Relation::Head,
+            ..Member::default()
+        },
+        Member {
+            name: "李四".into(),
+            id_number: id("61020219880202124"),
+            relation: Relation::Spouse,
+            ..Member::default()
+        },
+    ];
+    store.save_household(&mut h, &mut members, Some(&c.id), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap();
+    store.set_setting(Setting::Me, &c.id).unwrap();
+    h.id
+}
+
+fn harness(path: &std::path::Path) -> Harness<'static, App> {
+    let app = App::new(Store::open(path), today());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1366.0, 768.0))
+        .with_max_steps(24)
+        .with_context_setup(zoufang::ui::fonts::install)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    h.run();
+    h
+}
+
+fn press(h: &mut Harness<'_, App>, key: Key, times: usize) {
+    for _ in 0..times {
+        h.key_press(key);
+        h.run();
+    }
+}
+
+#[test]
+fn a_whole_visit_filled_from_the_keyboard_shows_on_the_household() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    let household = village(&path);
+    let mut h = harness(&path);
+
+    h.get_by_label("张三").click();
+    h.run();
+    assert_eq!(h.state().page(), Page::HouseholdDetail);
+    h.get_by_label("住房安全：未知");
+    h.get_by_label("2026-11：未走访");
+    h.get_by_label("记录走访").click();
+    h.run();
+    assert_eq!(h.state().page(), Page::VisitForm);
+
+    // The first item has focus: 1 answers 是 and moves on. Before the income come 吃穿, 医保,
+    // 签约医生, 住院报销, 住房认定, 危房 (是: a problem), the two asked house items and 饮水.
+    assert!(h.get_by_label("吃穿不愁（有粮有肉、四季衣被）：是").is_focused());
+    press(&mut h, Key::Num1, 9);
+    let income = h.get_by_role_and_label(Role::TextInput, "家庭年纯收入（元）");
+    assert!(income.is_focused(), "the income field is next");
+    income.type_text("30000");
+    h.run();
+    h.get_by_label("年人均纯收入 15000 元（2 人）");
+    press(&mut h, Key::Enter, 1);
+    // 收入骤减 (是: a problem), 就业, 产业, 信贷, 兜底, 路电, four 档案/核实 items, 人居环境,
+    // 政策知晓, then 满意度 (1 = 满意).
+    press(&mut h, Key::Num1, 13);
+    h.get_by_label("发现的问题：2 个（保存后作为待确认的问题台账条目）");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+
+    assert_eq!(h.state().page(), Page::HouseholdDetail, "saving shows the household");
+    h.get_by_label("住房安全：有问题");
+    h.get_by_label("收入：有问题");
+    h.get_by_label("两不愁：正常");
+    h.get_by_label("饮水安全：正常");
+    h.get_by_label("义务教育：未知");
+    h.get_by_label("2026-11：已走访（王干部）");
+
+    drop(h);
+    let store = Store::open(&path).unwrap();
+    let visit = store.latest_visit(&household).unwrap().expect("saved");
+    assert_eq!(visit.date, today());
+    assert_eq!(visit.income_per_capita, Some(15000.0));
+    assert_eq!(visit.satisfaction.as_deref(), Some("满意"));
+    assert_eq!(visit.answers.len(), 23);
+    let mut problems: Vec<&str> = visit.problems().map(|a| a.item.as_str()).collect();
+    problems.sort();
+    assert_eq!(problems, ["income_shock", "unsafe_house"]);
+    assert_eq!(store.draft(&household, None).unwrap(), None, "the draft went with the save");
+}
+
+#[test]
+fn this_month_lists_my_household_until_visited_and_a_second_visit_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    village(&path);
+    let mut h = harness(&path);
+    h.get_by_label("本月走访").click();
+    h.run();
+    h.get_by_label("全村：已走访 0 户 / 应走访 1 户");
+    h.get_all_by_label("走访 张三 户").next().expect("listed as mine and as overdue").click();
+    h.run();
+    assert_eq!(h.state().page(), Page::VisitForm, "one click from 本月走访");
+    press(&mut h, Key::Num1, 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(h.state().page(), Page::ThisMonth, "back where it came from");
+    h.get_by_label("全村：已走访 1 户 / 应走访 1 户");
+    h.get_by_label("您负责的农户本月都已走访。");
+
+    h.get_by_label("农户").click();
+    h.run();
+    h.get_by_label("张三").click();
+    h.run();
+    h.get_by_label("记录走访").click();
+    h.run();
+    press(&mut h, Key::Num2, 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label("您本月已于 2026-11-21 走访过这一户，仍要再记一次吗？");
+    assert_eq!(h.state().page(), Page::VisitForm, "not saved before the answer");
+    h.get_by_label("仍然保存").click();
+    h.run();
+    assert_eq!(h.state().page(), Page::HouseholdDetail);
+    h.get_by_label("走访记录（2 次）");
+}
+
+#[test]
+fn what_was_typed_comes_back_after_the_app_went_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    village(&path);
+    {
+        let mut h = harness(&path);
+        h.get_by_label("张三").click();
+        h.run();
+        h.get_by_label("记录走访").click();
+        h.run();
+        press(&mut h, Key::Num2, 1);
+        // The window goes away without saving, as in a crash.
+    }
+    let mut h = harness(&path);
+    h.get_by_label("张三").click();
+    h.run();
+    h.get_by_label("记录走访").click();
+    h.run();
+    assert!(h.query_by_label_contains("未保存的走访内容").is_some(), "the recovery is announced");
+    h.get_by_label("发现的问题：1 个（保存后作为待确认的问题台账条目）");
+}
