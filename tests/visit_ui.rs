@@ -112,6 +112,10 @@ fn a_whole_visit_filled_from_the_keyboard_shows_on_the_household() {
     h.get_by_label("饮水安全：正常");
     h.get_by_label("义务教育：未知");
     h.get_by_label("2026-11：已走访（王干部）");
+    h.get_by_label("本月走访").click();
+    h.run();
+    h.get_by_label("本月发现的问题：2 个（点户主姓名查看户详情）");
+    h.get_by_label("全村：已走访 1 户 / 应走访 1 户");
 
     drop(h);
     let store = Store::open(&path).unwrap();

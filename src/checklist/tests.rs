@@ -2,7 +2,7 @@ use super::*;
 use crate::model::coded::{Category, Health, Relation, Role, Schooling};
 use crate::model::id_number::check_char;
 use crate::model::register::{Cadre, Household, Member, Village};
-use crate::model::visit::{NO, ReviewStatus, YES};
+use crate::model::visit::{NO, YES};
 use chrono::NaiveDate;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -125,21 +125,7 @@ fn items_apply_by_the_household_s_members() {
 }
 
 fn blank_visit() -> Visit {
-    Visit {
-        id: String::new(),
-        household_id: String::new(),
-        cadre_id: String::new(),
-        date: d(2026, 6, 1),
-        kind: VisitKind::Monthly.code().into(),
-        template_id: String::new(),
-        measures: String::new(),
-        difficulties: String::new(),
-        household_income: None,
-        income_per_capita: None,
-        satisfaction: None,
-        answers: Vec::new(),
-        review: ReviewStatus::Pending,
-    }
+    Visit::new("", "", d(2026, 6, 1), VisitKind::Monthly, "")
 }
 
 /// A store with a village, one household of two and its cadre; returns (household id, cadre id).

@@ -5,7 +5,7 @@ use super::Generator;
 use crate::checklist::{Applies, Context, ItemKind, ItemRole, ProblemRule, Template};
 use crate::model::coded::{Health, Work};
 use crate::model::register::{Household, Member};
-use crate::model::visit::{Answer, HouseholdFacts, NO, NOT_APPLICABLE, ReviewStatus, Visit, VisitKind, YES, age_on};
+use crate::model::visit::{Answer, HouseholdFacts, NO, NOT_APPLICABLE, Visit, VisitKind, YES, age_on};
 use crate::store::{Result, Writer};
 use chrono::{Datelike, Days, Months, NaiveDate};
 
@@ -96,25 +96,13 @@ impl Generator {
                 let facts = HouseholdFacts::of(household, members, date);
                 let income = (base_income * (0.95 + self.rng.range(0, 10) as f64 / 100.0)).round();
                 let answers = self.answers(&template, &facts, old_house, renovated, income);
-                let mut visit = Visit {
-                    id: self.visit_key(),
-                    household_id: household.id.clone(),
-                    cadre_id: cadre.to_string(),
-                    date,
-                    kind: VisitKind::Monthly.code().to_string(),
-                    template_id: template_id.clone(),
-                    measures: self.rng.pick(MEASURES).to_string(),
-                    difficulties: if self.rng.chance(0.3) {
-                        self.rng.pick(DIFFICULTIES).to_string()
-                    } else {
-                        String::new()
-                    },
-                    household_income: None,
-                    income_per_capita: None,
-                    satisfaction: None,
-                    answers,
-                    review: ReviewStatus::Pending,
-                };
+                let mut visit = Visit::new(&household.id, cadre, date, VisitKind::Monthly, &template_id);
+                visit.id = self.visit_key();
+                visit.measures = self.rng.pick(MEASURES).to_string();
+                if self.rng.chance(0.3) {
+                    visit.difficulties = self.rng.pick(DIFFICULTIES).to_string();
+                }
+                visit.answers = answers;
                 template.score(&mut visit, ctx);
                 w.save_visit(&mut visit, false)?;
                 made += 1;
@@ -173,5 +161,57 @@ fn fits_asked(code: &str, old_house: bool, renovated: bool) -> bool {
         "old_house_sealed" => old_house,
         "renovation_accepted" => renovated,
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::demo::{DemoOptions, generate};
+    use crate::model::visit::{age_on, month_of};
+    use crate::store::Store;
+    use chrono::NaiveDate;
+
+    fn demo(seed: u64) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        generate(&mut store, &DemoOptions { villages: 1, households: 60, months: 6, seed, today }).unwrap();
+        store
+    }
+
+    #[test]
+    fn visits_are_mostly_monthly_fit_the_household_and_repeat_per_seed() {
+        let store = demo(3);
+        let mut visits = 0;
+        let mut problems = 0;
+        let mut months_missed = 0;
+        let mut signature = Vec::new();
+        for row in store.household_rows(None).unwrap().iter().filter(|r| r.cadre_id.is_some()) {
+            let (_, members) = store.household(&row.id).unwrap().unwrap();
+            let history = store.visits_of(&row.id).unwrap();
+            let months: std::collections::HashSet<String> = history.iter().map(|v| month_of(v.date)).collect();
+            months_missed += 6 - months.iter().filter(|m| m.as_str() < "2026-11").count();
+            for v in &history {
+                let visit = store.visit(&v.id).unwrap().unwrap();
+                visits += 1;
+                problems += visit.problems().count();
+                signature.push((visit.date, visit.answers.len(), visit.household_income));
+                let elderly = members.iter().any(|m| age_on(m, visit.date).is_some_and(|a| a >= 60));
+                assert_eq!(visit.answer("pension").is_some(), elderly, "养老 asked only where someone is 60+");
+                let per_capita = visit.household_income.unwrap() / members.len() as f64;
+                assert_eq!(visit.income_per_capita, Some(per_capita));
+            }
+        }
+        assert!(visits > 250, "{visits} visits");
+        assert!(months_missed > 0, "some months are missed");
+        assert!(problems > 0, "some problems are found");
+        let again = demo(3);
+        let mut second = Vec::new();
+        for row in again.household_rows(None).unwrap().iter().filter(|r| r.cadre_id.is_some()) {
+            for v in again.visits_of(&row.id).unwrap() {
+                let visit = again.visit(&v.id).unwrap().unwrap();
+                second.push((visit.date, visit.answers.len(), visit.household_income));
+            }
+        }
+        assert_eq!(signature, second, "the same seed gives the same visits");
     }
 }

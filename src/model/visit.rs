@@ -104,6 +104,25 @@ fn pending() -> ReviewStatus {
 }
 
 impl Visit {
+    /// A visit not yet answered, waiting for review once saved.
+    pub fn new(household_id: &str, cadre_id: &str, date: NaiveDate, kind: VisitKind, template_id: &str) -> Self {
+        Visit {
+            id: String::new(),
+            household_id: household_id.to_string(),
+            cadre_id: cadre_id.to_string(),
+            date,
+            kind: kind.code().to_string(),
+            template_id: template_id.to_string(),
+            measures: String::new(),
+            difficulties: String::new(),
+            household_income: None,
+            income_per_capita: None,
+            satisfaction: None,
+            answers: Vec::new(),
+            review: ReviewStatus::Pending,
+        }
+    }
+
     /// The answer to `item`, if given.
     pub fn answer(&self, item: &str) -> Option<&Answer> {
         self.answers.iter().find(|a| a.item == item)
@@ -244,21 +263,7 @@ mod tests {
 
     #[test]
     fn only_the_author_edits_and_only_until_reviewed() {
-        let mut v = Visit {
-            id: "v".into(),
-            household_id: "h".into(),
-            cadre_id: "c1".into(),
-            date: d(2026, 5, 1),
-            kind: VisitKind::Monthly.code().into(),
-            template_id: "t".into(),
-            measures: String::new(),
-            difficulties: String::new(),
-            household_income: None,
-            income_per_capita: None,
-            satisfaction: None,
-            answers: Vec::new(),
-            review: ReviewStatus::Pending,
-        };
+        let mut v = Visit::new("h", "c1", d(2026, 5, 1), VisitKind::Monthly, "t");
         assert!(v.editable_by(Some("c1")));
         assert!(!v.editable_by(Some("c2")));
         v.review = ReviewStatus::Returned;

@@ -21,7 +21,7 @@ pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
 pub use report::{Check, Summary};
 pub use templates::{TemplateRow, content_hash};
-pub use visits::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, VisitRow, month_end};
+pub use visits::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, VisitRow, month_end};
 
 use crate::model::ids::now_stamp;
 use rusqlite::{Connection, OpenFlags, Transaction};

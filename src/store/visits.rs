@@ -96,6 +96,29 @@ impl MonthStatus {
     }
 }
 
+/// A problem answer of a visit, with its household.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemAnswer {
+    /// The visit.
+    pub visit_id: String,
+    /// Its date.
+    pub date: NaiveDate,
+    /// The household.
+    pub household_id: String,
+    /// 户主姓名.
+    pub head_name: String,
+    /// The template version the visit used.
+    pub template_id: String,
+    /// The item answered.
+    pub item: String,
+    /// The answer.
+    pub value: String,
+    /// 情况说明.
+    pub note: String,
+    /// What became of it as a ledger proposal (code: 待确认 / 已确认 / 已忽略).
+    pub proposal: Option<String>,
+}
+
 /// A household is overdue when not visited for more than this many days.
 pub const OVERDUE_DAYS: i64 = 30;
 
@@ -340,6 +363,39 @@ impl Store {
         let mut cadres: Vec<CadreMonth> = cadres.into_values().collect();
         cadres.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(MonthStatus { month, as_of, households, cadres })
+    }
+
+    /// The problem answers of visits in `from..=to` in a village (`None`: everywhere), newest
+    /// first.
+    pub fn problem_answers(
+        &self,
+        village_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ProblemAnswer>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT v.id, v.visit_date, h.id, h.head_name, v.template_id, a.item_code, a.value, a.note, a.proposal
+               FROM visit_answers a
+               JOIN visits v ON v.id = a.visit_id
+               JOIN households h ON h.id = v.household_id
+              WHERE a.is_problem = 1 AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+                AND (?1 IS NULL OR h.village_id = ?1)
+              ORDER BY v.visit_date DESC, h.head_name",
+        )?;
+        let rows = st.query_map(params![village_id, from, to], |r| {
+            Ok(ProblemAnswer {
+                visit_id: r.get(0)?,
+                date: r.get(1)?,
+                household_id: r.get(2)?,
+                head_name: r.get(3)?,
+                template_id: r.get(4)?,
+                item: r.get(5)?,
+                value: r.get(6)?,
+                note: r.get(7)?,
+                proposal: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Problem answers of visits in `from..=to` in a village (`None`: everywhere), counted per

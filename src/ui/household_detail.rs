@@ -113,7 +113,7 @@ impl App {
         ui.add_space(6.0);
         month_strip(ui, &d.months, self.today);
         ui.separator();
-        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt(("detail-scroll", &id)).auto_shrink(false).show(ui, |ui| {
             ui.columns(2, |cols| {
                 facts(&mut cols[0], d, self.today);
                 if let Some(open) = visits(&mut cols[1], d) {
@@ -268,15 +268,15 @@ fn visits(ui: &mut Ui, d: &HouseholdDetail) -> Option<String> {
             answers.sort_by_key(|(_, a)| !a.is_problem);
             egui::Grid::new("detail-answers").num_columns(2).spacing([10.0, 2.0]).show(ui, |ui| {
                 for (item, a) in answers {
-                    let question = RichText::new(format!("{} · {}", item.group, item.text));
-                    let value = RichText::new(&a.value);
-                    if a.is_problem {
-                        ui.label(question.color(ERROR));
-                        ui.label(value.color(ERROR).strong()).on_hover_text(&a.note);
+                    let full = format!("{} · {}", item.group, item.text);
+                    let (value, question) = if a.is_problem {
+                        (RichText::new(&a.value).color(ERROR).strong(), RichText::new(&full).color(ERROR))
                     } else {
-                        ui.label(question.weak());
-                        ui.label(value);
-                    }
+                        (RichText::new(&a.value), RichText::new(&full).weak())
+                    };
+                    ui.label(value);
+                    let note = if a.note.is_empty() { full.clone() } else { format!("{full}\n{}", a.note) };
+                    ui.add(egui::Label::new(question).truncate()).on_hover_text(note);
                     ui.end_row();
                 }
             });

@@ -3,8 +3,9 @@
 
 use super::app::{App, Page};
 use super::widgets::{ERROR, OK};
+use crate::checklist::Catalog;
 use crate::i18n::{t, tf};
-use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, Store};
+use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, Store, month_end};
 use chrono::{Datelike, Months, NaiveDate};
 use egui::{RichText, Ui, WidgetInfo};
 
@@ -13,6 +14,15 @@ use egui::{RichText, Ui, WidgetInfo};
 pub struct ThisMonthPage {
     month: Option<NaiveDate>,
     status: Option<MonthStatus>,
+    problems: Vec<Found>,
+}
+
+/// A problem found in the month: the answer with its item's group and question.
+#[derive(Clone)]
+struct Found {
+    answer: ProblemAnswer,
+    group: String,
+    question: String,
 }
 
 impl ThisMonthPage {
@@ -21,12 +31,23 @@ impl ThisMonthPage {
         self.status = None;
     }
 
-    fn load(&mut self, store: &Store, village_id: Option<&str>, today: NaiveDate) -> Option<&MonthStatus> {
+    fn load(&mut self, store: &Store, catalog: &mut Catalog, village_id: Option<&str>, today: NaiveDate) {
         let month = *self.month.get_or_insert_with(|| today.with_day(1).expect("day 1 exists"));
-        if self.status.is_none() {
-            self.status = store.month_status(village_id, month, today).ok();
+        if self.status.is_some() {
+            return;
         }
-        self.status.as_ref()
+        self.status = store.month_status(village_id, month, today).ok();
+        self.problems = store
+            .problem_answers(village_id, month, month_end(month))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|answer| {
+                let item = catalog.get(store, &answer.template_id).ok().and_then(|t| t.item(&answer.item).cloned());
+                let (group, question) =
+                    item.map(|i| (i.group, i.text)).unwrap_or_else(|| (String::new(), answer.item.clone()));
+                Found { answer, group, question }
+            })
+            .collect();
     }
 }
 
@@ -38,8 +59,11 @@ impl App {
         let Some(store) = self.store.as_ref() else { return };
         let village_id = self.village.as_ref().map(|v| v.id.clone());
         let me = self.me.clone();
-        let Some(status) = self.this_month.load(store, village_id.as_deref(), self.today).cloned() else { return };
+        self.this_month.load(store, &mut self.catalog, village_id.as_deref(), self.today);
+        let Some(status) = self.this_month.status.clone() else { return };
+        let problems = self.this_month.problems.clone();
         let mut visit = None;
+        let mut detail = None;
         let mut shift = 0i32;
         ui.horizontal(|ui| {
             ui.heading(tf(
@@ -97,12 +121,13 @@ impl App {
                 .strong()
                 .color(if overdue.is_empty() { OK } else { ERROR }),
             );
-            if let Some(id) = household_list(&mut cols[0], "overdue", &overdue, 12.0) {
+            let rows = (cols[0].available_height() / ROW).max(5.0);
+            if let Some(id) = household_list(&mut cols[0], "overdue", &overdue, rows) {
                 visit = Some(id);
             }
             let ui = &mut cols[1];
             ui.label(RichText::new(t("month.cadres")).strong());
-            egui::ScrollArea::vertical().id_salt("month-cadres").max_height(ROW * 12.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("month-cadres").max_height(ROW * 7.0).show(ui, |ui| {
                 egui::Grid::new("month-cadres-grid").striped(true).num_columns(4).spacing([12.0, 4.0]).show(ui, |ui| {
                     for key in ["field.cadre", "month.assigned", "month.visited", "month.visits"] {
                         ui.label(RichText::new(t(key)).strong());
@@ -118,6 +143,10 @@ impl App {
                     }
                 });
             });
+            ui.add_space(8.0);
+            if let Some(id) = found_list(ui, &problems) {
+                detail = Some(id);
+            }
         });
         if shift != 0 {
             let month = status.month;
@@ -126,8 +155,46 @@ impl App {
         }
         if let Some(id) = visit {
             self.open_new_visit(&id, Page::ThisMonth);
+        } else if let Some(id) = detail {
+            self.open_detail(&id);
         }
     }
+}
+
+/// The problems found in the month, by group then one line each; returns a household to open.
+fn found_list(ui: &mut Ui, problems: &[Found]) -> Option<String> {
+    let mut open = None;
+    let color = if problems.is_empty() { OK } else { ERROR };
+    ui.label(RichText::new(tf("month.problems", &[("n", &problems.len().to_string())])).strong().color(color));
+    let mut groups: Vec<(&str, usize)> = Vec::new();
+    for p in problems {
+        match groups.iter_mut().find(|(g, _)| *g == p.group) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((&p.group, 1)),
+        }
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1));
+    let summary: Vec<String> = groups.iter().map(|(g, n)| format!("{g} {n}")).collect();
+    ui.label(summary.join(" · "));
+    egui::ScrollArea::vertical().id_salt("month-problems").auto_shrink([false, true]).show_rows(
+        ui,
+        ROW,
+        problems.len(),
+        |ui, range| {
+            for p in &problems[range] {
+                ui.horizontal(|ui| {
+                    ui.set_height(ROW - 6.0);
+                    ui.label(RichText::new(p.answer.date.format("%m-%d").to_string()).weak());
+                    if ui.link(&p.answer.head_name).clicked() {
+                        open = Some(p.answer.household_id.clone());
+                    }
+                    let text = format!("【{}】{}：{}", p.group, p.question, p.answer.value);
+                    ui.add(egui::Label::new(RichText::new(text).color(ERROR)).truncate()).on_hover_text(&p.answer.note);
+                });
+            }
+        },
+    );
+    open
 }
 
 /// A scrolling list of households, each with a 走访 button; returns the household to visit.

@@ -7,10 +7,10 @@
 use super::app::{App, Page};
 use super::visit_items::{ItemOutcome, item_row};
 use super::widgets::{ERROR, Notice, date_field};
-use crate::checklist::{Applies, Catalog, Context, Template};
+use crate::checklist::{Applies, Catalog, Context, ItemRole, Template};
 use crate::i18n::{t, tf};
 use crate::model::register::{Household, Member};
-use crate::model::visit::{HouseholdFacts, NOT_APPLICABLE, ReviewStatus, Visit, VisitKind};
+use crate::model::visit::{HouseholdFacts, Visit, VisitKind};
 use crate::store::{CadreRow, Store};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
@@ -62,21 +62,7 @@ impl VisitForm {
         back_to: Page,
     ) -> Result<(Self, Option<String>), String> {
         let (template_id, template) = catalog.current(store, VisitKind::Monthly).map_err(|e| e.to_string())?;
-        let blank = Visit {
-            id: String::new(),
-            household_id: household_id.to_string(),
-            cadre_id: cadre.unwrap_or_default(),
-            date: today,
-            kind: VisitKind::Monthly.code().to_string(),
-            template_id,
-            measures: String::new(),
-            difficulties: String::new(),
-            household_income: None,
-            income_per_capita: None,
-            satisfaction: None,
-            answers: Vec::new(),
-            review: ReviewStatus::Pending,
-        };
+        let blank = Visit::new(household_id, &cadre.unwrap_or_default(), today, VisitKind::Monthly, &template_id);
         let mut form = Self::with_visit(store, blank.clone(), template, false, back_to)?;
         let recovered = form.recover_draft(store, catalog);
         form.focus = Some(0);
@@ -142,7 +128,7 @@ impl VisitForm {
         draft.review = self.original.review;
         self.template = template;
         self.visit = draft;
-        Some(at.chars().take(16).collect::<String>().replace('T', " "))
+        Some(local_time(&at))
     }
 
     fn context(&self) -> Context {
@@ -153,9 +139,9 @@ impl VisitForm {
         HouseholdFacts::of(&self.household, &self.members, self.visit.date)
     }
 
-    /// Whether anything differs from what was opened.
+    /// Whether anything differs from what was opened (answers left empty do not count).
     pub fn is_changed(&self) -> bool {
-        self.visit != self.original
+        typed(&self.visit) != typed(&self.original)
     }
 
     /// The visit as it will be saved: answers in template order, unanswered ones and those to
@@ -181,7 +167,7 @@ impl VisitForm {
             return false;
         }
         let due = match &self.drafted {
-            Some((v, _)) if *v == self.visit => return false,
+            Some((v, _)) if typed(v) == typed(&self.visit) => return false,
             Some((_, at)) => now - at >= DRAFT_EVERY,
             None => true,
         };
@@ -333,7 +319,7 @@ impl App {
                 ui.end_row();
             });
         });
-        let answered = scored.answers.iter().filter(|a| a.value != NOT_APPLICABLE).count();
+        let answered = scored.answers.len();
         let applicable = form.template.items.iter().filter(|i| i.applies(&facts) != Applies::No).count();
         ui.horizontal(|ui| {
             ui.label(tf("visit.progress", &[("n", &answered.to_string()), ("total", &applicable.to_string())]));
@@ -349,46 +335,54 @@ impl App {
         ui.separator();
 
         let ctx = form.context();
-        egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-            ui.add_enabled_ui(editable, |ui| {
-                let template = form.template.clone();
-                let focus = form.focus.take();
-                for group in template.groups() {
-                    egui::CollapsingHeader::new(RichText::new(group).strong().size(17.0))
-                        .id_salt(("visit-group", group))
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            for (i, item) in template.items.iter().enumerate().filter(|(_, it)| it.group == group) {
-                                let applies = item.applies(&facts);
-                                if applies == Applies::No && !form.show_not_applicable {
-                                    continue;
+        egui::ScrollArea::vertical().id_salt(("visit-scroll", &form.visit.household_id)).auto_shrink(false).show(
+            ui,
+            |ui| {
+                ui.add_enabled_ui(editable, |ui| {
+                    let template = form.template.clone();
+                    let focus = form.focus.take();
+                    for group in template.groups() {
+                        let shown = |i: &&crate::checklist::Item| {
+                            i.group == group && (form.show_not_applicable || i.applies(&facts) != Applies::No)
+                        };
+                        if !template.items.iter().any(|i| shown(&i)) {
+                            continue;
+                        }
+                        egui::CollapsingHeader::new(RichText::new(group).strong().size(17.0))
+                            .id_salt(("visit-group", group))
+                            .default_open(true)
+                            .show(ui, |ui| {
+                                for (i, item) in template.items.iter().enumerate().filter(|(_, it)| shown(it)) {
+                                    let applies = item.applies(&facts);
+                                    let outcome = item_row(ui, item, applies, &mut form.visit, ctx, focus == Some(i));
+                                    if outcome == ItemOutcome::Next {
+                                        form.focus = next_applicable(&template, &facts, i);
+                                    }
                                 }
-                                let outcome = item_row(ui, item, applies, &mut form.visit, ctx, focus == Some(i));
-                                if outcome == ItemOutcome::Next {
-                                    form.focus = next_applicable(&template, &facts, i);
-                                }
-                            }
-                        });
-                }
+                            });
+                    }
+                    ui.add_space(10.0);
+                    ui.label(RichText::new(t("visit.measures")).strong());
+                    let l = ui.label(RichText::new(t("visit.measures_hint")).weak());
+                    ui.add(
+                        egui::TextEdit::multiline(&mut form.visit.measures)
+                            .desired_rows(2)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(l.id);
+                    ui.label(RichText::new(t("visit.difficulties")).strong());
+                    let l = ui.label(RichText::new(t("visit.difficulties_hint")).weak());
+                    ui.add(
+                        egui::TextEdit::multiline(&mut form.visit.difficulties)
+                            .desired_rows(2)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(l.id);
+                });
                 ui.add_space(10.0);
-                ui.label(RichText::new(t("visit.measures")).strong());
-                let l = ui.label(RichText::new(t("visit.measures_hint")).weak());
-                ui.add(
-                    egui::TextEdit::multiline(&mut form.visit.measures).desired_rows(2).desired_width(f32::INFINITY),
-                )
-                .labelled_by(l.id);
-                ui.label(RichText::new(t("visit.difficulties")).strong());
-                let l = ui.label(RichText::new(t("visit.difficulties_hint")).weak());
-                ui.add(
-                    egui::TextEdit::multiline(&mut form.visit.difficulties)
-                        .desired_rows(2)
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(l.id);
-            });
-            ui.add_space(10.0);
-            proposed_problems(ui, &form.template, &scored);
-        });
+                proposed_problems(ui, &form.template, &scored);
+            },
+        );
 
         if save {
             action = Some(if editable { Action::Save } else { Action::Back });
@@ -489,6 +483,20 @@ enum Action {
     Discard,
 }
 
+/// A visit without the empty answers the form adds as items are drawn.
+fn typed(v: &Visit) -> Visit {
+    let mut v = v.clone();
+    v.answers.retain(|a| !a.value.is_empty() || !a.note.is_empty());
+    v
+}
+
+/// A stored time stamp (RFC 3339, UTC) as local 年-月-日 时:分.
+fn local_time(stamp: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stamp)
+        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| stamp.to_string())
+}
+
 /// The next item after `i` that applies (or is asked), if any.
 fn next_applicable(t: &Template, facts: &HouseholdFacts, i: usize) -> Option<usize> {
     (i + 1..t.items.len()).find(|&j| t.items[j].applies(facts) != Applies::No)
@@ -509,6 +517,12 @@ fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit) {
     for a in problems {
         let Some(item) = template.item(&a.item) else { continue };
         let note = if a.note.trim().is_empty() { String::new() } else { format!("——{}", a.note.trim()) };
-        ui.label(RichText::new(format!("【{}】{}：{}{}", item.group, item.text, a.value, note)).color(ERROR));
+        let value = match (item.role, visit.income_per_capita) {
+            (Some(ItemRole::HouseholdIncome), Some(pc)) => {
+                format!("{}（{}）", a.value, tf("visit.per_capita_short", &[("amount", &format!("{pc:.0}"))]))
+            }
+            _ => a.value.clone(),
+        };
+        ui.label(RichText::new(format!("【{}】{}：{}{}", item.group, item.text, value, note)).color(ERROR));
     }
 }

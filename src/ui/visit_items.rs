@@ -112,8 +112,9 @@ fn toggles(ui: &mut Ui, question: &str, options: &[&str], value: &mut String, fo
     let mut responses: Vec<Response> = Vec::with_capacity(options.len());
     for option in options {
         let selected = value == option;
-        let button =
-            egui::Button::selectable(selected, RichText::new(*option).size(16.0)).min_size(egui::vec2(60.0, 30.0));
+        let button = egui::Button::selectable(selected, RichText::new(*option).size(16.0))
+            .frame_when_inactive(true)
+            .min_size(egui::vec2(64.0, 30.0));
         let r = ui.add(button);
         r.widget_info(|| {
             WidgetInfo::selected(egui::Role::RadioButton, true, selected, format!("{question}：{option}"))
