@@ -188,3 +188,35 @@ fn what_was_typed_comes_back_after_the_app_went_away() {
     assert!(h.query_by_label_contains("未保存的走访内容").is_some(), "the recovery is announced");
     h.get_by_label("发现的问题：1 个（保存后作为待确认的问题台账条目）");
 }
+
+#[test]
+fn a_saved_visit_opens_read_only_and_its_author_can_change_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    let household = village(&path);
+    let mut h = harness(&path);
+    h.get_by_label("张三").click();
+    h.run();
+    h.get_by_label("记录走访").click();
+    h.run();
+    press(&mut h, Key::Num1, 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label("两不愁：正常");
+
+    h.get_by_label("查看 2026-11-21 的走访").click();
+    h.run();
+    h.get_by_label("只读（待审核）");
+    h.get_by_label("修改").click();
+    h.run();
+    press(&mut h, Key::Num2, 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(h.state().page(), Page::HouseholdDetail, "saved without asking: it is the same visit");
+    h.get_by_label("两不愁：有问题");
+    h.get_by_label("走访记录（1 次）");
+    drop(h);
+    let store = Store::open(&path).unwrap();
+    let visit = store.latest_visit(&household).unwrap().unwrap();
+    assert_eq!(visit.answer("food_clothing").map(|a| a.value.as_str()), Some("否"));
+}

@@ -163,7 +163,14 @@ impl VisitForm {
     /// Writes the draft when something changed and the last write is old enough; returns
     /// whether a write is still due (the caller asks for a repaint then).
     fn keep_draft(&mut self, store: &mut Store, now: f64) -> bool {
-        if self.read_only || !self.is_changed() {
+        if self.read_only {
+            return false;
+        }
+        if !self.is_changed() {
+            // Back to what was opened: a draft written before would bring back the undone text.
+            if self.drafted.take().is_some() {
+                let _ = store.delete_draft(&self.visit.household_id, self.draft_key());
+            }
             return false;
         }
         let due = match &self.drafted {
