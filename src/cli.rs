@@ -114,7 +114,7 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 ("cli.status_cadres", s.cadres),
                 ("cli.status_unassigned", s.unassigned),
             ] {
-                println!("  {:<12}{n}", t(key));
+                println!("  {}：{n}", t(key));
             }
         }
         Command::Check => {

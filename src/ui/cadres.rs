@@ -3,7 +3,7 @@
 
 use super::app::{App, Page};
 use super::households::{CadreFilter, Filters};
-use super::widgets::{ERROR, combo_row, text_row};
+use super::widgets::{ERROR, combo_field, text_field};
 use crate::i18n::{t, tf};
 use crate::model::register::{Cadre, Field};
 use crate::store::{CadreRow, Store};
@@ -134,10 +134,14 @@ impl App {
             ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S)));
         let mut close = false;
         egui::Grid::new("cadre-grid").num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
-            text_row(ui, t("field.name"), &mut c.name, 180.0, &problems, Some(Field::Name));
-            combo_row(ui, t("field.role"), "cadre-role", &mut c.role);
-            text_row(ui, t("field.unit"), &mut c.unit, 220.0, &problems, None);
-            text_row(ui, t("field.phone"), &mut c.phone, 180.0, &problems, Some(Field::Phone));
+            text_field(ui, t("field.name"), &mut c.name, 180.0, &problems, Some(Field::Name));
+            ui.end_row();
+            combo_field(ui, t("field.role"), "cadre-role", &mut c.role);
+            ui.end_row();
+            text_field(ui, t("field.unit"), &mut c.unit, 220.0, &problems, None);
+            ui.end_row();
+            text_field(ui, t("field.phone"), &mut c.phone, 180.0, &problems, Some(Field::Phone));
+            ui.end_row();
         });
         ui.horizontal(|ui| {
             save |= ui.button(RichText::new(t("form.save")).strong()).on_hover_text("Ctrl+S").clicked();
