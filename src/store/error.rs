@@ -48,6 +48,9 @@ pub enum StoreError {
         /// Head of the household that has it.
         head: String,
     },
+    /// A ledger status change that is not allowed.
+    #[error("{0}")]
+    Ledger(#[from] crate::model::ledger::TransitionError),
     /// A row that should exist does not.
     #[error("{}", tf("store.err.missing", &[("what", .0)]))]
     Missing(String),

@@ -9,6 +9,7 @@ mod error;
 mod households;
 mod meta;
 mod migrations;
+mod problems;
 mod report;
 mod villages;
 
@@ -17,6 +18,7 @@ pub use error::StoreError;
 pub use households::HouseholdRow;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
+pub use problems::{ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
 
 use crate::model::ids::now_stamp;

@@ -218,3 +218,78 @@ fn databases_of_every_released_schema_open_and_migrate() {
     }
     assert!(fixtures.join("schema-1.db").exists());
 }
+
+mod ledger {
+    use super::*;
+    use crate::model::ledger::{Actor, Problem, Status};
+
+    fn actor(role: Role) -> Actor {
+        Actor { cadre_id: None, name: format!("{}某", role.code()), role: Some(role) }
+    }
+
+    fn setup() -> (Store, Village, Problem) {
+        let mut s = Store::open_in_memory().unwrap();
+        let v = village(&mut s);
+        let h = household(&mut s, &v, "张三", "", "").unwrap();
+        let mut p =
+            Problem::new(&v.id, Some(h.id), "住房安全", "居住C级危房", NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
+        p.deadline = NaiveDate::from_ymd_opt(2026, 11, 30);
+        s.save_problem(&mut p, &actor(Role::Cadre)).unwrap();
+        (s, v, p)
+    }
+
+    #[test]
+    fn a_problem_goes_from_found_to_struck_off_with_its_history() {
+        let (mut s, v, p) = setup();
+        let cadre = actor(Role::Cadre);
+        let secretary = actor(Role::FirstSecretary);
+        s.change_status(&p.id, Status::InProgress, &cadre, "已联系住建局", today()).unwrap();
+        s.add_progress(&p.id, "已拆除旧房", &cadre, today()).unwrap();
+        s.change_status(&p.id, Status::Rectified, &cadre, "", today()).unwrap();
+        let err = s.change_status(&p.id, Status::Closed, &cadre, "", today()).unwrap_err();
+        assert!(err.to_string().contains("只有第一书记"), "{err}");
+        s.change_status(&p.id, Status::Closed, &secretary, "经核实已整改", today()).unwrap();
+        let stored = s.problem(&p.id).unwrap().unwrap();
+        assert_eq!(stored.status, Status::Closed);
+        assert_eq!(stored.rectified, Some(today()));
+        assert_eq!(stored.closed, Some(today()));
+        assert!(stored.progress.ends_with("已拆除旧房"));
+        let kinds: Vec<String> = s.problem_events(&p.id).unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["登记", "状态", "进展", "状态", "状态"]);
+        let events = s.problem_events(&p.id).unwrap();
+        assert_eq!((events[4].from, events[4].to), (Some(Status::Rectified), Some(Status::Closed)));
+        assert_eq!(events[4].actor_name, "第一书记某");
+        assert_eq!(s.problems(Some(&v.id)).unwrap()[0].head_name, "张三");
+    }
+
+    #[test]
+    fn refused_changes_leave_the_problem_as_it_was() {
+        let (mut s, _, p) = setup();
+        let secretary = actor(Role::FirstSecretary);
+        assert!(s.change_status(&p.id, Status::Closed, &secretary, "", today()).is_err(), "not from 待整改");
+        assert_eq!(s.problem(&p.id).unwrap().unwrap().status, Status::Open);
+        assert_eq!(s.problem_events(&p.id).unwrap().len(), 1);
+        let mut bad = s.problem(&p.id).unwrap().unwrap();
+        bad.deadline = NaiveDate::from_ymd_opt(2026, 10, 1);
+        assert!(matches!(s.save_problem(&mut bad, &secretary), Err(StoreError::Invalid(_))));
+    }
+
+    #[test]
+    fn edits_and_bulk_changes_are_recorded() {
+        let (mut s, v, p) = setup();
+        let mut q = Problem::new(&v.id, None, "饮水安全", "三组水源季节性缺水", today());
+        s.save_problem(&mut q, &actor(Role::FirstSecretary)).unwrap();
+        let deadline = NaiveDate::from_ymd_opt(2026, 12, 31);
+        let ids = [p.id.clone(), q.id.clone()];
+        assert_eq!(s.bulk_update(&ids, Some("区住建局"), deadline, &actor(Role::FirstSecretary)).unwrap(), 2);
+        assert_eq!(s.bulk_update(&ids, Some("区住建局"), deadline, &actor(Role::FirstSecretary)).unwrap(), 0);
+        let events = s.problem_events(&p.id).unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(events[1].note.contains("责任单位： → 区住建局"), "{}", events[1].note);
+        assert!(events[1].note.contains("整改时限：2026-11-30 → 2026-12-31"), "{}", events[1].note);
+        let rows = s.problems(None).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.problem.responsible_unit == "区住建局"));
+        assert!(rows.iter().any(|r| r.problem.household_id.is_none() && r.head_name.is_empty()));
+    }
+}

@@ -367,5 +367,8 @@ pub fn field_key(f: Field) -> &'static str {
         Field::Relation => "field.relation",
         Field::VillageName => "field.village_name",
         Field::Threshold => "field.threshold",
+        Field::Group => "field.problem_group",
+        Field::Description => "field.description",
+        Field::Deadline => "field.deadline",
     }
 }
