@@ -4,6 +4,7 @@
 use super::cadres::CadresPage;
 use super::household_form::HouseholdForm;
 use super::households::HouseholdList;
+use super::ledger::LedgerPage;
 use super::village_form::VillageForm;
 use super::widgets::Notice;
 use crate::i18n::{self, Lang, t};
@@ -21,6 +22,8 @@ pub enum Page {
     Households,
     /// Adding or editing one household.
     HouseholdEdit,
+    /// 问题台账: the problem ledger.
+    Ledger,
     /// 干部: cadres and assignments.
     Cadres,
     /// 设置.
@@ -41,6 +44,7 @@ pub struct App {
     pub(super) households: HouseholdList,
     pub(super) form: Option<HouseholdForm>,
     pub(super) cadres: CadresPage,
+    pub(super) ledger: LedgerPage,
     pub(super) village_form: Option<VillageForm>,
     pub(super) notice: Option<Notice>,
 }
@@ -63,6 +67,7 @@ impl App {
             households: HouseholdList::default(),
             form: None,
             cadres: CadresPage::default(),
+            ledger: LedgerPage::default(),
             village_form: None,
             notice: None,
         };
@@ -92,6 +97,7 @@ impl App {
             .or_else(|| self.villages.first().cloned());
         self.households.invalidate();
         self.cadres.invalidate();
+        self.ledger.invalidate();
     }
 
     /// Reports the outcome of a write in the message bar; true on success.
@@ -132,6 +138,7 @@ impl App {
             Page::Welcome => self.show_welcome(ui),
             Page::Households => self.show_households(ui),
             Page::HouseholdEdit => self.show_household_form(ui),
+            Page::Ledger => self.show_ledger(ui),
             Page::Cadres => self.show_cadres(ui),
             Page::Settings => self.show_settings(ui),
             Page::VillageEdit => self.show_village_form(ui),
@@ -197,9 +204,12 @@ impl App {
     fn navigation(&mut self, ui: &mut Ui) {
         egui::Panel::left("nav").resizable(false).exact_size(120.0).show(ui, |ui| {
             ui.add_space(8.0);
-            for (page, key) in
-                [(Page::Households, "nav.households"), (Page::Cadres, "nav.cadres"), (Page::Settings, "nav.settings")]
-            {
+            for (page, key) in [
+                (Page::Households, "nav.households"),
+                (Page::Ledger, "nav.ledger"),
+                (Page::Cadres, "nav.cadres"),
+                (Page::Settings, "nav.settings"),
+            ] {
                 let selected = self.page == page || (page == Page::Households && self.page == Page::HouseholdEdit);
                 let b =
                     ui.add_sized([104.0, 34.0], egui::Button::selectable(selected, RichText::new(t(key)).size(16.0)));

@@ -187,10 +187,10 @@ impl App {
                 *f = Filters::default();
             }
         });
-        let Some(store) = self.store.as_ref() else { return };
-        self.households.refresh(store, village_id.as_deref());
         self.assign_bar(ui);
         ui.separator();
+        let Some(store) = self.store.as_ref() else { return };
+        self.households.refresh(store, village_id.as_deref());
         self.household_table(ui);
     }
 

@@ -25,17 +25,27 @@ pub fn harness(db: &Path) -> Harness<'static, App> {
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
 }
 
+/// The role of the text field labelled `label`: single- or multi-line.
+fn text_role(h: &Harness<'_, App>, label: &str) -> Role {
+    if h.query_all_by_role_and_label(Role::TextInput, label).next().is_some() {
+        Role::TextInput
+    } else {
+        Role::MultilineTextInput
+    }
+}
+
 /// Focuses the text field labelled `label` (the `nth` of that name) and types `text` into it.
 pub fn type_into(h: &mut Harness<'_, App>, label: &str, nth: usize, text: &str) {
-    h.get_all_by_role_and_label(Role::TextInput, label).nth(nth).unwrap_or_else(|| panic!("no field {label}")).focus();
+    let role = text_role(h, label);
+    h.get_all_by_role_and_label(role, label).nth(nth).unwrap_or_else(|| panic!("no field {label}")).focus();
     h.run();
-    h.get_all_by_role_and_label(Role::TextInput, label).nth(nth).unwrap().type_text(text);
+    h.get_all_by_role_and_label(role, label).nth(nth).unwrap().type_text(text);
     h.run();
 }
 
 /// The current value of the text field labelled `label`.
 pub fn value_of(h: &Harness<'_, App>, label: &str, nth: usize) -> String {
-    h.get_all_by_role_and_label(Role::TextInput, label).nth(nth).unwrap().value().unwrap_or_default()
+    h.get_all_by_role_and_label(text_role(h, label), label).nth(nth).unwrap().value().unwrap_or_default()
 }
 
 /// Clicks the button labelled `label`.
