@@ -51,6 +51,9 @@ pub enum StoreError {
     /// A ledger status change that is not allowed.
     #[error("{0}")]
     Ledger(#[from] crate::model::ledger::TransitionError),
+    /// The action is not allowed (the sentence says why).
+    #[error("{0}")]
+    NotAllowed(String),
     /// A row that should exist does not.
     #[error("{}", tf("store.err.missing", &[("what", .0)]))]
     Missing(String),
