@@ -85,3 +85,69 @@ fn a_village_wide_problem_is_recorded_by_hand() {
     assert!(shows(&h, "未清零 2 项"));
     assert!(h.query_all_by_label("全村").count() >= 1);
 }
+
+#[test]
+fn dashboard_numbers_open_the_lists_behind_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    village_with_problem(&db, CadreRole::FirstSecretary);
+    let summary = Store::open(&db).unwrap().summary().unwrap();
+    let assigned = summary.households - summary.unassigned;
+    let mut h = harness(&db);
+    h.run();
+    assert_eq!(h.state().page(), Page::Dashboard);
+    assert!(shows(&h, "2026-11 月度"));
+    assert!(h.query_by_label("逾期未整改：1").is_some());
+    assert!(h.query_by_label("住房安全 本月发现：0").is_some() && h.query_by_label("住房安全 未清零：1").is_some());
+    assert!(
+        h.query_by_label(&format!("未走访（户）：{assigned}")).is_some(),
+        "no demo visits yet: every assigned household"
+    );
+    h.get_by_label("未清零问题：1").click();
+    h.run();
+    assert_eq!(h.state().page(), Page::Ledger);
+    assert!(shows(&h, "显示 1 项"));
+    assert!(h.query_by_label("居住C级危房未改造").is_some());
+}
+
+#[test]
+fn the_first_secretary_returns_then_approves_a_visit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    village_with_problem(&db, CadreRole::FirstSecretary);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "INSERT INTO checklist_templates(id, code, version, name, body, content_hash, created_at, updated_at, origin)
+                  VALUES ('t', 'monthly', '1', '月走访', '', 'h', '', '', 'o');
+             INSERT INTO visits(id, household_id, cadre_id, visit_date, kind, template_id, created_at, updated_at, origin)
+                  SELECT 'v1', a.household_id, a.cadre_id, '2026-11-18', '每月走访', 't', '', '', 'o'
+                    FROM assignments a LIMIT 1;",
+        )
+        .unwrap();
+    }
+    let mut h = harness(&db);
+    h.run();
+    h.get_by_label("待审核走访：1").click();
+    h.run();
+    assert_eq!(h.state().page(), Page::Review);
+    assert!(shows(&h, "共 1 条"));
+    click(&mut h, "选择");
+    click(&mut h, "退回");
+    assert!(shows(&h, "退回时请写明原因"));
+    type_into(&mut h, "审核意见/退回原因", 0, "缺少户主签字");
+    click(&mut h, "退回");
+    assert!(shows(&h, "已退回给帮扶干部"));
+    assert!(shows(&h, "共 0 条"));
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "已退回").click();
+    h.run();
+    assert!(shows(&h, "缺少户主签字"));
+    click(&mut h, "选择");
+    click(&mut h, "审核通过");
+    assert!(shows(&h, "已审核通过"));
+    let status: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT review_status FROM visits WHERE id = 'v1'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(status, "已审核");
+}

@@ -67,6 +67,8 @@ fn bad_and_duplicate_id_numbers_are_shown_beside_the_field_and_refused() {
     }
     let mut h = harness(&db);
     h.run();
+    assert_eq!(h.state().page(), Page::Dashboard, "a registered village opens on the dashboard");
+    click(&mut h, "农户");
     click(&mut h, "新增农户");
     type_into(&mut h, "姓名", 0, "赵六");
     let mut wrong = valid_id("61020219800101124");

@@ -78,6 +78,8 @@ pub struct Dashboard {
     pub visited: usize,
     /// Assigned households not visited, by group and head.
     pub not_visited: Vec<HouseholdRef>,
+    /// Assigned households their own cadre did not visit (someone else may have).
+    pub missed_by_cadre: Vec<HouseholdRef>,
     /// Problems by group (every group of the checklist, in order).
     pub groups: Vec<GroupCounts>,
     /// Per-cadre attendance, by name.
@@ -122,7 +124,7 @@ const ASSIGNED_SQL: &str = "
 impl Store {
     /// The dashboard of `month` for one village or all, with `today` bounding "as of".
     pub fn dashboard(&self, village_id: Option<&str>, month: Month, today: NaiveDate) -> Result<Dashboard> {
-        let (assigned, not_visited, cadres) = self.coverage(village_id, month)?;
+        let Coverage { assigned, not_visited, missed_by_cadre, cadres } = self.coverage(village_id, month)?;
         let as_of = month.last_day().min(today);
         let mut groups: Vec<GroupCounts> =
             GROUPS.iter().map(|g| GroupCounts { group: g.to_string(), ..Default::default() }).collect();
@@ -182,6 +184,7 @@ impl Store {
             assigned,
             visited: assigned - not_visited.len(),
             not_visited,
+            missed_by_cadre,
             groups,
             cadres,
             awaiting_review: awaiting_review as usize,
@@ -190,7 +193,7 @@ impl Store {
     }
 
     /// Assigned households, those not visited, and per-cadre attendance for a month.
-    fn coverage(&self, village_id: Option<&str>, month: Month) -> Result<(usize, Vec<HouseholdRef>, Vec<Attendance>)> {
+    fn coverage(&self, village_id: Option<&str>, month: Month) -> Result<Coverage> {
         let mut st = self.db().prepare_cached(ASSIGNED_SQL)?;
         let rows = st.query_map(params![village_id, month.first_day(), month.last_day()], |r| {
             Ok((
@@ -207,6 +210,7 @@ impl Store {
         })?;
         let mut assigned = 0;
         let mut not_visited = Vec::new();
+        let mut missed_by_cadre = Vec::new();
         let mut per_cadre: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
         for row in rows {
             let (h, visited, by_cadre) = row?;
@@ -214,6 +218,9 @@ impl Store {
             let entry = per_cadre.entry((h.cadre_name.clone(), h.cadre_id.clone())).or_default();
             entry.0 += 1;
             entry.1 += usize::from(by_cadre);
+            if !by_cadre {
+                missed_by_cadre.push(h.clone());
+            }
             if !visited {
                 not_visited.push(h);
             }
@@ -222,7 +229,7 @@ impl Store {
             .into_iter()
             .map(|((name, cadre_id), (households, visited))| Attendance { cadre_id, name, households, visited })
             .collect();
-        Ok((assigned, not_visited, cadres))
+        Ok(Coverage { assigned, not_visited, missed_by_cadre, cadres })
     }
 
     /// Households assigned and visited in a month.
@@ -238,6 +245,14 @@ impl Store {
             })?;
         Ok((a as usize, v as usize))
     }
+}
+
+/// Visit coverage of a month.
+struct Coverage {
+    assigned: usize,
+    not_visited: Vec<HouseholdRef>,
+    missed_by_cadre: Vec<HouseholdRef>,
+    cadres: Vec<Attendance>,
 }
 
 /// The FROM/WHERE part shared by the month-coverage query (households assigned in the month).

@@ -118,8 +118,7 @@ impl App {
                     Some(super::widgets::Notice::error(tf("cadres.reassign_first", &[("n", &load.to_string())])));
             } else if let Some(store) = self.store.as_mut() {
                 let r = store.set_cadre_archived(&id, archive);
-                self.cadres.invalidate();
-                self.households.invalidate();
+                self.data_changed();
                 self.report(r, t(if archive { "cadres.archived_done" } else { "cadres.restored_done" }));
             }
         }
@@ -160,8 +159,7 @@ impl App {
             let msg = tf("cadres.saved", &[("name", &c.name)]);
             if self.report(r, &msg) {
                 self.cadres.editing = None;
-                self.cadres.invalidate();
-                self.households.invalidate();
+                self.data_changed();
             }
         }
     }

@@ -310,8 +310,7 @@ impl App {
         }
         let name = form.household.head_name.clone();
         if self.report(result, &tf("form.saved", &[("name", &name)])) {
-            self.households.invalidate();
-            self.cadres.invalidate();
+            self.data_changed();
             self.close_form();
         }
     }

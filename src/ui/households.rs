@@ -270,8 +270,7 @@ impl App {
             let msg =
                 tf("households.assigned", &[("n", &changed.to_string()), ("same", &(ids.len() - changed).to_string())]);
             self.households.selected.clear();
-            self.households.invalidate();
-            self.cadres.invalidate();
+            self.data_changed();
             self.report(result, &msg);
         } else {
             self.report(result, "");

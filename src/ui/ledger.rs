@@ -7,6 +7,7 @@ use super::app::App;
 use super::widgets::{ERROR, Notice, OK, date_field, line};
 use crate::i18n::{t, tf};
 use crate::model::ledger::{Actor, GROUPS, Problem, Status, days_overdue, next_statuses};
+use crate::model::month::Month;
 use crate::model::search::Query;
 use crate::store::{HouseholdRow, ProblemEvent, ProblemRow, Store};
 use chrono::NaiveDate;
@@ -41,6 +42,10 @@ pub struct LedgerFilters {
     pub overdue: bool,
     /// Latest deadline first instead of earliest.
     pub newest_first: bool,
+    /// Only problems found in this month.
+    pub found_in: Option<Month>,
+    /// Only problems rectified in this month.
+    pub rectified_in: Option<Month>,
 }
 
 /// The problem open in the side panel.
@@ -115,6 +120,8 @@ pub fn filter_problems(
                 && f.cadre.as_ref().is_none_or(|c| r.cadre_id.as_ref() == Some(c))
                 && (!f.overdue || days_overdue(p.status, p.deadline, today).is_some())
                 && matching.as_ref().is_none_or(|m| p.household_id.as_deref().is_some_and(|h| m.contains(h)))
+                && f.found_in.is_none_or(|m| Month::of(p.found) == m)
+                && f.rectified_in.is_none_or(|m| p.rectified.is_some_and(|d| Month::of(d) == m))
         })
         .map(|(i, _)| i)
         .collect();
@@ -242,6 +249,13 @@ impl App {
                 .response
                 .labelled_by(l.id);
             ui.checkbox(&mut f.overdue, t("ledger.only_overdue"));
+            for (month, key) in [(&mut f.found_in, "ledger.found_in"), (&mut f.rectified_in, "ledger.rectified_in")] {
+                if let Some(m) = *month
+                    && ui.button(format!("{} ✕", tf(key, &[("month", &m.to_string())]))).clicked()
+                {
+                    *month = None;
+                }
+            }
             let order = if f.newest_first { t("ledger.deadline_desc") } else { t("ledger.deadline_asc") };
             if ui.button(order).clicked() {
                 f.newest_first = !f.newest_first;
@@ -294,7 +308,7 @@ impl App {
             if let Ok(changed) = &result {
                 let msg = tf("ledger.bulk_done", &[("n", &changed.to_string())]);
                 self.ledger.selected.clear();
-                self.ledger.invalidate();
+                self.data_changed();
                 self.report(result, &msg);
             } else {
                 self.report(result, "");
@@ -616,7 +630,7 @@ impl App {
             Ok(msg) => {
                 let id = d.problem.id.clone();
                 self.notice = Some(Notice::info(msg));
-                self.ledger.invalidate();
+                self.data_changed();
                 self.open_problem(&id);
             }
             Err(e) => self.notice = Some(Notice::error(e.to_string())),

@@ -3,10 +3,12 @@
 
 mod app;
 mod cadres;
+mod dashboard;
 pub mod fonts;
 mod household_form;
 mod households;
 mod ledger;
+mod review;
 mod settings;
 mod village_form;
 mod welcome;
