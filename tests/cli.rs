@@ -80,3 +80,35 @@ fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
     assert_eq!(std::fs::read(&db).unwrap(), b"PK\x03\x04 not really a database");
 }
+
+#[test]
+fn status_shows_the_month_and_problems_lists_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    assert!(zoufang(&db, &["demo", "--households", "10"]).status.success());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "INSERT INTO problems(id, village_id, group_name, description, found_date, deadline, status, created_at, updated_at, origin)
+              SELECT 'p1', id, '饮水安全', '三组水源季节性缺水', '2020-01-01', '2020-02-01', '待整改', '', '', 'o' FROM villages;
+         INSERT INTO problems(id, village_id, group_name, description, found_date, status, closed_date, created_at, updated_at, origin)
+              SELECT 'p2', id, '基础设施', '路灯损坏', '2020-01-01', '已销号', '2020-01-05', '', '', 'o' FROM villages;",
+    )
+    .unwrap();
+    drop(conn);
+    let o = zoufang(&db, &["status", "--month", "2020-03"]);
+    let s = text(&o);
+    assert!(o.status.success(), "{s}");
+    assert!(s.contains("2020-03 走访情况"), "{s}");
+    assert!(s.contains("问题台账：未清零 1 项，逾期 1 项"), "{s}");
+    assert!(s.contains("饮水安全：本月发现 0"), "{s}");
+
+    let o = zoufang(&db, &["problems", "--open"]);
+    let s = text(&o);
+    assert!(s.contains("三组水源季节性缺水") && !s.contains("路灯损坏"), "{s}");
+    assert!(s.contains("共列出 1 项（台账共 2 项）"), "{s}");
+    let o = zoufang(&db, &["problems", "--overdue"]);
+    assert!(text(&o).contains("逾期"), "{}", text(&o));
+    let o = zoufang(&db, &["status", "--month", "2020-3x"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("格式不对"));
+}
