@@ -5,6 +5,7 @@ use crate::demo::{self, DemoOptions};
 use crate::i18n::{self, Lang, t, tf};
 use crate::model::ledger::days_overdue;
 use crate::model::month::Month;
+use crate::store::backup::copy_database;
 use crate::store::{Dashboard, Setting, Store};
 use chrono::{Local, NaiveDate};
 use clap::{Parser, Subcommand};
@@ -64,6 +65,13 @@ pub enum Command {
     },
     /// Check integrity and consistency; exits non-zero on any problem (检查).
     Check,
+    /// Back the database up (备份): to FILE, or dated into the `backups` folder beside it,
+    /// keeping the newest ten.
+    Backup {
+        /// Where to write the copy.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// The default database: `zoufang.db` in the user's data folder.
@@ -209,6 +217,16 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 );
             }
             println!("{}", tf("cli.problems_count", &[("n", &shown.to_string()), ("total", &rows.len().to_string())]));
+        }
+        Command::Backup { out } => {
+            let path = match out {
+                Some(out) => {
+                    copy_database(store.path(), &out)?;
+                    out
+                }
+                None => store.backup()?,
+            };
+            println!("{}", tf("cli.backup_done", &[("path", &path.display().to_string())]));
         }
         Command::Check => {
             let found = store.check(today())?;

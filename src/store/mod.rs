@@ -4,6 +4,7 @@
 //! that is not a zoufang database, a database written by a newer zoufang, or one another running
 //! zoufang holds.
 
+pub mod backup;
 mod cadres;
 mod dashboard;
 mod error;
