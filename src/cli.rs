@@ -65,6 +65,15 @@ pub enum Command {
     },
     /// Check integrity and consistency; exits non-zero on any problem (检查).
     Check,
+    /// Measure the quality bars on synthetic township data in a temporary folder (性能测试).
+    Bench {
+        /// Households in the township.
+        #[arg(long, default_value_t = 10_000)]
+        households: usize,
+        /// Months of visit history.
+        #[arg(long, default_value_t = 24)]
+        months: u32,
+    },
     /// Back the database up (备份): to FILE, or dated into the `backups` folder beside it,
     /// keeping the newest ten.
     Backup {
@@ -153,6 +162,10 @@ fn print_month(d: &Dashboard) {
 
 /// Runs one headless command against the database at `db`.
 pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
+    if let Command::Bench { households, months } = command {
+        crate::bench::run(crate::bench::BenchOptions { households, months })?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut store = open(db)?;
     match command {
         Command::Demo { villages, households, months, seed } => {
@@ -218,6 +231,7 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
             }
             println!("{}", tf("cli.problems_count", &[("n", &shown.to_string()), ("total", &rows.len().to_string())]));
         }
+        Command::Bench { .. } => unreachable!("handled before the database opens"),
         Command::Backup { out } => {
             let path = match out {
                 Some(out) => {

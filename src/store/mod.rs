@@ -134,6 +134,23 @@ impl Writer<'_> {
     pub fn stamp(&self) -> &str {
         &self.stamp
     }
+
+    /// Runs one statement through the connection's statement cache (writes repeat the same few
+    /// statements thousands of times in an import or a merge).
+    pub(crate) fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        Ok(self.tx.prepare_cached(sql)?.execute(params)?)
+    }
+
+    /// Reads at most one row through the statement cache.
+    pub(crate) fn row<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        use rusqlite::OptionalExtension;
+        Ok(self.tx.prepare_cached(sql)?.query_row(params, f).optional()?)
+    }
 }
 
 fn check_header(path: &Path) -> Result<()> {

@@ -133,7 +133,7 @@ impl Store {
         let p = self.problem(id)?.ok_or_else(|| StoreError::Missing(id.to_string()))?;
         check_transition(p.status, to, actor)?;
         self.write(|w| {
-            w.tx.execute(
+            w.exec(
                 "UPDATE problems SET status = ?2,
                         rectified_date = CASE WHEN ?2 = '已整改' THEN ?3 WHEN ?2 IN ('待整改', '整改中') THEN NULL ELSE rectified_date END,
                         closed_by = CASE WHEN ?2 = '已销号' THEN ?4 END,
@@ -154,7 +154,7 @@ impl Store {
         }
         self.write(|w| {
             let line = format!("{today} {note}");
-            let n = w.tx.execute(
+            let n = w.exec(
                 "UPDATE problems SET progress = CASE WHEN progress = '' THEN ?2 ELSE progress || char(10) || ?2 END,
                         updated_at = ?3, origin = ?4 WHERE id = ?1 AND deleted_at IS NULL",
                 params![id, line, w.stamp, w.origin],
@@ -207,7 +207,7 @@ impl Writer<'_> {
             p.id = new_id();
         }
         let status = before.map_or(p.status, |b| b.status);
-        self.tx.execute(
+        self.exec(
             "INSERT INTO problems(id, village_id, household_id, visit_id, item_code, group_name, description, found_date,
                                   responsible_person, responsible_unit, deadline, measures, progress, status,
                                   created_at, updated_at, origin)
@@ -255,7 +255,7 @@ impl Writer<'_> {
         to: Option<Status>,
         note: &str,
     ) -> Result<()> {
-        self.tx.execute(
+        self.exec(
             "INSERT INTO problem_events(id, problem_id, at, actor_id, actor_name, kind, from_status, to_status, note, updated_at, origin)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10)",
             params![

@@ -78,7 +78,7 @@ impl Store {
             return Err(StoreError::NotAllowed(t("review.err.reason_required").to_string()));
         }
         self.write(|w| {
-            let n = w.tx.execute(
+            let n = w.exec(
                 "UPDATE visits SET review_status = ?2, reviewed_by = ?3, reviewed_at = ?4, review_comment = ?5,
                         updated_at = ?4, origin = ?6
                   WHERE id = ?1 AND deleted_at IS NULL AND review_status <> '已审核'",

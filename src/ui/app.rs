@@ -97,6 +97,11 @@ impl App {
         self.page
     }
 
+    /// Shows `page`, as the navigation does.
+    pub fn go(&mut self, page: Page) {
+        self.page = page;
+    }
+
     /// Reloads the village list and picks the current village (the stored choice, else the first).
     pub(super) fn reload_villages(&mut self) {
         let Some(store) = &self.store else { return };

@@ -15,6 +15,7 @@ mod welcome;
 mod widgets;
 
 pub use app::{App, Page};
+pub use households::{Filters, filter_rows};
 
 use crate::store::{Store, backup};
 use std::path::PathBuf;
