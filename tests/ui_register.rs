@@ -7,6 +7,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use support::*;
 use zoufang::model::id_number::check_char;
+use zoufang::store::Store;
 use zoufang::ui::Page;
 
 fn valid_id(body: &str) -> String {
@@ -129,4 +130,16 @@ fn demo_village_is_one_click_away_and_cadres_get_households() {
     h.get_by_label_contains("选择 ").click();
     h.run();
     assert!(shows(&h, "已选 1 户"));
+}
+
+#[test]
+fn a_database_held_by_another_zoufang_is_reported_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let _first = Store::open(&db).unwrap();
+    let mut h = harness(&db);
+    h.run();
+    assert!(shows(&h, "无法打开数据库"));
+    assert!(shows(&h, "正被另一个走访程序使用"));
+    assert!(shows(&h, "文件未作任何修改"));
 }
