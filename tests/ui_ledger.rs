@@ -151,3 +151,34 @@ fn the_first_secretary_returns_then_approves_a_visit() {
         .unwrap();
     assert_eq!(status, "已审核");
 }
+
+#[test]
+fn the_township_view_compares_villages_and_opens_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let names: Vec<String> = {
+        let mut s = Store::open(&db).unwrap();
+        demo::generate(&mut s, &DemoOptions { villages: 3, households: 10, months: 2, seed: 9, today: today() })
+            .unwrap();
+        s.villages().unwrap().into_iter().map(|v| v.name).collect()
+    };
+    let mut h = harness(&db);
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "村").click();
+    h.run();
+    h.get_by_label("全部村（3 个）").click();
+    h.run();
+    assert!(shows(&h, "各村对比"));
+    for n in &names {
+        assert!(h.query_by_label(n).is_some(), "{n} is in the comparison");
+    }
+    click(&mut h, "农户");
+    assert!(shows(&h, "共 30 户"), "all villages' households are listed");
+    click(&mut h, "新增农户");
+    assert_eq!(h.state().page(), Page::Households, "a household needs one village chosen first");
+    click(&mut h, "首页看板");
+    h.get_by_label(&names[1]).click();
+    h.run();
+    click(&mut h, "农户");
+    assert!(shows(&h, "共 10 户"), "one village again");
+}

@@ -67,6 +67,23 @@ pub struct MonthPoint {
     pub open: usize,
 }
 
+/// One village in the township's comparison table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VillageFigures {
+    /// Village id.
+    pub village_id: String,
+    /// Its name.
+    pub name: String,
+    /// Households assigned in the month.
+    pub assigned: usize,
+    /// Of those, visited.
+    pub visited: usize,
+    /// Problems not struck off (as of the month's end or today).
+    pub open: usize,
+    /// Of those, overdue.
+    pub overdue: usize,
+}
+
 /// Everything the dashboard shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dashboard {
@@ -230,6 +247,31 @@ impl Store {
             .map(|((name, cadre_id), (households, visited))| Attendance { cadre_id, name, households, visited })
             .collect();
         Ok(Coverage { assigned, not_visited, missed_by_cadre, cadres })
+    }
+
+    /// Coverage and open/overdue problems of every village for a month, by village name.
+    pub fn village_comparison(&self, month: Month, today: NaiveDate) -> Result<Vec<VillageFigures>> {
+        let as_of = month.last_day().min(today);
+        let mut out = Vec::new();
+        for v in self.villages()? {
+            let (assigned, visited) = self.month_coverage(Some(&v.id), month)?;
+            let (open, overdue): (i64, i64) = self.db().query_row(
+                "SELECT count(*), count(CASE WHEN (rectified_date IS NULL OR rectified_date > ?2) AND deadline < ?2 THEN 1 END)
+                   FROM problems WHERE deleted_at IS NULL AND village_id = ?1
+                    AND found_date <= ?2 AND (closed_date IS NULL OR closed_date > ?2)",
+                params![v.id, as_of],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            out.push(VillageFigures {
+                village_id: v.id,
+                name: v.name,
+                assigned,
+                visited,
+                open: open as usize,
+                overdue: overdue as usize,
+            });
+        }
+        Ok(out)
     }
 
     /// Households assigned and visited in a month.

@@ -17,7 +17,7 @@ mod review;
 mod villages;
 
 pub use cadres::{AssignmentRow, CadreRow};
-pub use dashboard::{Attendance, Dashboard, GroupCounts, HouseholdRef, MonthPoint};
+pub use dashboard::{Attendance, Dashboard, GroupCounts, HouseholdRef, MonthPoint, VillageFigures};
 pub use error::StoreError;
 pub use households::HouseholdRow;
 pub use meta::Setting;

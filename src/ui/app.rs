@@ -9,11 +9,14 @@ use super::ledger::LedgerPage;
 use super::review::ReviewPage;
 use super::village_form::VillageForm;
 use super::widgets::Notice;
-use crate::i18n::{self, Lang, t};
+use crate::i18n::{self, Lang, t, tf};
 use crate::model::register::Village;
 use crate::store::{Setting, Store, StoreError};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
+
+/// The stored choice of village that means "every village" (the township view).
+const ALL_VILLAGES: &str = "*";
 
 /// The screen shown in the main area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +91,7 @@ impl App {
             app.me = store.setting(Setting::Me).ok().flatten();
         }
         app.reload_villages();
-        app.page = if app.village.is_some() { Page::Dashboard } else { Page::Welcome };
+        app.page = if app.villages.is_empty() { Page::Welcome } else { Page::Dashboard };
         app
     }
 
@@ -107,9 +110,13 @@ impl App {
         let Some(store) = &self.store else { return };
         self.villages = store.villages().unwrap_or_default();
         let wanted = store.setting(Setting::CurrentVillage).ok().flatten();
-        self.village = wanted
-            .and_then(|id| self.villages.iter().find(|v| v.id == id).cloned())
-            .or_else(|| self.villages.first().cloned());
+        self.village = if wanted.as_deref() == Some(ALL_VILLAGES) && self.villages.len() > 1 {
+            None
+        } else {
+            wanted
+                .and_then(|id| self.villages.iter().find(|v| v.id == id).cloned())
+                .or_else(|| self.villages.first().cloned())
+        };
         self.data_changed();
     }
 
@@ -175,12 +182,16 @@ impl App {
                 ui.label(RichText::new(t("app.title")).heading().strong());
                 ui.separator();
                 if self.villages.len() > 1 {
-                    let current = self.village.as_ref().map(|v| v.name.clone()).unwrap_or_default();
+                    let all = tf("app.all_villages", &[("n", &self.villages.len().to_string())]);
+                    let current = self.village.as_ref().map(|v| v.name.clone()).unwrap_or_else(|| all.clone());
                     let l = ui.label(t("app.village"));
                     let mut chosen = None;
                     egui::ComboBox::from_id_salt("village-pick")
                         .selected_text(current)
                         .show_ui(ui, |ui| {
+                            if ui.selectable_label(self.village.is_none(), all).clicked() {
+                                chosen = Some(ALL_VILLAGES.to_string());
+                            }
                             for v in &self.villages {
                                 if ui.selectable_label(self.village.as_ref() == Some(v), &v.name).clicked() {
                                     chosen = Some(v.id.clone());
@@ -229,8 +240,10 @@ impl App {
         egui::Panel::left("nav").resizable(false).exact_size(120.0).show(ui, |ui| {
             ui.add_space(8.0);
             for (page, key) in [
+                (Page::Dashboard, "nav.dashboard"),
                 (Page::Households, "nav.households"),
                 (Page::Ledger, "nav.ledger"),
+                (Page::Review, "nav.review"),
                 (Page::Cadres, "nav.cadres"),
                 (Page::Settings, "nav.settings"),
             ] {

@@ -7,7 +7,7 @@ use super::ledger::{LedgerFilters, StatusFilter};
 use super::widgets::{ERROR, OK};
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
-use crate::store::Dashboard;
+use crate::store::{Dashboard, VillageFigures};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, Plot};
 
@@ -26,6 +26,7 @@ pub enum Focus {
 pub struct DashboardPage {
     month: Option<Month>,
     data: Option<Dashboard>,
+    villages: Option<(Month, Vec<VillageFigures>)>,
     focus: Focus,
 }
 
@@ -33,6 +34,7 @@ impl DashboardPage {
     /// Forgets the computed figures (after any write).
     pub fn invalidate(&mut self) {
         self.data = None;
+        self.villages = None;
     }
 }
 
@@ -79,6 +81,10 @@ impl App {
         });
         ui.add_space(6.0);
         self.dashboard_cards(ui, &d);
+        if self.village.is_none() && self.villages.len() > 1 {
+            ui.add_space(8.0);
+            self.village_table(ui, month);
+        }
         ui.add_space(8.0);
         ui.columns(2, |cols| {
             self.problems_by_group(&mut cols[0], &d);
@@ -143,6 +149,46 @@ impl App {
         });
         if !this_month {
             ui.label(RichText::new(t("dashboard.past_month_hint")).weak());
+        }
+    }
+
+    /// The township view: each village's coverage and open / overdue problems.
+    fn village_table(&mut self, ui: &mut Ui, month: Month) {
+        let Some(store) = self.store.as_ref() else { return };
+        if self.dashboard.villages.as_ref().is_none_or(|(m, _)| *m != month) {
+            let rows = store.village_comparison(month, self.today).unwrap_or_default();
+            self.dashboard.villages = Some((month, rows));
+        }
+        let rows = self.dashboard.villages.as_ref().map(|(_, r)| r.clone()).unwrap_or_default();
+        ui.label(RichText::new(t("dashboard.by_village")).strong().size(16.0));
+        let mut chosen = None;
+        egui::ScrollArea::vertical().id_salt("by-village").max_height(180.0).show(ui, |ui| {
+            egui::Grid::new("village-grid").striped(true).num_columns(5).spacing([24.0, 4.0]).show(ui, |ui| {
+                for key in [
+                    "field.village_name",
+                    "dashboard.visited",
+                    "dashboard.coverage",
+                    "dashboard.open_short",
+                    "dashboard.overdue",
+                ] {
+                    ui.strong(t(key));
+                }
+                ui.end_row();
+                for v in &rows {
+                    if ui.link(&v.name).on_hover_text(t("dashboard.open_village")).clicked() {
+                        chosen = Some(v.village_id.clone());
+                    }
+                    ui.label(format!("{} / {}", v.visited, v.assigned));
+                    let pct = if v.assigned == 0 { 0.0 } else { v.visited as f64 * 100.0 / v.assigned as f64 };
+                    ui.label(format!("{pct:.0}%"));
+                    ui.label(RichText::new(v.open.to_string()).color(if v.open == 0 { OK } else { ERROR }));
+                    ui.label(RichText::new(v.overdue.to_string()).color(if v.overdue == 0 { OK } else { ERROR }));
+                    ui.end_row();
+                }
+            });
+        });
+        if let Some(id) = chosen {
+            self.choose_village(&id);
         }
     }
 

@@ -132,7 +132,9 @@ impl App {
                 &[("shown", &self.households.visible.len().to_string()), ("total", &total.to_string())],
             ));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button(t("households.new")).on_hover_text("Ctrl+N").clicked() {
+                let one_village = self.village.is_some();
+                let new = ui.add_enabled(one_village, egui::Button::new(t("households.new")));
+                if new.on_hover_text("Ctrl+N").on_disabled_hover_text(t("app.pick_village")).clicked() {
                     self.open_new_household();
                 }
             });
@@ -195,7 +197,10 @@ impl App {
     }
 
     fn open_new_household(&mut self) {
-        let village_id = self.village.as_ref().map(|v| v.id.clone()).unwrap_or_default();
+        let Some(village_id) = self.village.as_ref().map(|v| v.id.clone()) else {
+            self.notice = Some(super::widgets::Notice::error(t("app.pick_village")));
+            return;
+        };
         self.form = Some(HouseholdForm::new_household(village_id, self.today));
         self.page = Page::HouseholdEdit;
     }

@@ -175,7 +175,8 @@ impl App {
             }
             ui.label(tf("ledger.shown", &[("n", &self.ledger.visible.len().to_string())]));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button(t("ledger.new")).clicked() {
+                let new = ui.add_enabled(village_id.is_some(), egui::Button::new(t("ledger.new")));
+                if new.on_disabled_hover_text(t("app.pick_village")).clicked() {
                     let v = village_id.clone().unwrap_or_default();
                     self.ledger.detail = Some(Detail {
                         problem: Problem::new(&v, None, GROUPS[0], "", self.today),

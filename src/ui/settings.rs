@@ -46,6 +46,11 @@ impl App {
             ui.end_row();
             ui.label(t("settings.village"));
             ui.horizontal(|ui| {
+                if self.village.is_none() && !self.villages.is_empty() {
+                    ui.label(
+                        RichText::new(tf("app.all_villages", &[("n", &self.villages.len().to_string())])).strong(),
+                    );
+                }
                 if let Some(v) = &self.village {
                     ui.label(RichText::new(format!("{} · {} · {}", v.county, v.township, v.name)).strong());
                     ui.label(format!("{}：{} 元", t("field.threshold"), v.income_threshold));

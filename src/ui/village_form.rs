@@ -99,7 +99,7 @@ impl App {
         }
         if cancel {
             self.village_form = None;
-            self.page = if self.village.is_some() { Page::Settings } else { Page::Welcome };
+            self.page = if self.villages.is_empty() { Page::Welcome } else { Page::Settings };
         } else if save {
             self.save_village_form();
         }
