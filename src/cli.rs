@@ -2,6 +2,7 @@
 //! non-zero on failure.
 
 use crate::demo::{self, DemoOptions};
+use crate::exchange::roster::{self, Roster, Workbook};
 use crate::i18n::{self, Lang, t, tf};
 use crate::store::{Setting, Store};
 use chrono::{Local, NaiveDate};
@@ -43,6 +44,22 @@ pub enum Command {
     Status,
     /// Check integrity and consistency; exits non-zero on any problem (检查).
     Check,
+    /// Import the household roster (花名册) from .xlsx, .xls or .csv, printing the preview first;
+    /// exits non-zero only when nothing could be imported (导入花名册).
+    ImportRoster {
+        /// The roster file.
+        file: PathBuf,
+        /// The sheet to read (default: the first that looks like a roster).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// The village to import into (default: the database's only village; with none, one is
+        /// made from the file's 行政村 column).
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// Print the preview only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// The default database: `zoufang.db` in the user's data folder.
@@ -83,6 +100,11 @@ fn open(db: &std::path::Path) -> anyhow::Result<Store> {
 
 /// Runs one headless command against the database at `db`.
 pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
+    // A roster that cannot be read is refused before the database is even opened.
+    let roster = match &command {
+        Command::ImportRoster { file, sheet, .. } => Some(Roster::read(&Workbook::open(file)?, sheet.as_deref())?),
+        _ => None,
+    };
     let mut store = open(db)?;
     match command {
         Command::Demo { villages, households, months, seed } => {
@@ -129,6 +151,43 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::ImportRoster { village, dry_run, .. } => {
+            let roster = roster.expect("read above");
+            return import_roster(&mut store, &roster, village.as_deref(), dry_run);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the preview of importing `roster`, then imports it unless `dry_run`.
+fn import_roster(store: &mut Store, roster: &Roster, village: Option<&str>, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let village = roster::target_village(store, village)?;
+    let plan = roster::plan(store, roster, village, today())?;
+    for line in roster::preview_lines(roster, &plan) {
+        println!("{line}");
+    }
+    if !plan.has_households() {
+        eprintln!("{}", t("cli.import_nothing"));
+        return Ok(ExitCode::FAILURE);
+    }
+    if dry_run {
+        println!("{}", t("cli.import_dry_run"));
+    } else if !plan.has_changes() {
+        println!("{}", t("cli.import_no_change"));
+    } else {
+        let done = roster::import(store, &plan, today())?;
+        println!(
+            "{}",
+            tf(
+                "cli.import_done",
+                &[
+                    ("added", &done.households_added.to_string()),
+                    ("updated", &done.households_updated.to_string()),
+                    ("members", &(done.members_added).to_string()),
+                    ("cadres", &done.cadres_added.to_string()),
+                ],
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
