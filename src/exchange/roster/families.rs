@@ -101,6 +101,8 @@ pub struct Reading {
     pub total_rows: usize,
     /// Sentences about the whole file (how it was read).
     pub notes: Vec<String>,
+    /// The facts of the first row that names a 行政村 (for making the village).
+    pub first_village: Option<Facts>,
 }
 
 /// One data row, cleaned.
@@ -273,6 +275,9 @@ impl Reader<'_> {
         };
         let member = self.member(row, number, name, id_number, household_rows);
         let facts = self.facts(row, number);
+        if self.reading.first_village.is_none() && facts.village.is_some() {
+            self.reading.first_village = Some(facts.clone());
+        }
         Some(Line { row: number, head_name, code, member, facts })
     }
 

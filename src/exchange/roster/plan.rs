@@ -7,7 +7,7 @@
 use super::Roster;
 use super::columns::Target;
 use super::error::RosterError;
-use super::families::{self, FileHousehold, FileMember};
+use super::families::{self, Facts, FileHousehold, FileMember};
 use super::problem::Problem;
 use crate::i18n::{t, tf};
 use crate::model::coded::{Coded, Relation};
@@ -136,7 +136,7 @@ pub fn plan(store: &Store, roster: &Roster, village: Option<Village>, today: Nai
     let reading = families::read(&roster.sheet, &roster.header, today);
     let village = match village {
         Some(v) => VillageTarget::Existing(v),
-        None => VillageTarget::New(village_from_file(&reading.households)?),
+        None => VillageTarget::New(village_from_file(reading.first_village.as_ref())?),
     };
     let mut planner = Planner::new(store, &village, roster)?;
     planner.problems = reading.problems;
@@ -170,14 +170,14 @@ pub fn plan(store: &Store, roster: &Roster, village: Option<Village>, today: Nai
     })
 }
 
-/// The village named by the first household that names one.
-fn village_from_file(households: &[FileHousehold]) -> Result<Village, RosterError> {
-    let named = households.iter().find(|h| h.facts.village.is_some()).ok_or(RosterError::NoVillage)?;
+/// The village named by the first row that names one.
+fn village_from_file(named: Option<&Facts>) -> Result<Village, RosterError> {
+    let named = named.ok_or(RosterError::NoVillage)?;
     Ok(Village {
         id: String::new(),
-        name: named.facts.village.clone().unwrap_or_default(),
-        township: named.facts.township.clone().unwrap_or_default(),
-        county: named.facts.county.clone().unwrap_or_default(),
+        name: named.village.clone().unwrap_or_default(),
+        township: named.township.clone().unwrap_or_default(),
+        county: named.county.clone().unwrap_or_default(),
         income_threshold: DEFAULT_INCOME_THRESHOLD,
     })
 }
