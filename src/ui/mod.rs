@@ -6,6 +6,7 @@ mod cadres;
 pub mod fonts;
 mod household_form;
 mod households;
+mod import;
 mod settings;
 mod village_form;
 mod welcome;
