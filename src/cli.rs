@@ -167,27 +167,15 @@ fn import_roster(store: &mut Store, roster: &Roster, village: Option<&str>, dry_
         println!("{line}");
     }
     if !plan.has_households() {
-        eprintln!("{}", t("cli.import_nothing"));
+        eprintln!("{}", t("roster.nothing"));
         return Ok(ExitCode::FAILURE);
     }
     if dry_run {
         println!("{}", t("cli.import_dry_run"));
     } else if !plan.has_changes() {
-        println!("{}", t("cli.import_no_change"));
+        println!("{}", t("roster.no_change"));
     } else {
-        let done = roster::import(store, &plan, today())?;
-        println!(
-            "{}",
-            tf(
-                "cli.import_done",
-                &[
-                    ("added", &done.households_added.to_string()),
-                    ("updated", &done.households_updated.to_string()),
-                    ("members", &(done.members_added).to_string()),
-                    ("cadres", &done.cadres_added.to_string()),
-                ],
-            )
-        );
+        println!("{}", roster::import(store, &plan, today())?.sentence());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -201,9 +201,9 @@ impl App {
                 action = Some(false);
             }
             if !plan.has_households() {
-                ui.label(RichText::new(t("cli.import_nothing")).color(ERROR));
+                ui.label(RichText::new(t("roster.nothing")).color(ERROR));
             } else if !plan.has_changes() {
-                ui.label(t("cli.import_no_change"));
+                ui.label(t("roster.no_change"));
             }
         });
         ui.add_space(4.0);
@@ -280,7 +280,7 @@ impl App {
         let mut changed = false;
         ui.label(RichText::new(t("import.columns_hint")).weak());
         egui::ScrollArea::vertical().id_salt("import-columns").show(ui, |ui| {
-            egui::Grid::new("import-columns-grid").num_columns(2).spacing([16.0, 6.0]).striped(true).show(ui, |ui| {
+            egui::Grid::new("import-columns-grid").num_columns(3).spacing([16.0, 6.0]).striped(true).show(ui, |ui| {
                 for i in 0..roster.header.columns.len() {
                     let column = roster.header.columns[i].clone();
                     let label = if column.label.is_empty() { t("roster.col.no_label") } else { &column.label };
@@ -303,6 +303,10 @@ impl App {
                     if target != column.target {
                         roster.header.set_target(column.index, target);
                         changed = true;
+                    }
+                    let sample = roster.sample(column.index);
+                    if !sample.is_empty() {
+                        ui.label(RichText::new(tf("import.sample", &[("value", &sample)])).weak());
                     }
                     ui.end_row();
                 }
@@ -337,6 +341,7 @@ impl App {
         page.plan = None;
         match Workbook::open(&path) {
             Ok(book) => {
+                page.dialog_note = None;
                 page.book = Some(book);
                 self.read_sheet(None);
             }
@@ -386,15 +391,7 @@ impl App {
         });
         match result {
             Ok(done) => {
-                self.notice = Some(Notice::info(tf(
-                    "cli.import_done",
-                    &[
-                        ("added", &done.households_added.to_string()),
-                        ("updated", &done.households_updated.to_string()),
-                        ("members", &done.members_added.to_string()),
-                        ("cadres", &done.cadres_added.to_string()),
-                    ],
-                )));
+                self.notice = Some(Notice::info(done.sentence()));
                 self.import = ImportPage::default();
                 self.reload_villages();
                 self.page = Page::Households;

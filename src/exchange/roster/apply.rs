@@ -23,6 +23,21 @@ pub struct Imported {
     pub village_id: String,
 }
 
+impl Imported {
+    /// What was written, in one sentence.
+    pub fn sentence(&self) -> String {
+        crate::i18n::tf(
+            "roster.imported",
+            &[
+                ("added", &self.households_added.to_string()),
+                ("updated", &self.households_updated.to_string()),
+                ("members", &self.members_added.to_string()),
+                ("cadres", &self.cadres_added.to_string()),
+            ],
+        )
+    }
+}
+
 /// Writes the preview's households into the database in one transaction; assignments start
 /// `today`. On any failure nothing is written.
 pub fn import(store: &mut Store, plan: &Plan, today: NaiveDate) -> Result<Imported> {

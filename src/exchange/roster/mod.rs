@@ -61,6 +61,16 @@ impl Roster {
     }
 }
 
+impl Roster {
+    /// The first value under the header in sheet column `col` (to show what a column holds).
+    pub fn sample(&self, col: usize) -> String {
+        (self.header.row + 1..self.sheet.height())
+            .map(|r| self.sheet.cell(r, col).text())
+            .find(|s| !s.is_empty())
+            .unwrap_or_default()
+    }
+}
+
 /// The village an import goes into: the one named, else the database's only village, else
 /// `None` (the database has none: the import makes one from the file).
 pub fn target_village(store: &Store, name: Option<&str>) -> Result<Option<Village>, RosterError> {

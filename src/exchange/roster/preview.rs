@@ -6,6 +6,9 @@ use super::plan::{Action, Plan, VillageTarget};
 use super::problem::Problem;
 use crate::i18n::{t, tf};
 
+/// How many new cadres the summary names.
+const NAMES_SHOWN: usize = 12;
+
 /// The summary: where the households go and how many are added, updated, left alone, skipped.
 pub fn summary(plan: &Plan) -> Vec<String> {
     let c = &plan.counts;
@@ -39,10 +42,11 @@ pub fn summary(plan: &Plan) -> Vec<String> {
         out.push(tf("roster.sum.member_changes", &[("added", &n(added)), ("updated", &n(c.members_updated))]));
     }
     if !plan.new_cadres.is_empty() {
-        out.push(tf(
-            "roster.sum.new_cadres",
-            &[("n", &n(plan.new_cadres.len())), ("names", &plan.new_cadres.join("、"))],
-        ));
+        let mut names = plan.new_cadres.iter().take(NAMES_SHOWN).cloned().collect::<Vec<_>>().join("、");
+        if plan.new_cadres.len() > NAMES_SHOWN {
+            names.push_str(t("roster.sum.and_more"));
+        }
+        out.push(tf("roster.sum.new_cadres", &[("n", &n(plan.new_cadres.len())), ("names", &names)]));
     }
     out.push(tf("roster.sum.problems", &[("rows", &n(c.problem_rows)), ("skipped", &n(c.skipped_rows))]));
     if c.blank_rows + c.total_rows > 0 {
