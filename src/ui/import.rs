@@ -381,6 +381,15 @@ impl App {
     }
 
     fn import_plan(&mut self) {
+        // The database may have changed since the preview (the user can leave this screen and
+        // edit households): import only what the user saw, else show the new preview.
+        let shown = self.import.plan.take();
+        self.replan();
+        let (Some(shown), Some(fresh)) = (shown, self.import.plan.as_ref()) else { return };
+        if !same_preview(&shown, fresh) {
+            self.import.error = Some(t("import.changed_meanwhile").to_string());
+            return;
+        }
         let (Some(store), Some(plan)) = (self.store.as_mut(), self.import.plan.as_ref()) else { return };
         let new_village = matches!(plan.village, roster::VillageTarget::New(_));
         let result = roster::import(store, plan, self.today).and_then(|done| {
@@ -408,4 +417,10 @@ impl App {
         self.notice = Some(Notice::info(t("import.cancelled")));
         self.page = if self.village.is_some() { Page::Households } else { Page::Welcome };
     }
+}
+
+/// Whether two previews would write the same.
+fn same_preview(a: &Plan, b: &Plan) -> bool {
+    let changes = |p: &Plan| p.households.iter().map(|h| (h.action, h.changes.clone())).collect::<Vec<_>>();
+    a.counts == b.counts && a.new_cadres == b.new_cadres && a.village == b.village && changes(a) == changes(b)
 }

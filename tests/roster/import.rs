@@ -285,8 +285,8 @@ fn blank_and_total_rows_are_skipped_and_counted() {
         dir.path(),
         "totals.xlsx",
         rows(&[
-            &["序号", "户编号", "姓名", "与户主关系", "人数"],
-            &["#1", "D1", "冯一", "户主", "#2"],
+            &["序号", "户编号", "姓名", "与户主关系", "人数", "备注"],
+            &["#1", "D1", "冯一", "户主", "#2", "合计收入 8000 元"],
             &[],
             &["#2", "D1", "冯二", "之子", "#2"],
             &["#3", "", "", "", ""],
@@ -399,7 +399,8 @@ fn broken_files_get_one_clear_sentence_and_change_nothing() {
         (&blank_book, "是空的"),
         (&minutes, "找不到表头行"),
         (&html, "网页格式"),
-        (&dir.path().join("missing.xlsx"), "无法读取"),
+        (&dir.path().join("missing.xlsx"), "文件不存在"),
+        (&dir.path().to_path_buf(), "文件夹"),
     ] {
         let err = Workbook::open(path).and_then(|b| Roster::read(&b, None)).unwrap_err();
         let message = err.to_string();

@@ -166,7 +166,7 @@ impl Workbook {
     /// Reads the file at `path`, whatever its name says: the content decides whether it is a
     /// workbook or a text table. Refuses files that are neither, or hold nothing.
     pub fn open(path: &Path) -> Result<Workbook, RosterError> {
-        let bytes = std::fs::read(path).map_err(|e| RosterError::Io(path.to_path_buf(), e.to_string()))?;
+        let bytes = std::fs::read(path).map_err(|e| RosterError::Io(path.to_path_buf(), io_reason(&e)))?;
         let sheets = if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) {
             read_workbook(path, bytes)?
         } else {
@@ -191,6 +191,16 @@ impl Workbook {
             sheet: name.to_string(),
             known: self.sheet_names().join("、"),
         })
+    }
+}
+
+/// Why a file cannot be read, in the UI language where the cause is a common one.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => crate::i18n::t("roster.io.not_found").to_string(),
+        std::io::ErrorKind::PermissionDenied => crate::i18n::t("roster.io.denied").to_string(),
+        std::io::ErrorKind::IsADirectory => crate::i18n::t("roster.io.directory").to_string(),
+        _ => e.to_string(),
     }
 }
 

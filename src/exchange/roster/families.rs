@@ -203,11 +203,15 @@ impl Reader<'_> {
         })
     }
 
+    /// A 合计/总计 row: such a word opens one of its cells, and it names no person.
     fn is_total(&self, row: usize) -> bool {
-        (0..self.sheet.width()).any(|c| {
-            let text: String = self.sheet.cell(row, c).text().chars().filter(|c| !c.is_whitespace()).collect();
+        let total = |text: String| {
+            let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             ["合计", "总计", "小计", "共计"].iter().any(|w| text.starts_with(w))
-        })
+        };
+        let names_someone =
+            [Target::Name, Target::HeadName].into_iter().filter_map(|t| self.text(row, t)).any(|name| !total(name));
+        !names_someone && (0..self.sheet.width()).any(|c| total(self.sheet.cell(row, c).text()))
     }
 
     fn is_header_again(&self, row: usize) -> bool {
