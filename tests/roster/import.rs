@@ -512,3 +512,32 @@ fn an_unknown_column_can_be_mapped_by_hand() {
     let plan = roster::plan(&store, &roster, roster::target_village(&store, None).unwrap(), today()).unwrap();
     assert_eq!(plan.households[0].members[0].id_number, n);
 }
+
+#[test]
+fn cadres_are_found_by_name_within_the_village_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = with_village();
+    let here = store.villages().unwrap()[0].clone();
+    let mut there = Village { name: "李家沟村".into(), ..here.clone() };
+    there.id = String::new();
+    store.save_village(&mut there, &[]).unwrap();
+    let mut elsewhere = zoufang::model::register::Cadre { name: "马文".into(), ..Default::default() };
+    store.save_cadre(&mut elsewhere, Some(&there.id)).unwrap();
+    let mut local = zoufang::model::register::Cadre { name: "高峰".into(), ..Default::default() };
+    store.save_cadre(&mut local, Some(&here.id)).unwrap();
+
+    let file = simple(
+        dir.path(),
+        "cadres.xlsx",
+        rows(&[&["户主姓名", "帮扶责任人"], &["严一", "马文"], &["严二", "高峰、马文"]]),
+    );
+    let roster = Roster::read(&Workbook::open(&file).unwrap(), None).unwrap();
+    let plan = roster::plan(&store, &roster, Some(here), today()).unwrap();
+    assert_eq!(plan.new_cadres, vec!["马文".to_string()], "the 马文 of another village is not this one");
+    assert!(problems_on(&plan, 3)[0].reason.contains("按第一人“高峰”分配"));
+    roster::import(&mut store, &plan, today()).unwrap();
+    let rows = store.household_rows(None).unwrap();
+    let of = |head: &str| rows.iter().find(|r| r.head_name == head).unwrap().cadre_id.clone().unwrap();
+    assert_ne!(of("严一"), elsewhere.id);
+    assert_eq!(of("严二"), local.id);
+}

@@ -223,9 +223,12 @@ impl<'a> Planner<'a> {
         let village = village.village();
         let groups = if village.id.is_empty() { Vec::new() } else { store.groups(&village.id)? };
         let mut cadre_ids = HashMap::new();
-        // Current cadres win over archived ones of the same name (listed after them).
+        // Cadres of this village (or of none); current ones win over archived ones of the same
+        // name, which are listed after them.
         for c in store.cadres(true)?.into_iter().rev() {
-            cadre_ids.insert(c.cadre.name.clone(), c.cadre.id.clone());
+            if c.village_id.as_ref().is_none_or(|v| *v == village.id) {
+                cadre_ids.insert(c.cadre.name.clone(), c.cadre.id.clone());
+            }
         }
         let labels = Target::ALL
             .iter()
