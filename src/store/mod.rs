@@ -4,20 +4,27 @@
 //! that is not a zoufang database, a database written by a newer zoufang, or one another running
 //! zoufang holds.
 
+pub mod backup;
 mod cadres;
+mod dashboard;
 mod error;
 mod households;
 mod meta;
 mod migrations;
+mod problems;
 mod report;
+mod review;
 mod villages;
 
 pub use cadres::{AssignmentRow, CadreRow};
+pub use dashboard::{Attendance, Dashboard, GroupCounts, HouseholdRef, MonthPoint};
 pub use error::StoreError;
 pub use households::HouseholdRow;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
+pub use problems::{ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
+pub use review::{AWAITING, RETURNED, REVIEWED, ReviewRow};
 
 use crate::model::ids::now_stamp;
 use rusqlite::{Connection, OpenFlags, Transaction};

@@ -2,9 +2,12 @@
 //! and the keyboard shortcuts that work everywhere.
 
 use super::cadres::CadresPage;
+use super::dashboard::DashboardPage;
 use super::household_form::HouseholdForm;
 use super::households::HouseholdList;
 use super::import::ImportPage;
+use super::ledger::LedgerPage;
+use super::review::ReviewPage;
 use super::village_form::VillageForm;
 use super::widgets::Notice;
 use crate::i18n::{self, Lang, t};
@@ -18,10 +21,16 @@ use egui::{RichText, Ui};
 pub enum Page {
     /// First start: nothing registered yet.
     Welcome,
+    /// 首页看板: the village dashboard.
+    Dashboard,
     /// 农户: the household list.
     Households,
     /// Adding or editing one household.
     HouseholdEdit,
+    /// 问题台账: the problem ledger.
+    Ledger,
+    /// 审核: visits awaiting the first secretary's review.
+    Review,
     /// 干部: cadres and assignments.
     Cadres,
     /// 设置.
@@ -44,6 +53,9 @@ pub struct App {
     pub(super) households: HouseholdList,
     pub(super) form: Option<HouseholdForm>,
     pub(super) cadres: CadresPage,
+    pub(super) ledger: LedgerPage,
+    pub(super) dashboard: DashboardPage,
+    pub(super) review: ReviewPage,
     pub(super) village_form: Option<VillageForm>,
     pub(super) import: ImportPage,
     pub(super) notice: Option<Notice>,
@@ -67,6 +79,9 @@ impl App {
             households: HouseholdList::default(),
             form: None,
             cadres: CadresPage::default(),
+            ledger: LedgerPage::default(),
+            dashboard: DashboardPage::default(),
+            review: ReviewPage::default(),
             village_form: None,
             import: ImportPage::default(),
             notice: None,
@@ -78,7 +93,7 @@ impl App {
             app.me = store.setting(Setting::Me).ok().flatten();
         }
         app.reload_villages();
-        app.page = if app.village.is_some() { Page::Households } else { Page::Welcome };
+        app.page = if app.village.is_some() { Page::Dashboard } else { Page::Welcome };
         app
     }
 
@@ -95,8 +110,16 @@ impl App {
         self.village = wanted
             .and_then(|id| self.villages.iter().find(|v| v.id == id).cloned())
             .or_else(|| self.villages.first().cloned());
+        self.data_changed();
+    }
+
+    /// Forgets every screen's loaded rows after a write, so each reloads what it shows.
+    pub(super) fn data_changed(&mut self) {
         self.households.invalidate();
         self.cadres.invalidate();
+        self.ledger.invalidate();
+        self.dashboard.invalidate();
+        self.review.invalidate();
     }
 
     /// Reports the outcome of a write in the message bar; true on success.
@@ -135,8 +158,11 @@ impl App {
         }
         egui::CentralPanel::default().show(ui, |ui| match self.page {
             Page::Welcome => self.show_welcome(ui),
+            Page::Dashboard => self.show_dashboard(ui),
             Page::Households => self.show_households(ui),
             Page::HouseholdEdit => self.show_household_form(ui),
+            Page::Ledger => self.show_ledger(ui),
+            Page::Review => self.show_review(ui),
             Page::Cadres => self.show_cadres(ui),
             Page::Settings => self.show_settings(ui),
             Page::VillageEdit => self.show_village_form(ui),
@@ -205,6 +231,7 @@ impl App {
             ui.add_space(8.0);
             for (page, key) in [
                 (Page::Households, "nav.households"),
+                (Page::Ledger, "nav.ledger"),
                 (Page::Cadres, "nav.cadres"),
                 (Page::Import, "nav.import"),
                 (Page::Settings, "nav.settings"),

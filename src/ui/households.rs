@@ -187,10 +187,10 @@ impl App {
                 *f = Filters::default();
             }
         });
-        let Some(store) = self.store.as_ref() else { return };
-        self.households.refresh(store, village_id.as_deref());
         self.assign_bar(ui);
         ui.separator();
+        let Some(store) = self.store.as_ref() else { return };
+        self.households.refresh(store, village_id.as_deref());
         self.household_table(ui);
     }
 
@@ -270,8 +270,7 @@ impl App {
             let msg =
                 tf("households.assigned", &[("n", &changed.to_string()), ("same", &(ids.len() - changed).to_string())]);
             self.households.selected.clear();
-            self.households.invalidate();
-            self.cadres.invalidate();
+            self.data_changed();
             self.report(result, &msg);
         } else {
             self.report(result, "");

@@ -1,15 +1,11 @@
 //! Fixture spreadsheets the tests make themselves: workbooks through rust_xlsxwriter, text
 //! tables in GBK or UTF-8, and a national-style roster of a few hundred people.
 
+pub use crate::support::today;
 use chrono::{Days, NaiveDate};
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::{Path, PathBuf};
 use zoufang::model::id_number::check_char;
-
-/// The day the tests import on.
-pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
-}
 
 /// A valid ID number from its first 17 digits.
 pub fn id(body: &str) -> String {

@@ -5,3 +5,5 @@ mod cli;
 mod fixtures;
 mod import;
 mod screen;
+#[path = "../support/mod.rs"]
+mod support;

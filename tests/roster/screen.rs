@@ -2,6 +2,7 @@
 //! file dialog needed), the preview, then 确认导入 or 取消.
 
 use crate::fixtures::*;
+use crate::support::{click, shows, type_into};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::Path;
@@ -20,13 +21,9 @@ fn harness(db: &Path) -> Harness<'static, App> {
 
 /// Opens the import screen from the welcome page and reads `file` through the path field.
 fn read(h: &mut Harness<'static, App>, file: &Path) {
-    h.get_by_label("导入花名册").click();
-    h.run();
+    click(h, "导入花名册");
     assert_eq!(h.state().page(), Page::Import);
-    let field = h.get_by_label("文件路径");
-    field.focus();
-    field.type_text(&file.display().to_string());
-    h.run();
+    type_into(h, "文件路径", 0, &file.display().to_string());
     h.get_by_label("读取").click();
     h.step();
     h.step();
@@ -57,19 +54,18 @@ fn the_preview_shows_counts_problems_and_columns_then_imports() {
     let file = roster_file(dir.path());
     let mut h = harness(&db);
     read(&mut h, &file);
-    h.get_by_label_contains("新增 2 户（3 人）");
-    h.get_by_label_contains("导入到新建的村：杨家沟村");
+    assert!(shows(&h, "新增 2 户（3 人）"), "新增 2 户（3 人）");
+    assert!(shows(&h, "导入到新建的村：杨家沟村"), "导入到新建的村：杨家沟村");
     h.get_by_label("有问题的行（1）").click();
     h.run();
     h.get_by_label("第 3 行");
-    h.get_by_label_contains("存成了数字");
+    assert!(shows(&h, "存成了数字"), "存成了数字");
     h.get_by_label("列的对应").click();
     h.run();
     h.get_by_label("B 列 · 户编号");
-    h.get_by_label("确认导入").click();
-    h.run();
+    click(&mut h, "确认导入");
     assert_eq!(h.state().page(), Page::Households);
-    h.get_by_label_contains("已导入：新增 2 户");
+    assert!(shows(&h, "已导入：新增 2 户"), "已导入：新增 2 户");
     drop(h);
     let store = Store::open(&db).unwrap();
     let s = store.summary().unwrap();
@@ -84,17 +80,16 @@ fn cancelling_or_a_broken_file_changes_nothing() {
     std::fs::write(&broken, b"\xff\xd8\xff\xe0 not a workbook").unwrap();
     let mut h = harness(&db);
     read(&mut h, &broken);
-    h.get_by_label_contains("不是 Excel/WPS 表格");
+    assert!(shows(&h, "不是 Excel/WPS 表格"), "不是 Excel/WPS 表格");
     assert!(h.query_by_label("确认导入").is_none());
 
     drop(h);
     let file = roster_file(dir.path());
     let mut h = harness(&db);
     read(&mut h, &file);
-    h.get_by_label("取消").click();
-    h.run();
+    click(&mut h, "取消");
     assert_eq!(h.state().page(), Page::Welcome);
-    h.get_by_label_contains("已取消导入");
+    assert!(shows(&h, "已取消导入"), "已取消导入");
     drop(h);
     assert_eq!(Store::open(&db).unwrap().summary().unwrap().households, 0);
 }
