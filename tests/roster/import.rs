@@ -541,3 +541,27 @@ fn cadres_are_found_by_name_within_the_village_only() {
     assert_ne!(of("严一"), elsewhere.id);
     assert_eq!(of("严二"), local.id);
 }
+
+#[test]
+fn a_household_imported_without_numbers_is_found_again_once_the_file_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = with_village();
+    let head = id("61020219580808008");
+    let before = simple(
+        dir.path(),
+        "before.xlsx",
+        rows(&[&["户主姓名", "身份证号", "人数"], &["柏一", &format!("#{head}"), "#1"]]),
+    );
+    import(&mut store, &before);
+    assert_eq!(store.household_rows(None).unwrap()[0].head_id_number, "");
+    let after = simple(
+        dir.path(),
+        "after.xlsx",
+        rows(&[&["户编号", "户主姓名", "身份证号", "人数"], &["K9", "柏一", &head, "#1"]]),
+    );
+    let plan = import(&mut store, &after);
+    assert_eq!(plan.counts.households_updated, 1, "{:?}", plan.households[0].changes);
+    let rows = store.household_rows(None).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].code.as_str(), rows[0].head_id_number.as_str()), ("K9", head.as_str()));
+}

@@ -1,7 +1,7 @@
 //! The preview: what importing the roster would add, update or leave alone, computed from the
 //! file and the database without writing anything. A household already present — same 户编号,
-//! or same head ID number, or (when the file gives neither) the only household of the village
-//! with that head's name — is updated, never duplicated; only what the file says overwrites
+//! or same head ID number, or else the only household of the village with that head's name
+//! that neither tells apart — is updated, never duplicated; only what the file says overwrites
 //! what is stored, and an empty cell erases nothing.
 
 use super::Roster;
@@ -262,26 +262,30 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// The existing household the file household is, if any.
+    /// The existing household the file household is, if any: same 户编号, else same head ID
+    /// number, else the only household of the village whose head has the same name and where
+    /// neither the 户编号 nor the head's ID number tell them apart.
     fn find(&self, fh: &FileHousehold) -> Option<usize> {
         if let Some(&i) = self.by_code.get(&fh.code).filter(|_| !fh.code.is_empty()) {
             return Some(i);
         }
-        if let Some(id) = &fh.head().id_number {
-            return self.by_head_id.get(id).copied();
+        let head = fh.head();
+        if let Some(&i) = head.id_number.as_ref().and_then(|id| self.by_head_id.get(id)) {
+            return Some(i);
         }
-        if fh.code.is_empty() {
-            let same: Vec<usize> = (0..self.existing.len())
-                .filter(|&i| {
-                    let row = &self.existing[i];
-                    row.village_id == self.village.id && row.head_name == fh.head().name
-                })
-                .collect();
-            if let [only] = same[..] {
-                return Some(only);
-            }
+        let same: Vec<usize> = (0..self.existing.len())
+            .filter(|&i| {
+                let row = &self.existing[i];
+                row.village_id == self.village.id
+                    && row.head_name == head.name
+                    && (fh.code.is_empty() || row.code.is_empty())
+                    && (head.id_number.is_none() || row.head_id_number.is_empty())
+            })
+            .collect();
+        match same[..] {
+            [only] => Some(only),
+            _ => None,
         }
-        None
     }
 
     fn household(&mut self, fh: &FileHousehold) -> Result<(), RosterError> {
