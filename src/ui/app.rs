@@ -5,6 +5,7 @@ use super::cadres::CadresPage;
 use super::dashboard::DashboardPage;
 use super::household_form::HouseholdForm;
 use super::households::HouseholdList;
+use super::import::ImportPage;
 use super::ledger::LedgerPage;
 use super::review::ReviewPage;
 use super::village_form::VillageForm;
@@ -39,6 +40,8 @@ pub enum Page {
     Settings,
     /// Creating or editing the village.
     VillageEdit,
+    /// 导入: importing the household roster.
+    Import,
 }
 
 /// The whole app: the open database and every screen's state.
@@ -57,6 +60,7 @@ pub struct App {
     pub(super) dashboard: DashboardPage,
     pub(super) review: ReviewPage,
     pub(super) village_form: Option<VillageForm>,
+    pub(super) import: ImportPage,
     pub(super) notice: Option<Notice>,
 }
 
@@ -82,6 +86,7 @@ impl App {
             dashboard: DashboardPage::default(),
             review: ReviewPage::default(),
             village_form: None,
+            import: ImportPage::default(),
             notice: None,
         };
         if let Some(store) = &app.store {
@@ -173,6 +178,7 @@ impl App {
             Page::Cadres => self.show_cadres(ui),
             Page::Settings => self.show_settings(ui),
             Page::VillageEdit => self.show_village_form(ui),
+            Page::Import => self.show_import(ui),
         });
     }
 
@@ -245,6 +251,7 @@ impl App {
                 (Page::Ledger, "nav.ledger"),
                 (Page::Review, "nav.review"),
                 (Page::Cadres, "nav.cadres"),
+                (Page::Import, "nav.import"),
                 (Page::Settings, "nav.settings"),
             ] {
                 let selected = self.page == page || (page == Page::Households && self.page == Page::HouseholdEdit);

@@ -7,6 +7,7 @@ mod dashboard;
 pub mod fonts;
 mod household_form;
 mod households;
+mod import;
 mod ledger;
 mod review;
 mod settings;
