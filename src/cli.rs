@@ -3,9 +3,12 @@
 
 use crate::checklist::{self, Catalog};
 use crate::demo::{self, DemoOptions};
+use crate::exchange::roster::{self, Roster, Workbook};
 use crate::i18n::{self, Lang, t, tf};
-use crate::model::visit::{month_of, parse_month};
-use crate::store::{Setting, Store, month_end};
+use crate::model::ledger::days_overdue;
+use crate::model::month::Month;
+use crate::store::backup::copy_database;
+use crate::store::{Dashboard, Setting, Store};
 use chrono::{Local, NaiveDate};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -41,20 +44,67 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Print a short summary of the database and of a month's visits (概况).
+    /// Print a short summary: register, visits of a month, ledger, review backlog (概况).
     Status {
-        /// The month to report, YYYY-MM (default: this month).
-        #[arg(long, value_name = "YYYY-MM")]
+        /// The month, YYYY-MM (default: this month).
+        #[arg(long)]
         month: Option<String>,
+        /// Only this village (by name).
+        #[arg(long)]
+        village: Option<String>,
     },
+    /// List problems of the ledger as text (问题台账).
+    Problems {
+        /// Only problems not yet struck off.
+        #[arg(long)]
+        open: bool,
+        /// Only problems past their deadline and not rectified.
+        #[arg(long)]
+        overdue: bool,
+        /// Only this village (by name).
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// Check integrity and consistency; exits non-zero on any problem (检查).
+    Check,
     /// Checklist templates (走访清单).
     Template {
         /// What to do with templates.
         #[command(subcommand)]
         action: TemplateAction,
     },
-    /// Check integrity and consistency; exits non-zero on any problem (检查).
-    Check,
+    /// Measure the quality bars on synthetic township data in a temporary folder (性能测试).
+    Bench {
+        /// Households in the township.
+        #[arg(long, default_value_t = 10_000)]
+        households: usize,
+        /// Months of visit history.
+        #[arg(long, default_value_t = 24)]
+        months: u32,
+    },
+    /// Import the household roster (花名册) from .xlsx, .xls or .csv, printing the preview first;
+    /// exits non-zero only when nothing could be imported (导入花名册).
+    ImportRoster {
+        /// The roster file.
+        file: PathBuf,
+        /// The sheet to read (default: the first that looks like a roster).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// The village to import into (default: the database's only village; with none, one is
+        /// made from the file's 行政村 column).
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// Print the preview only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Back the database up (备份): to FILE, or dated into the `backups` folder beside it,
+    /// keeping the newest ten.
+    Backup {
+        /// Where to write the copy.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What to do with checklist templates.
@@ -105,8 +155,87 @@ fn open(db: &std::path::Path) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// Reads `--month YYYY-MM` (default: this month).
+fn parse_month(text: Option<&str>) -> anyhow::Result<Month> {
+    match text {
+        None => Ok(Month::of(today())),
+        Some(s) => Month::parse(s).ok_or_else(|| anyhow::anyhow!(tf("cli.err.month", &[("month", s)]))),
+    }
+}
+
+/// The id of the village named `name`, if one was asked for.
+fn village_id(store: &Store, name: Option<&str>) -> anyhow::Result<Option<String>> {
+    let Some(name) = name else { return Ok(None) };
+    let found = store.villages()?.into_iter().find(|v| v.name == name.trim());
+    found.map(|v| Some(v.id)).ok_or_else(|| anyhow::anyhow!(tf("cli.err.village", &[("name", name)])))
+}
+
+/// Prints a month's visits, problems by group and the review backlog.
+fn print_month(d: &Dashboard) {
+    println!("{}", tf("cli.month_title", &[("month", &d.month.to_string())]));
+    println!("  {}：{} / {}", t("dashboard.visited"), d.visited, d.assigned);
+    let names: Vec<&str> = d.not_visited.iter().take(10).map(|h| h.head_name.as_str()).collect();
+    let more = if d.not_visited.len() > names.len() { t("cli.and_more") } else { "" };
+    let list = if names.is_empty() { String::new() } else { format!("（{}{more}）", names.join("、")) };
+    println!("  {}：{}{list}", t("dashboard.not_visited"), d.not_visited.len());
+    println!("  {}：{}", t("dashboard.awaiting_review"), d.awaiting_review);
+    println!("{}", tf("cli.ledger_title", &[("open", &d.open().to_string()), ("overdue", &d.overdue().to_string())]));
+    for g in d.groups.iter().filter(|g| g.found + g.rectified + g.open > 0) {
+        println!(
+            "  {}：{} {}，{} {}，{} {}，{} {}",
+            g.group,
+            t("dashboard.found"),
+            g.found,
+            t("dashboard.rectified"),
+            g.rectified,
+            t("dashboard.open_short"),
+            g.open,
+            t("dashboard.overdue"),
+            g.overdue
+        );
+    }
+}
+
+/// Prints what the month's visits found: households overdue for a visit and problem answers
+/// by group (proposed ones included, before the ledger takes them up).
+fn print_findings(store: &Store, village: Option<&str>, month: Month) -> anyhow::Result<()> {
+    let status = store.month_status(village, month, today())?;
+    let overdue: Vec<_> = status.overdue().collect();
+    println!("{}", tf("cli.month_overdue", &[("n", &overdue.len().to_string()), ("as_of", &status.as_of.to_string())]));
+    for h in &overdue {
+        let last = h.last_visit.map(|d| d.to_string()).unwrap_or_else(|| t("cli.never").to_string());
+        println!(
+            "  {} {} {}（{}：{}；{}：{}）",
+            h.group,
+            h.code,
+            h.head_name,
+            t("field.cadre"),
+            h.cadre_name,
+            t("cli.last_visit"),
+            last
+        );
+    }
+    let groups =
+        checklist::problems_by_group(store, &mut Catalog::default(), village, month.first_day(), month.last_day())?;
+    let total: usize = groups.iter().map(|(_, n)| n).sum();
+    println!("{}", tf("cli.month_problems", &[("n", &total.to_string())]));
+    for (group, n) in groups {
+        println!("  {group}：{n}");
+    }
+    Ok(())
+}
+
 /// Runs one headless command against the database at `db`.
 pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
+    if let Command::Bench { households, months } = command {
+        crate::bench::run(crate::bench::BenchOptions { households, months })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // A roster that cannot be read is refused before the database is even opened.
+    let roster = match &command {
+        Command::ImportRoster { file, sheet, .. } => Some(Roster::read(&Workbook::open(file)?, sheet.as_deref())?),
+        _ => None,
+    };
     let mut store = open(db)?;
     match command {
         Command::Demo { villages, households, months, seed } => {
@@ -130,13 +259,9 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 tf("cli.demo_visits", &[("visits", &r.visits.to_string()), ("months", &months.to_string())])
             );
         }
-        Command::Status { month } => {
-            let month = match month {
-                Some(text) => {
-                    parse_month(&text).ok_or_else(|| anyhow::anyhow!(tf("cli.bad_month", &[("month", &text)])))?
-                }
-                None => today(),
-            };
+        Command::Status { month, village } => {
+            let month = parse_month(month.as_deref())?;
+            let village = village_id(&store, village.as_deref())?;
             let s = store.summary()?;
             println!("{}", tf("cli.status_db", &[("db", &db.display().to_string())]));
             for (key, n) in [
@@ -148,9 +273,10 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 ("cli.status_cadres", s.cadres),
                 ("cli.status_unassigned", s.unassigned),
             ] {
-                println!("  {:<12}{n}", t(key));
+                println!("  {}：{n}", t(key));
             }
-            print_month(&store, month)?;
+            print_month(&store.dashboard(village.as_deref(), month, today())?);
+            print_findings(&store, village.as_deref(), month)?;
         }
         Command::Template { action: TemplateAction::Load { file } } => {
             let loaded = checklist::load_file(&mut store, &file)?;
@@ -160,15 +286,48 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
         Command::Template { action: TemplateAction::List } => {
             store.write(checklist::ensure_builtins)?;
             for row in store.templates()? {
+                let loaded = row.created_at.get(..10).unwrap_or(&row.created_at);
+                println!("{loaded}  {}  {}  {}  {}", row.code, row.version, row.name, &row.content_hash[..12]);
+            }
+        }
+        Command::Problems { open, overdue, village } => {
+            let village = village_id(&store, village.as_deref())?;
+            let rows = store.problems(village.as_deref())?;
+            let mut shown = 0;
+            for r in &rows {
+                let p = &r.problem;
+                let late = days_overdue(p.status, p.deadline, today());
+                if (open && !p.status.is_open()) || (overdue && late.is_none()) {
+                    continue;
+                }
+                shown += 1;
+                let who = if p.household_id.is_some() { r.head_name.as_str() } else { t("ledger.whole_village") };
+                let deadline = p.deadline.map(|d| d.to_string()).unwrap_or_else(|| t("ledger.no_deadline").to_string());
+                let late = late
+                    .map(|n| format!(" {}", tf("ledger.days_overdue", &[("n", &n.to_string())])))
+                    .unwrap_or_default();
                 println!(
-                    "{}  {}  {}  {}  {}",
-                    &row.created_at[..10],
-                    row.code,
-                    row.version,
-                    row.name,
-                    &row.content_hash[..12]
+                    "{}\t{}\t{}\t{}\t{}\t{deadline}{late}\t{}",
+                    p.status.code(),
+                    p.group,
+                    who,
+                    p.description,
+                    p.found,
+                    p.responsible_unit
                 );
             }
+            println!("{}", tf("cli.problems_count", &[("n", &shown.to_string()), ("total", &rows.len().to_string())]));
+        }
+        Command::Bench { .. } => unreachable!("handled before the database opens"),
+        Command::Backup { out } => {
+            let path = match out {
+                Some(out) => {
+                    copy_database(store.path(), &out)?;
+                    out
+                }
+                None => store.backup()?,
+            };
+            println!("{}", tf("cli.backup_done", &[("path", &path.display().to_string())]));
         }
         Command::Check => {
             let found = store.check(today())?;
@@ -182,61 +341,31 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::ImportRoster { village, dry_run, .. } => {
+            let roster = roster.expect("read above");
+            return import_roster(&mut store, &roster, village.as_deref(), dry_run);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints a month's visiting: visited / assigned, per cadre, overdue households and problems
-/// found by group.
-fn print_month(store: &Store, month: NaiveDate) -> anyhow::Result<()> {
-    let status = store.month_status(None, month, today())?;
-    println!();
-    println!(
-        "{}",
-        tf(
-            "cli.month_visited",
-            &[
-                ("month", &month_of(status.month)),
-                ("visited", &status.visited().to_string()),
-                ("assigned", &status.assigned().to_string()),
-            ],
-        )
-    );
-    for c in &status.cadres {
-        println!(
-            "  {}",
-            tf(
-                "cli.month_cadre",
-                &[
-                    ("name", &c.name),
-                    ("visited", &c.visited.to_string()),
-                    ("assigned", &c.assigned.to_string()),
-                    ("visits", &c.visits.to_string()),
-                ],
-            )
-        );
+/// Prints the preview of importing `roster`, then imports it unless `dry_run`.
+fn import_roster(store: &mut Store, roster: &Roster, village: Option<&str>, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let village = roster::target_village(store, village)?;
+    let plan = roster::plan(store, roster, village, today())?;
+    for line in roster::preview_lines(roster, &plan) {
+        println!("{line}");
     }
-    let overdue: Vec<_> = status.overdue().collect();
-    println!("{}", tf("cli.month_overdue", &[("n", &overdue.len().to_string()), ("as_of", &status.as_of.to_string())]));
-    for h in &overdue {
-        let last = h.last_visit.map(|d| d.to_string()).unwrap_or_else(|| t("cli.never").to_string());
-        println!(
-            "  {} {} {}（{}：{}；{}：{}）",
-            h.group,
-            h.code,
-            h.head_name,
-            t("field.cadre"),
-            h.cadre_name,
-            t("cli.last_visit"),
-            last
-        );
+    if !plan.has_households() {
+        eprintln!("{}", t("roster.nothing"));
+        return Ok(ExitCode::FAILURE);
     }
-    let groups =
-        checklist::problems_by_group(store, &mut Catalog::default(), None, status.month, month_end(status.month))?;
-    let total: usize = groups.iter().map(|(_, n)| n).sum();
-    println!("{}", tf("cli.month_problems", &[("n", &total.to_string())]));
-    for (group, n) in groups {
-        println!("  {group:<10}{n}");
+    if dry_run {
+        println!("{}", t("cli.import_dry_run"));
+    } else if !plan.has_changes() {
+        println!("{}", t("roster.no_change"));
+    } else {
+        println!("{}", roster::import(store, &plan, today())?.sentence());
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -65,6 +65,14 @@ fn harness(path: &std::path::Path) -> Harness<'static, App> {
     h
 }
 
+/// From wherever the app is, opens 户详情 of 张三 through the 农户 list.
+fn open_household(h: &mut Harness<'_, App>) {
+    h.get_by_role_and_label(Role::Button, "农户").click();
+    h.run();
+    h.get_by_label("张三").click();
+    h.run();
+}
+
 fn press(h: &mut Harness<'_, App>, key: Key, times: usize) {
     for _ in 0..times {
         h.key_press(key);
@@ -79,8 +87,7 @@ fn a_whole_visit_filled_from_the_keyboard_shows_on_the_household() {
     let household = village(&path);
     let mut h = harness(&path);
 
-    h.get_by_label("张三").click();
-    h.run();
+    open_household(&mut h);
     assert_eq!(h.state().page(), Page::HouseholdDetail);
     h.get_by_label("住房安全：未知");
     h.get_by_label("2026-11：未走访");
@@ -149,10 +156,7 @@ fn this_month_lists_my_household_until_visited_and_a_second_visit_asks_first() {
     h.get_by_label("全村：已走访 1 户 / 应走访 1 户");
     h.get_by_label("您负责的农户本月都已走访。");
 
-    h.get_by_label("农户").click();
-    h.run();
-    h.get_by_label("张三").click();
-    h.run();
+    open_household(&mut h);
     h.get_by_label("记录走访").click();
     h.run();
     press(&mut h, Key::Num2, 1);
@@ -173,16 +177,14 @@ fn what_was_typed_comes_back_after_the_app_went_away() {
     village(&path);
     {
         let mut h = harness(&path);
-        h.get_by_label("张三").click();
-        h.run();
+        open_household(&mut h);
         h.get_by_label("记录走访").click();
         h.run();
         press(&mut h, Key::Num2, 1);
         // The window goes away without saving, as in a crash.
     }
     let mut h = harness(&path);
-    h.get_by_label("张三").click();
-    h.run();
+    open_household(&mut h);
     h.get_by_label("记录走访").click();
     h.run();
     assert!(h.query_by_label_contains("未保存的走访内容").is_some(), "the recovery is announced");
@@ -195,8 +197,7 @@ fn a_saved_visit_opens_read_only_and_its_author_can_change_it() {
     let path = dir.path().join("z.db");
     let household = village(&path);
     let mut h = harness(&path);
-    h.get_by_label("张三").click();
-    h.run();
+    open_household(&mut h);
     h.get_by_label("记录走访").click();
     h.run();
     press(&mut h, Key::Num1, 1);

@@ -1,6 +1,7 @@
 use super::*;
 use crate::model::coded::{Category, Health, Relation, Role, Schooling};
 use crate::model::id_number::check_char;
+use crate::model::month::Month;
 use crate::model::register::{Cadre, Household, Member, Village};
 use crate::model::visit::{NO, YES};
 use chrono::NaiveDate;
@@ -262,11 +263,11 @@ fn visits_are_saved_whole_and_locked_once_reviewed() {
     assert_eq!(loaded.problems().map(|a| a.item.as_str()).collect::<Vec<_>>(), ["unsafe_house"]);
     assert_eq!(store.visits_of(&household).unwrap().len(), 1, "edited, not added");
 
-    let status = store.month_status(None, d(2026, 6, 1), d(2026, 6, 20)).unwrap();
+    let status = store.month_status(None, Month::of(d(2026, 6, 1)), d(2026, 6, 20)).unwrap();
     assert_eq!((status.assigned(), status.visited()), (1, 1));
-    let status = store.month_status(None, d(2026, 7, 1), d(2026, 7, 5)).unwrap();
+    let status = store.month_status(None, Month::of(d(2026, 7, 1)), d(2026, 7, 5)).unwrap();
     assert_eq!((status.visited(), status.overdue().count()), (0, 0), "visited 25 days ago: pending, not overdue");
-    let status = store.month_status(None, d(2026, 8, 1), d(2026, 8, 20)).unwrap();
+    let status = store.month_status(None, Month::of(d(2026, 8, 1)), d(2026, 8, 20)).unwrap();
     assert_eq!(status.overdue().count(), 1);
     assert_eq!(status.cadres[0].assigned, 1);
 

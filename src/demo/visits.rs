@@ -167,7 +167,8 @@ fn fits_asked(code: &str, old_house: bool, renovated: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::demo::{DemoOptions, generate};
-    use crate::model::visit::{age_on, month_of};
+    use crate::model::month::Month;
+    use crate::model::visit::age_on;
     use crate::store::Store;
     use chrono::NaiveDate;
 
@@ -188,7 +189,8 @@ mod tests {
         for row in store.household_rows(None).unwrap().iter().filter(|r| r.cadre_id.is_some()) {
             let (_, members) = store.household(&row.id).unwrap().unwrap();
             let history = store.visits_of(&row.id).unwrap();
-            let months: std::collections::HashSet<String> = history.iter().map(|v| month_of(v.date)).collect();
+            let months: std::collections::HashSet<String> =
+                history.iter().map(|v| Month::of(v.date).to_string()).collect();
             months_missed += 6 - months.iter().filter(|m| m.as_str() < "2026-11").count();
             for v in &history {
                 let visit = store.visit(&v.id).unwrap().unwrap();

@@ -4,6 +4,8 @@
 pub mod coded;
 pub mod id_number;
 pub mod ids;
+pub mod ledger;
+pub mod month;
 pub mod register;
 pub mod search;
 pub mod text;

@@ -1,7 +1,7 @@
 //! Visits (走访记录) and their answers, the facts about a household a checklist condition needs,
 //! and the income rule (年人均纯收入 against the village threshold).
 
-use super::coded::{Category, Coded, Health, Labour, Schooling, Work};
+use super::coded::{Category, Health, Labour, Schooling, Work};
 use super::id_number::IdNumber;
 use super::register::{Household, Member};
 use chrono::{Datelike, NaiveDate};
@@ -168,16 +168,6 @@ pub fn parse_amount(text: &str) -> Option<f64> {
     let cleaned: String =
         super::text::clean(text).trim_end_matches('元').chars().filter(|c| !matches!(c, ',' | '，' | ' ')).collect();
     cleaned.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0)
-}
-
-/// The month `YYYY-MM` a date falls in.
-pub fn month_of(date: NaiveDate) -> String {
-    date.format("%Y-%m").to_string()
-}
-
-/// The first day of a `YYYY-MM` month.
-pub fn parse_month(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(&format!("{}-01", super::text::clean(text)), "%Y-%m-%d").ok()
 }
 
 /// A member's age in whole years on `on`, when their ID number gives the birth date.

@@ -4,8 +4,9 @@
 use super::{Result, Store, StoreError, Writer};
 use crate::i18n::t;
 use crate::model::ids::new_id;
+use crate::model::month::Month;
 use crate::model::visit::{Answer, Proposal, ReviewStatus, Visit};
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 use std::collections::BTreeMap;
 
@@ -69,8 +70,8 @@ pub struct CadreMonth {
 /// A month of visiting in a village (or everywhere).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthStatus {
-    /// First day of the month.
-    pub month: NaiveDate,
+    /// The month.
+    pub month: Month,
     /// The reference day: today within the current month, else the month's last day.
     pub as_of: NaiveDate,
     /// Every household with a responsible cadre on the reference day, by group and 户编号.
@@ -121,15 +122,6 @@ pub struct ProblemAnswer {
 
 /// A household is overdue when not visited for more than this many days.
 pub const OVERDUE_DAYS: i64 = 30;
-
-/// The last day of the month starting on `first`.
-pub fn month_end(first: NaiveDate) -> NaiveDate {
-    first + Months::new(1) - Days::new(1)
-}
-
-fn first_of_month(d: NaiveDate) -> NaiveDate {
-    d.with_day(1).expect("day 1 exists")
-}
 
 const VISIT_COLUMNS: &str = "id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
      household_income, income_per_capita, satisfaction, review_status";
@@ -250,14 +242,14 @@ impl Store {
         date: NaiveDate,
         except: &str,
     ) -> Result<Option<NaiveDate>> {
-        let first = first_of_month(date);
+        let month = Month::of(date);
         Ok(self
             .db()
             .query_row(
                 "SELECT visit_date FROM visits
                   WHERE household_id = ?1 AND cadre_id = ?2 AND visit_date BETWEEN ?3 AND ?4 AND id <> ?5 AND deleted_at IS NULL
                   ORDER BY visit_date LIMIT 1",
-                params![household_id, cadre_id, first, month_end(first), except],
+                params![household_id, cadre_id, month.first_day(), month.last_day(), except],
                 |r| r.get(0),
             )
             .optional()?)
@@ -294,12 +286,10 @@ impl Store {
         self.write(|w| w.delete_draft(household_id, visit_id))
     }
 
-    /// The month starting on `month` (its first day) in a village (`None`: every village), as
-    /// of `today`.
-    pub fn month_status(&self, village_id: Option<&str>, month: NaiveDate, today: NaiveDate) -> Result<MonthStatus> {
-        let month = first_of_month(month);
-        let end = month_end(month);
-        let as_of = today.clamp(month, end);
+    /// A month's visiting in a village (`None`: every village), as of `today`.
+    pub fn month_status(&self, village_id: Option<&str>, month: Month, today: NaiveDate) -> Result<MonthStatus> {
+        let end = month.last_day();
+        let as_of = today.clamp(month.first_day(), end);
         let mut st = self.db().prepare_cached(
             "SELECT h.id, h.head_name, coalesce(g.name, ''), h.code, a.cadre_id, coalesce(c.name, ''),
                     (SELECT max(v.visit_date) FROM visits v
@@ -316,7 +306,7 @@ impl Store {
               ORDER BY g.sort, g.name, h.code, h.head_name",
         )?;
         let households = st
-            .query_map(params![village_id, month, as_of, end], |r| {
+            .query_map(params![village_id, month.first_day(), as_of, end], |r| {
                 let last_visit: Option<NaiveDate> = r.get(6)?;
                 let visited: bool = r.get(7)?;
                 Ok(MonthHousehold {
@@ -351,7 +341,7 @@ impl Store {
               WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND (?1 IS NULL OR h.village_id = ?1)
               GROUP BY v.cadre_id",
         )?;
-        for row in st.query_map(params![village_id, month, end], |r| {
+        for row in st.query_map(params![village_id, month.first_day(), end], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
         })? {
             let (id, name, n) = row?;

@@ -7,8 +7,9 @@ use super::widgets::{ERROR, Notice, OK};
 use crate::checklist::{self, Catalog, Dimension, DimensionState, Template};
 use crate::i18n::{t, tf};
 use crate::model::id_number::mask;
+use crate::model::month::Month;
 use crate::model::register::{Household, Member};
-use crate::model::visit::{Visit, age_on, month_of};
+use crate::model::visit::{Visit, age_on};
 use crate::store::{AssignmentRow, Store, VisitRow};
 use chrono::{Datelike, Months, NaiveDate};
 use egui::{Color32, RichText, Ui, WidgetInfo};
@@ -167,7 +168,7 @@ fn month_strip(ui: &mut Ui, months: &BTreeMap<String, Vec<String>>, today: Naive
         let first = strip_start(today);
         for k in 0..12 {
             let month = first + Months::new(k);
-            let key = month_of(month);
+            let key = Month::of(month).to_string();
             let who = months.get(&key);
             let fill = if who.is_some() { OK } else { Color32::from_gray(225) };
             let text_color = if who.is_some() { Color32::WHITE } else { Color32::from_gray(90) };

@@ -5,14 +5,15 @@ use super::app::{App, Page};
 use super::widgets::{ERROR, OK};
 use crate::checklist::Catalog;
 use crate::i18n::{t, tf};
-use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, Store, month_end};
-use chrono::{Datelike, Months, NaiveDate};
+use crate::model::month::Month;
+use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, Store};
+use chrono::NaiveDate;
 use egui::{RichText, Ui, WidgetInfo};
 
 /// State of the 本月走访 page.
 #[derive(Default)]
 pub struct ThisMonthPage {
-    month: Option<NaiveDate>,
+    month: Option<Month>,
     status: Option<MonthStatus>,
     problems: Vec<Found>,
 }
@@ -32,13 +33,13 @@ impl ThisMonthPage {
     }
 
     fn load(&mut self, store: &Store, catalog: &mut Catalog, village_id: Option<&str>, today: NaiveDate) {
-        let month = *self.month.get_or_insert_with(|| today.with_day(1).expect("day 1 exists"));
+        let month = *self.month.get_or_insert_with(|| Month::of(today));
         if self.status.is_some() {
             return;
         }
         self.status = store.month_status(village_id, month, today).ok();
         self.problems = store
-            .problem_answers(village_id, month, month_end(month))
+            .problem_answers(village_id, month.first_day(), month.last_day())
             .unwrap_or_default()
             .into_iter()
             .map(|answer| {
@@ -68,12 +69,12 @@ impl App {
         ui.horizontal(|ui| {
             ui.heading(tf(
                 "month.title",
-                &[("year", &status.month.year().to_string()), ("month", &status.month.month().to_string())],
+                &[("year", &status.month.year.to_string()), ("month", &status.month.month.to_string())],
             ));
             if ui.button(t("date.prev_month")).clicked() {
                 shift = -1;
             }
-            if ui.add_enabled(status.month < self.today, egui::Button::new(t("date.next_month"))).clicked() {
+            if ui.add_enabled(status.month < Month::of(self.today), egui::Button::new(t("date.next_month"))).clicked() {
                 shift = 1;
             }
         });
@@ -150,7 +151,7 @@ impl App {
         });
         if shift != 0 {
             let month = status.month;
-            self.this_month.month = Some(if shift < 0 { month - Months::new(1) } else { month + Months::new(1) });
+            self.this_month.month = Some(if shift < 0 { month.prev() } else { month.next() });
             self.this_month.invalidate();
         }
         if let Some(id) = visit {
