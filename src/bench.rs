@@ -1,8 +1,10 @@
 //! `zoufang bench`: the quality bars measured on synthetic township data, printed as medians,
 //! 95th percentiles and ratios in one run. Never used by tests.
 
+use crate::checklist::{Catalog, Context};
 use crate::demo::{self, DemoOptions};
 use crate::model::register::{Household, Member};
+use crate::model::visit::{Answer, Visit, VisitKind, YES};
 use crate::store::Store;
 use crate::ui::{App, Filters, Page, filter_rows, fonts};
 use anyhow::Result;
@@ -56,6 +58,7 @@ pub fn run(opts: BenchOptions) -> Result<()> {
     bulk_insert(&db, &dir)?;
     search(&db)?;
     frames(&db, today)?;
+    save_visits(&db, today)?;
     #[cfg(target_os = "linux")]
     if let Some(kb) = peak_rss_kb() {
         println!("peak RSS of this run: {:.0} MB", kb as f64 / 1024.0);
@@ -173,13 +176,21 @@ fn frames(db: &Path, today: chrono::NaiveDate) -> Result<()> {
         screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1366.0, 768.0))),
         ..Default::default()
     };
+    let household = Store::open(db)?.household_rows(None)?.into_iter().find(|r| r.cadre_id.is_some()).map(|r| r.id);
+    let household = household.unwrap_or_default();
     let t = Instant::now();
     let mut app = App::new(Store::open(db), today);
     let out = ctx.run_ui(input(), |ui| app.ui(ui));
     let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
     println!("cold start (open database, first frame of {:?}): {:.0} ms", app.page(), ms(t.elapsed()));
-    for page in [Page::Dashboard, Page::Households, Page::Ledger] {
-        app.go(page);
+    for page in
+        [Page::Dashboard, Page::Households, Page::Ledger, Page::ThisMonth, Page::HouseholdDetail, Page::VisitForm]
+    {
+        match page {
+            Page::HouseholdDetail => app.open_detail(&household),
+            Page::VisitForm => app.open_new_visit(&household, Page::HouseholdDetail),
+            _ => app.go(page),
+        }
         for _ in 0..3 {
             let _ = ctx.run_ui(input(), |ui| app.ui(ui));
         }
@@ -193,6 +204,33 @@ fn frames(db: &Path, today: chrono::NaiveDate) -> Result<()> {
         let (median, p95) = median_p95(samples);
         println!("frame {page:?}: median {median:.2} ms, p95 {p95:.2} ms (build + tessellate)");
     }
+    Ok(())
+}
+
+/// Saving a whole monthly visit (every item answered) in its own transaction, fsync included.
+fn save_visits(db: &Path, today: chrono::NaiveDate) -> Result<()> {
+    let mut store = Store::open(db)?;
+    let (template_id, template) = Catalog::default().current(&store, VisitKind::Monthly)?;
+    let rows: Vec<_> = store.household_rows(None)?.into_iter().filter(|r| r.cadre_id.is_some()).take(50).collect();
+    let mut samples = Vec::new();
+    for r in &rows {
+        let mut visit =
+            Visit::new(&r.id, r.cadre_id.as_deref().unwrap_or_default(), today, VisitKind::Monthly, &template_id);
+        visit.answers = template
+            .items
+            .iter()
+            .map(|i| Answer { item: i.code.clone(), value: YES.to_string(), ..Answer::default() })
+            .collect();
+        template.score(&mut visit, Context { threshold: 4000.0, members: r.members });
+        let t = Instant::now();
+        store.save_visit(&mut visit, today)?;
+        samples.push(t.elapsed());
+    }
+    let (median, p95) = median_p95(samples);
+    println!(
+        "save a visit ({} answers, one transaction with fsync): median {median:.2} ms, p95 {p95:.2} ms",
+        template.items.len()
+    );
     Ok(())
 }
 

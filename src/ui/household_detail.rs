@@ -71,7 +71,7 @@ fn strip_start(today: NaiveDate) -> NaiveDate {
 
 impl App {
     /// Opens 户详情 of a household.
-    pub(super) fn open_detail(&mut self, id: &str) {
+    pub fn open_detail(&mut self, id: &str) {
         let Some(store) = &self.store else { return };
         match HouseholdDetail::load(store, &mut self.catalog, id, self.today) {
             Ok(d) => {

@@ -9,13 +9,14 @@ use crate::model::month::Month;
 use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, Store};
 use chrono::NaiveDate;
 use egui::{RichText, Ui, WidgetInfo};
+use std::rc::Rc;
 
 /// State of the 本月走访 page.
 #[derive(Default)]
 pub struct ThisMonthPage {
     month: Option<Month>,
-    status: Option<MonthStatus>,
-    problems: Vec<Found>,
+    status: Option<Rc<MonthStatus>>,
+    problems: Rc<Vec<Found>>,
 }
 
 /// A problem found in the month: the answer with its item's group and question.
@@ -37,18 +38,20 @@ impl ThisMonthPage {
         if self.status.is_some() {
             return;
         }
-        self.status = store.month_status(village_id, month, today).ok();
-        self.problems = store
-            .problem_answers(village_id, month.first_day(), month.last_day())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|answer| {
-                let item = catalog.get(store, &answer.template_id).ok().and_then(|t| t.item(&answer.item).cloned());
-                let (group, question) =
-                    item.map(|i| (i.group, i.text)).unwrap_or_else(|| (String::new(), answer.item.clone()));
-                Found { answer, group, question }
-            })
-            .collect();
+        self.status = store.month_status(village_id, month, today).ok().map(Rc::new);
+        self.problems = Rc::new(
+            store
+                .problem_answers(village_id, month.first_day(), month.last_day())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|answer| {
+                    let item = catalog.get(store, &answer.template_id).ok().and_then(|t| t.item(&answer.item).cloned());
+                    let (group, question) =
+                        item.map(|i| (i.group, i.text)).unwrap_or_else(|| (String::new(), answer.item.clone()));
+                    Found { answer, group, question }
+                })
+                .collect(),
+        );
     }
 }
 

@@ -199,7 +199,7 @@ impl VisitForm {
 
 impl App {
     /// Opens the form for a new visit to a household, coming back to `back_to`.
-    pub(super) fn open_new_visit(&mut self, household_id: &str, back_to: Page) {
+    pub fn open_new_visit(&mut self, household_id: &str, back_to: Page) {
         let Some(store) = &self.store else { return };
         let assigned = store
             .assignment_history(household_id)
