@@ -5,7 +5,7 @@ use super::Generator;
 use crate::checklist::{Applies, Context, ItemKind, ItemRole, ProblemRule, Template};
 use crate::model::coded::{Health, Work};
 use crate::model::register::{Household, Member};
-use crate::model::visit::{Answer, HouseholdFacts, NO, NOT_APPLICABLE, Visit, VisitKind, YES, age_on};
+use crate::model::visit::{Answer, HouseholdFacts, NO, NOT_APPLICABLE, ReviewStatus, Visit, VisitKind, YES, age_on};
 use crate::store::{Result, Writer};
 use chrono::{Datelike, Days, Months, NaiveDate};
 
@@ -103,6 +103,10 @@ impl Generator {
                     visit.difficulties = self.rng.pick(DIFFICULTIES).to_string();
                 }
                 visit.answers = answers;
+                // The first secretary has gone through the months before this one.
+                if !this_month {
+                    visit.review = ReviewStatus::Reviewed;
+                }
                 template.score(&mut visit, ctx);
                 w.save_visit(&mut visit, false)?;
                 made += 1;

@@ -411,8 +411,9 @@ impl Store {
 }
 
 impl Writer<'_> {
-    /// Upserts a visit (a new one gets its id) and its answers within this transaction. When it
-    /// `existed`, answers no longer given are removed. Problem answers are proposed for the
+    /// Upserts a visit (a new one gets its id) and its answers within this transaction. A new
+    /// visit is stored with its review state; an existing one keeps its own (one sent back
+    /// becomes 待审核 again). When it `existed`, answers no longer given are removed. Problem answers are proposed for the
     /// ledger (待确认); a proposal already confirmed or ignored is kept while the answer stays a
     /// problem.
     pub fn save_visit(&self, v: &mut Visit, existed: bool) -> Result<()> {
@@ -422,8 +423,9 @@ impl Writer<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO visits(id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
-                                    household_income, income_per_capita, satisfaction, created_at, updated_at, origin)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)
+                                    household_income, income_per_capita, satisfaction, review_status, created_at,
+                                    updated_at, origin)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?14, ?12, ?12, ?13)
                  ON CONFLICT(id) DO UPDATE SET cadre_id = excluded.cadre_id, visit_date = excluded.visit_date,
                    kind = excluded.kind, measures = excluded.measures, difficulties = excluded.difficulties,
                    household_income = excluded.household_income, income_per_capita = excluded.income_per_capita,
@@ -444,7 +446,8 @@ impl Writer<'_> {
                 v.income_per_capita,
                 v.satisfaction,
                 self.stamp,
-                self.origin
+                self.origin,
+                v.review.code()
             ])?;
         if existed {
             let kept = serde_json::to_string(&v.answers.iter().map(|a| a.item.as_str()).collect::<Vec<_>>())
