@@ -28,9 +28,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("secretary", include_str!("../../assets/checklists/secretary.toml")),
 ];
 
-/// The six dimensions of 两不愁三保障 plus income, shown as chips on 户详情: the template groups
-/// they come from.
-pub const DIMENSIONS: [&str; 6] = ["两不愁", "义务教育", "基本医疗", "住房安全", "饮水安全", "收入"];
+/// The six dimensions of 两不愁三保障 plus income, shown as chips on 户详情: the first six
+/// checklist groups.
+pub const DIMENSIONS: &[&str] = crate::model::ledger::GROUPS.split_at(6).0;
 
 /// What can go wrong loading a template.
 #[derive(Debug, thiserror::Error)]
