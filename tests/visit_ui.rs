@@ -109,6 +109,10 @@ fn a_whole_visit_filled_from_the_keyboard_shows_on_the_household() {
     // 政策知晓, then 满意度 (1 = 满意).
     press(&mut h, Key::Num1, 13);
     h.get_by_label("发现的问题：2 个（保存后作为待确认的问题台账条目）");
+    let measures = h.get_by_role_and_label(Role::MultilineTextInput, "本次帮扶措施");
+    assert!(measures.is_focused(), "after the last item the keyboard is in 本次帮扶措施");
+    measures.type_text("讲解医保政策");
+    h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run();
 
@@ -130,6 +134,7 @@ fn a_whole_visit_filled_from_the_keyboard_shows_on_the_household() {
     assert_eq!(visit.date, today());
     assert_eq!(visit.income_per_capita, Some(15000.0));
     assert_eq!(visit.satisfaction.as_deref(), Some("满意"));
+    assert_eq!(visit.measures, "讲解医保政策");
     assert_eq!(visit.answers.len(), 23);
     let mut problems: Vec<&str> = visit.problems().map(|a| a.item.as_str()).collect();
     problems.sort();

@@ -363,28 +363,32 @@ impl App {
                                     let applies = item.applies(&facts);
                                     let outcome = item_row(ui, item, applies, &mut form.visit, ctx, focus == Some(i));
                                     if outcome == ItemOutcome::Next {
-                                        form.focus = next_applicable(&template, &facts, i);
+                                        // After the last item, on to 本次帮扶措施.
+                                        form.focus =
+                                            next_applicable(&template, &facts, i).or(Some(template.items.len()));
                                     }
                                 }
                             });
                     }
                     ui.add_space(10.0);
-                    ui.label(RichText::new(t("visit.measures")).strong());
-                    let l = ui.label(RichText::new(t("visit.measures_hint")).weak());
-                    ui.add(
-                        egui::TextEdit::multiline(&mut form.visit.measures)
-                            .desired_rows(2)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(l.id);
-                    ui.label(RichText::new(t("visit.difficulties")).strong());
-                    let l = ui.label(RichText::new(t("visit.difficulties_hint")).weak());
-                    ui.add(
-                        egui::TextEdit::multiline(&mut form.visit.difficulties)
-                            .desired_rows(2)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(l.id);
+                    for (key, hint, text) in [
+                        ("visit.measures", "visit.measures_hint", &mut form.visit.measures),
+                        ("visit.difficulties", "visit.difficulties_hint", &mut form.visit.difficulties),
+                    ] {
+                        let l = ui.label(RichText::new(t(key)).strong());
+                        let r = ui
+                            .add(
+                                egui::TextEdit::multiline(text)
+                                    .hint_text(t(hint))
+                                    .desired_rows(2)
+                                    .desired_width(f32::INFINITY),
+                            )
+                            .labelled_by(l.id);
+                        if key == "visit.measures" && focus == Some(template.items.len()) {
+                            r.request_focus();
+                            r.scroll_to_me(Some(egui::Align::Center));
+                        }
+                    }
                 });
                 ui.add_space(10.0);
                 proposed_problems(ui, &form.template, &scored);
