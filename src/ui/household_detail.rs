@@ -271,9 +271,12 @@ fn visits(ui: &mut Ui, d: &HouseholdDetail) -> Option<String> {
                 for (item, a) in answers {
                     let full = format!("{} · {}", item.group, item.text);
                     let (value, question) = if a.is_problem {
-                        (RichText::new(&a.value).color(ERROR).strong(), RichText::new(&full).color(ERROR))
+                        (
+                            RichText::new(crate::i18n::value(&a.value)).color(ERROR).strong(),
+                            RichText::new(&full).color(ERROR),
+                        )
                     } else {
-                        (RichText::new(&a.value), RichText::new(&full).weak())
+                        (RichText::new(crate::i18n::value(&a.value)), RichText::new(&full).weak())
                     };
                     ui.label(value);
                     let note = if a.note.is_empty() { full.clone() } else { format!("{full}\n{}", a.note) };

@@ -74,7 +74,7 @@ pub fn item_row(
                 );
                 let question = question.inner;
                 if applies == Applies::No {
-                    ui.label(RichText::new(NOT_APPLICABLE).weak());
+                    ui.label(RichText::new(crate::i18n::value(NOT_APPLICABLE)).weak());
                     return;
                 }
                 outcome = match &item.kind {
@@ -112,13 +112,12 @@ fn toggles(ui: &mut Ui, question: &str, options: &[&str], value: &mut String, fo
     let mut responses: Vec<Response> = Vec::with_capacity(options.len());
     for option in options {
         let selected = value == option;
-        let button = egui::Button::selectable(selected, RichText::new(*option).size(16.0))
+        let shown = crate::i18n::value(option);
+        let button = egui::Button::selectable(selected, RichText::new(shown).size(16.0))
             .frame_when_inactive(true)
             .min_size(egui::vec2(64.0, 30.0));
         let r = ui.add(button);
-        r.widget_info(|| {
-            WidgetInfo::selected(egui::Role::RadioButton, true, selected, format!("{question}：{option}"))
-        });
+        r.widget_info(|| WidgetInfo::selected(egui::Role::RadioButton, true, selected, format!("{question}：{shown}")));
         if r.clicked() {
             *value = option.to_string();
         }
