@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use zoufang::model::coded::{Relation, Role as CadreRole};
 use zoufang::model::id_number::check_char;
 use zoufang::model::register::{Cadre, Household, Member, Village};
@@ -225,4 +225,27 @@ fn a_saved_visit_opens_read_only_and_its_author_can_change_it() {
     let store = Store::open(&path).unwrap();
     let visit = store.latest_visit(&household).unwrap().unwrap();
     assert_eq!(visit.answer("food_clothing").map(|a| a.value.as_str()), Some("否"));
+}
+
+#[test]
+fn the_date_is_picked_on_a_chinese_calendar_never_in_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    let household = village(&path);
+    let mut h = harness(&path);
+    open_household(&mut h);
+    h.get_by_label("记录走访").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "日历").click();
+    h.run();
+    h.get_by_label("2026年11月");
+    assert!(h.get_by_label("22").accesskit_node().is_disabled(), "tomorrow cannot be picked");
+    h.get_by_label("20").click();
+    h.run();
+    press(&mut h, Key::Num1, 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    drop(h);
+    let visit = Store::open(&path).unwrap().latest_visit(&household).unwrap().unwrap();
+    assert_eq!(visit.date, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
 }

@@ -14,10 +14,10 @@ Xvfb ":$disp" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 & xpid=$!
 sleep 1
 export DISPLAY=":$disp"
 XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp} "$@" >/tmp/drive-app.$$.log 2>&1 & apid=$!
-sleep 5
-# Without a window manager nobody gives the window the keyboard: do it here.
-win=$(xdotool search --name zoufang | head -1)
-[ -n "$win" ] && xdotool windowfocus "$win"
+# Wait for the window, then give it the keyboard (without a window manager nobody does).
+win=$(timeout 60 xdotool search --sync --onlyvisible --name zoufang | head -1)
+sleep 2
+[ -n "$win" ] && xdotool windowfocus --sync "$win"
 rc=0
 while read -r verb rest; do
   case "$verb" in
