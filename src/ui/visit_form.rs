@@ -219,6 +219,14 @@ impl App {
         }
     }
 
+    /// Writes the open visit form's draft now (the window is closing).
+    pub fn flush_draft(&mut self) {
+        if let (Some(store), Some(form)) = (self.store.as_mut(), self.visit_form.as_mut()) {
+            form.drafted = None;
+            form.keep_draft(store, 0.0);
+        }
+    }
+
     /// Opens a saved visit read-only.
     pub(super) fn open_visit(&mut self, visit_id: &str, back_to: Page) {
         let Some(store) = &self.store else { return };
