@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod exchange;
 pub mod i18n;
 pub mod model;
 pub mod store;

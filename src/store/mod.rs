@@ -9,6 +9,7 @@ mod error;
 mod households;
 mod meta;
 mod migrations;
+mod raw;
 mod report;
 mod villages;
 
