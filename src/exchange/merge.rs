@@ -21,7 +21,7 @@
 
 use super::error::ExchangeError;
 use super::package::Package;
-use super::tables::{ANSWERS, HEAD_ID, Ref, TABLES, Table, key_list, table};
+use super::tables::{ANSWERS, HEAD_ID, Ref, TABLES, Table, column_names, key_list, table};
 use crate::i18n::t;
 use crate::model::coded::Relation;
 use crate::model::ids::now_stamp;
@@ -136,10 +136,6 @@ impl Shape {
             .collect();
         parts.join(" · ")
     }
-}
-
-fn column_names(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
-    conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?.query_map([], |r| r.get(0))?.collect()
 }
 
 /// A value as people read it.

@@ -9,7 +9,7 @@
 
 use super::digest::{CHECKSUM_KEY, KNOWLEDGE, MANIFEST, content_digest};
 use super::error::ExchangeError;
-use super::tables::TABLES;
+use super::tables::{TABLES, column_names, key_list};
 use crate::model::ids::now_stamp;
 use crate::model::register::Village;
 use crate::store::{SCHEMA_VERSION, Store};
@@ -135,12 +135,15 @@ fn fill(conn: &Connection, manifest: &mut Manifest) -> Result<()> {
     let tx = conn.unchecked_transaction()?;
     for t in TABLES {
         let name = t.name;
-        tx.execute(&format!("CREATE TABLE pkg.{name} AS SELECT * FROM main.{name} WHERE 0"), [])?;
+        // Columns without a declared type keep every value exactly as stored; a composite key
+        // (answers) makes a table without rowid, as in the database.
+        let columns = column_names(&tx, name)?.join(", ");
+        let rowid = if t.key.len() > 1 { " WITHOUT ROWID" } else { "" };
+        tx.execute(&format!("CREATE TABLE pkg.{name} ({columns}, PRIMARY KEY ({})){rowid}", key_list(t)), [])?;
         let n = tx.execute(
-            &format!("INSERT INTO pkg.{name} SELECT * FROM main.{name} WHERE {}", t.of_village),
+            &format!("INSERT INTO pkg.{name} ({columns}) SELECT {columns} FROM main.{name} WHERE {}", t.of_village),
             [&manifest.village_id],
         )?;
-        tx.execute(&format!("CREATE UNIQUE INDEX pkg.{name}_key ON {name}({})", super::tables::key_list(t)), [])?;
         manifest.rows.push((name, n as i64));
     }
     tx.execute(&format!("CREATE TABLE pkg.{KNOWLEDGE} (device_id TEXT PRIMARY KEY, up_to TEXT NOT NULL)"), [])?;

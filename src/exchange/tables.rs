@@ -240,6 +240,11 @@ pub(super) fn key_list(t: &Table) -> String {
     t.key.join(", ")
 }
 
+/// The columns of `table` as `conn` has them, in order.
+pub(super) fn column_names(conn: &rusqlite::Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?.query_map([], |r| r.get(0))?.collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,13 +255,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let conn = store.conn();
         for t in TABLES {
-            let cols: Vec<String> = conn
-                .prepare(&format!("SELECT name FROM pragma_table_info('{}')", t.name))
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let cols = column_names(conn, t.name).unwrap();
             assert!(!cols.is_empty(), "table {} is missing", t.name);
             let named = t.key.iter().chain(t.label).copied().chain(t.refs.iter().map(|r| r.column));
             let matched = t.matchers.iter().flat_map(|m| m.columns.iter().copied()).filter(|c| *c != HEAD_ID);
