@@ -224,19 +224,7 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
 /// Prints what a merge did (or would do) per package and table, then each conflict.
 fn print_merge(report: &MergeReport) {
     for f in &report.files {
-        let m = &f.manifest;
-        println!(
-            "{}",
-            tf(
-                "cli.merge_file",
-                &[
-                    ("path", &f.path.display().to_string()),
-                    ("village", &m.village_name),
-                    ("device", m.device_id.get(..8).unwrap_or(&m.device_id)),
-                    ("created", &m.created_at),
-                ],
-            )
-        );
+        println!("{}", merge::file_line(f));
         for (table, c) in f.tables.iter().filter(|(_, c)| c.total() > 0) {
             let n = |x: usize| x.to_string();
             let line = tf(
@@ -253,24 +241,15 @@ fn print_merge(report: &MergeReport) {
             println!("  {line}");
         }
         for c in &f.conflicts {
-            let fields: Vec<String> = c
-                .fields
-                .iter()
-                .map(|d| {
-                    tf(
-                        "cli.merge_field",
-                        &[("column", &merge::field_label(&d.column)), ("mine", &d.mine), ("theirs", &d.theirs)],
-                    )
-                })
-                .collect();
+            let fields: Vec<String> = c.fields.iter().map(merge::field_diff).collect();
             let line = tf(
                 "cli.merge_conflict",
                 &[
                     ("table", &merge::table_label(&c.key.table)),
                     ("row", &c.label),
                     ("fields", &fields.join("；")),
-                    ("mine_at", &c.mine_at),
-                    ("theirs_at", &c.theirs_at),
+                    ("mine_at", &merge::local_time(&c.mine_at)),
+                    ("theirs_at", &merge::local_time(&c.theirs_at)),
                     ("chosen", merge::side_label(c.chosen)),
                 ],
             );

@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 mod report;
-pub use report::{Conflict, ConflictKey, Counts, FieldDiff, FileReport, MergeReport, Settlement, Side};
+pub use report::{Conflict, ConflictKey, Counts, FieldDiff, FileReport, MergeReport, Settlement, Side, local_time};
 
 type Result<T> = std::result::Result<T, ExchangeError>;
 
@@ -522,6 +522,28 @@ pub fn field_label(column: &str) -> String {
         Some(item) => crate::i18n::tf("exchange.answer_field", &[("item", item)]),
         None => t(&format!("exchange.field.{column}")).to_string(),
     }
+}
+
+/// A package's line in a report: file, village, device and when it was made.
+pub fn file_line(f: &FileReport) -> String {
+    let m = &f.manifest;
+    crate::i18n::tf(
+        "exchange.file_line",
+        &[
+            ("path", &f.path.display().to_string()),
+            ("village", &m.village_name),
+            ("device", m.device_id.get(..8).unwrap_or(&m.device_id)),
+            ("created", &local_time(&m.created_at)),
+        ],
+    )
+}
+
+/// One difference of a conflict: the column, mine and theirs.
+pub fn field_diff(d: &FieldDiff) -> String {
+    crate::i18n::tf(
+        "exchange.field_diff",
+        &[("column", &field_label(&d.column)), ("mine", &d.mine), ("theirs", &d.theirs)],
+    )
 }
 
 /// A side of a conflict as people call it.

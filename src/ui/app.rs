@@ -2,6 +2,7 @@
 //! and the keyboard shortcuts that work everywhere.
 
 use super::cadres::CadresPage;
+use super::exchange::ExchangePage;
 use super::household_form::HouseholdForm;
 use super::households::HouseholdList;
 use super::village_form::VillageForm;
@@ -27,6 +28,8 @@ pub enum Page {
     Settings,
     /// Creating or editing the village.
     VillageEdit,
+    /// 导出/合并: village packages.
+    Exchange,
 }
 
 /// The whole app: the open database and every screen's state.
@@ -42,6 +45,7 @@ pub struct App {
     pub(super) form: Option<HouseholdForm>,
     pub(super) cadres: CadresPage,
     pub(super) village_form: Option<VillageForm>,
+    pub(super) exchange: ExchangePage,
     pub(super) notice: Option<Notice>,
 }
 
@@ -64,6 +68,7 @@ impl App {
             form: None,
             cadres: CadresPage::default(),
             village_form: None,
+            exchange: ExchangePage::default(),
             notice: None,
         };
         if let Some(store) = &app.store {
@@ -135,6 +140,7 @@ impl App {
             Page::Cadres => self.show_cadres(ui),
             Page::Settings => self.show_settings(ui),
             Page::VillageEdit => self.show_village_form(ui),
+            Page::Exchange => self.show_exchange(ui),
         });
     }
 
@@ -197,9 +203,12 @@ impl App {
     fn navigation(&mut self, ui: &mut Ui) {
         egui::Panel::left("nav").resizable(false).exact_size(120.0).show(ui, |ui| {
             ui.add_space(8.0);
-            for (page, key) in
-                [(Page::Households, "nav.households"), (Page::Cadres, "nav.cadres"), (Page::Settings, "nav.settings")]
-            {
+            for (page, key) in [
+                (Page::Households, "nav.households"),
+                (Page::Cadres, "nav.cadres"),
+                (Page::Exchange, "nav.exchange"),
+                (Page::Settings, "nav.settings"),
+            ] {
                 let selected = self.page == page || (page == Page::Households && self.page == Page::HouseholdEdit);
                 let b =
                     ui.add_sized([104.0, 34.0], egui::Button::selectable(selected, RichText::new(t(key)).size(16.0)));

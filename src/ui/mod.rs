@@ -3,6 +3,7 @@
 
 mod app;
 mod cadres;
+mod exchange;
 pub mod fonts;
 mod household_form;
 mod households;
