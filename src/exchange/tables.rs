@@ -127,11 +127,11 @@ pub(super) const TABLES: &[Table] = &[
         of_village: "village_id = ?1",
         refs: &[r("village_id", VILLAGES, false), r("group_id", GROUPS, true)],
         matchers: &[
-            Matcher { sql: "SELECT id FROM households WHERE code = ?1 AND deleted_at IS NULL", columns: &["code"] },
+            Matcher { sql: "SELECT id FROM households WHERE code = ?1 AND code <> '' AND deleted_at IS NULL", columns: &["code"] },
             Matcher {
                 sql:
                     "SELECT m.household_id FROM members m JOIN households h ON h.id = m.household_id
-                       WHERE m.id_number = ?1 AND m.relation = '户主' AND m.deleted_at IS NULL AND h.deleted_at IS NULL",
+                       WHERE m.id_number = ?1 AND m.id_number <> '' AND m.relation = '户主' AND m.deleted_at IS NULL AND h.deleted_at IS NULL",
                 columns: &[HEAD_ID],
             },
         ],
@@ -145,7 +145,7 @@ pub(super) const TABLES: &[Table] = &[
         refs: &[r("household_id", HOUSEHOLDS, false)],
         matchers: &[
             Matcher {
-                sql: "SELECT id FROM members WHERE id_number = ?1 AND deleted_at IS NULL",
+                sql: "SELECT id FROM members WHERE id_number = ?1 AND id_number <> '' AND deleted_at IS NULL",
                 columns: &["id_number"],
             },
             Matcher {
