@@ -283,27 +283,26 @@ fn read_manifest(conn: &Connection, path: &Path) -> Result<Manifest> {
     if get("format") != FORMAT {
         return Err(ExchangeError::Foreign(path.to_path_buf()));
     }
-    let number = |key: &str| get(key).parse::<i64>().unwrap_or(i64::MAX);
-    for (found, known) in [(number("format_version"), FORMAT_VERSION), (number("schema_version"), SCHEMA_VERSION)] {
+    let number = |key: &str| {
+        get(key).parse::<i64>().map_err(|_| {
+            ExchangeError::Damaged(path.to_path_buf(), crate::i18n::tf("exchange.err.manifest_entry", &[("key", key)]))
+        })
+    };
+    let (format_version, schema_version) = (number("format_version")?, number("schema_version")?);
+    for (found, known) in [(format_version, FORMAT_VERSION), (schema_version, SCHEMA_VERSION)] {
         if found > known {
-            let found = if found == i64::MAX { get("format_version") } else { found.to_string() };
-            return Err(ExchangeError::Newer { path: path.to_path_buf(), found, known: known.to_string() });
+            return Err(ExchangeError::Newer {
+                path: path.to_path_buf(),
+                found: found.to_string(),
+                known: known.to_string(),
+            });
         }
     }
-    let rows = TABLES
-        .iter()
-        .map(|t| {
-            get(&format!("rows.{}", t.name)).parse::<i64>().map(|n| (t.name, n)).map_err(|_| {
-                ExchangeError::Damaged(
-                    path.to_path_buf(),
-                    crate::i18n::tf("exchange.err.no_count", &[("table", t.name)]),
-                )
-            })
-        })
-        .collect::<Result<_>>()?;
+    let rows =
+        TABLES.iter().map(|t| number(&format!("rows.{}", t.name)).map(|n| (t.name, n))).collect::<Result<_>>()?;
     Ok(Manifest {
-        format_version: number("format_version"),
-        schema_version: number("schema_version"),
+        format_version,
+        schema_version,
         device_id: get("device_id"),
         village_id: get("village_id"),
         village_name: get("village_name"),

@@ -495,6 +495,9 @@ fn bad_files_are_refused_and_leave_the_database_as_it_was() {
             matches!(e, ExchangeError::Checksum(_))
         }),
         (edited("short.zfp", "DELETE FROM members WHERE rowid = 1"), |e| matches!(e, ExchangeError::Damaged(..))),
+        (edited("uncounted.zfp", "DELETE FROM package_manifest WHERE key = 'rows.members'"), |e| {
+            matches!(e, ExchangeError::Damaged(..))
+        }),
         (dir.path().join("missing.zfp"), |e| matches!(e, ExchangeError::Io(..))),
     ];
     let mut b = village_store(2, 5);
