@@ -5,7 +5,10 @@ use crate::demo::{self, DemoOptions};
 use crate::exchange::merge::{self, MergeReport, Settlement, Side};
 use crate::exchange::package;
 use crate::i18n::{self, Lang, t, tf};
-use crate::store::{Setting, Store};
+use crate::model::ledger::days_overdue;
+use crate::model::month::Month;
+use crate::store::backup::copy_database;
+use crate::store::{Dashboard, Setting, Store};
 use chrono::{Local, NaiveDate};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -41,10 +44,45 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Print a short summary of the database (概况).
-    Status,
+    /// Print a short summary: register, visits of a month, ledger, review backlog (概况).
+    Status {
+        /// The month, YYYY-MM (default: this month).
+        #[arg(long)]
+        month: Option<String>,
+        /// Only this village (by name).
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// List problems of the ledger as text (问题台账).
+    Problems {
+        /// Only problems not yet struck off.
+        #[arg(long)]
+        open: bool,
+        /// Only problems past their deadline and not rectified.
+        #[arg(long)]
+        overdue: bool,
+        /// Only this village (by name).
+        #[arg(long)]
+        village: Option<String>,
+    },
     /// Check integrity and consistency; exits non-zero on any problem (检查).
     Check,
+    /// Measure the quality bars on synthetic township data in a temporary folder (性能测试).
+    Bench {
+        /// Households in the township.
+        #[arg(long, default_value_t = 10_000)]
+        households: usize,
+        /// Months of visit history.
+        #[arg(long, default_value_t = 24)]
+        months: u32,
+    },
+    /// Back the database up (备份): to FILE, or dated into the `backups` folder beside it,
+    /// keeping the newest ten.
+    Backup {
+        /// Where to write the copy.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Write one village's package for the township or the first secretary (导出数据包).
     Pack {
         /// The package file to write; given a folder, 村名-YYYY-MM.zfp inside it.
@@ -115,8 +153,53 @@ fn open(db: &std::path::Path) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// Reads `--month YYYY-MM` (default: this month).
+fn parse_month(text: Option<&str>) -> anyhow::Result<Month> {
+    match text {
+        None => Ok(Month::of(today())),
+        Some(s) => Month::parse(s).ok_or_else(|| anyhow::anyhow!(tf("cli.err.month", &[("month", s)]))),
+    }
+}
+
+/// The id of the village named `name`, if one was asked for.
+fn village_id(store: &Store, name: Option<&str>) -> anyhow::Result<Option<String>> {
+    let Some(name) = name else { return Ok(None) };
+    let found = store.villages()?.into_iter().find(|v| v.name == name.trim());
+    found.map(|v| Some(v.id)).ok_or_else(|| anyhow::anyhow!(tf("cli.err.village", &[("name", name)])))
+}
+
+/// Prints a month's visits, problems by group and the review backlog.
+fn print_month(d: &Dashboard) {
+    println!("{}", tf("cli.month_title", &[("month", &d.month.to_string())]));
+    println!("  {}：{} / {}", t("dashboard.visited"), d.visited, d.assigned);
+    let names: Vec<&str> = d.not_visited.iter().take(10).map(|h| h.head_name.as_str()).collect();
+    let more = if d.not_visited.len() > names.len() { t("cli.and_more") } else { "" };
+    let list = if names.is_empty() { String::new() } else { format!("（{}{more}）", names.join("、")) };
+    println!("  {}：{}{list}", t("dashboard.not_visited"), d.not_visited.len());
+    println!("  {}：{}", t("dashboard.awaiting_review"), d.awaiting_review);
+    println!("{}", tf("cli.ledger_title", &[("open", &d.open().to_string()), ("overdue", &d.overdue().to_string())]));
+    for g in d.groups.iter().filter(|g| g.found + g.rectified + g.open > 0) {
+        println!(
+            "  {}：{} {}，{} {}，{} {}，{} {}",
+            g.group,
+            t("dashboard.found"),
+            g.found,
+            t("dashboard.rectified"),
+            g.rectified,
+            t("dashboard.open_short"),
+            g.open,
+            t("dashboard.overdue"),
+            g.overdue
+        );
+    }
+}
+
 /// Runs one headless command against the database at `db`.
 pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
+    if let Command::Bench { households, months } = command {
+        crate::bench::run(crate::bench::BenchOptions { households, months })?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut store = open(db)?;
     match command {
         Command::Demo { villages, households, months, seed } => {
@@ -136,7 +219,9 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 )
             );
         }
-        Command::Status => {
+        Command::Status { month, village } => {
+            let month = parse_month(month.as_deref())?;
+            let village = village_id(&store, village.as_deref())?;
             let s = store.summary()?;
             println!("{}", tf("cli.status_db", &[("db", &db.display().to_string())]));
             for (key, n) in [
@@ -148,8 +233,48 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 ("cli.status_cadres", s.cadres),
                 ("cli.status_unassigned", s.unassigned),
             ] {
-                println!("  {:<12}{n}", t(key));
+                println!("  {}：{n}", t(key));
             }
+            print_month(&store.dashboard(village.as_deref(), month, today())?);
+        }
+        Command::Problems { open, overdue, village } => {
+            let village = village_id(&store, village.as_deref())?;
+            let rows = store.problems(village.as_deref())?;
+            let mut shown = 0;
+            for r in &rows {
+                let p = &r.problem;
+                let late = days_overdue(p.status, p.deadline, today());
+                if (open && !p.status.is_open()) || (overdue && late.is_none()) {
+                    continue;
+                }
+                shown += 1;
+                let who = if p.household_id.is_some() { r.head_name.as_str() } else { t("ledger.whole_village") };
+                let deadline = p.deadline.map(|d| d.to_string()).unwrap_or_else(|| t("ledger.no_deadline").to_string());
+                let late = late
+                    .map(|n| format!(" {}", tf("ledger.days_overdue", &[("n", &n.to_string())])))
+                    .unwrap_or_default();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{deadline}{late}\t{}",
+                    p.status.code(),
+                    p.group,
+                    who,
+                    p.description,
+                    p.found,
+                    p.responsible_unit
+                );
+            }
+            println!("{}", tf("cli.problems_count", &[("n", &shown.to_string()), ("total", &rows.len().to_string())]));
+        }
+        Command::Bench { .. } => unreachable!("handled before the database opens"),
+        Command::Backup { out } => {
+            let path = match out {
+                Some(out) => {
+                    copy_database(store.path(), &out)?;
+                    out
+                }
+                None => store.backup()?,
+            };
+            println!("{}", tf("cli.backup_done", &[("path", &path.display().to_string())]));
         }
         Command::Check => {
             let found = store.check(today())?;

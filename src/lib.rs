@@ -3,6 +3,7 @@
 //! Layers, each using only those before it: [`model`] (pure rules) → [`store`] (SQLite) →
 //! [`demo`] → [`ui`] / [`cli`].
 
+pub mod bench;
 pub mod cli;
 pub mod demo;
 pub mod exchange;

@@ -40,7 +40,7 @@ macro_rules! coded {
             }
         }
 
-        impl Coded for $name {
+        impl $crate::model::coded::Coded for $name {
             fn all() -> &'static [Self] {
                 Self::ALL
             }

@@ -1,8 +1,11 @@
 //! Pure domain types and rules: no I/O, no SQL, no UI.
 
+#[macro_use]
 pub mod coded;
 pub mod id_number;
 pub mod ids;
+pub mod ledger;
+pub mod month;
 pub mod register;
 pub mod search;
 pub mod text;

@@ -174,6 +174,12 @@ pub enum Field {
     VillageName,
     /// 收入标准
     Threshold,
+    /// 排查项目 (a problem's group)
+    Group,
+    /// 问题描述
+    Description,
+    /// 整改时限
+    Deadline,
 }
 
 /// A problem shown beside a field.

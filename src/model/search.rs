@@ -7,7 +7,6 @@ use pinyin::ToPinyinMulti;
 /// 单 shan/dan all count).
 #[derive(Debug, Clone)]
 struct Spelled {
-    name: String,
     syllables: Vec<Vec<String>>,
 }
 
@@ -25,7 +24,18 @@ impl Spelled {
                 None => vec![c.to_lowercase().collect()],
             })
             .collect();
-        Spelled { name: name.to_string(), syllables }
+        Spelled { syllables }
+    }
+
+    /// Bit masks of the letters in any reading, and of the readings' first letters.
+    fn masks(&self) -> (u32, u32) {
+        let mut letters = 0;
+        let mut initials = 0;
+        for reading in self.syllables.iter().flatten() {
+            letters |= letter_mask(reading);
+            initials |= letter_mask(&reading[..reading.len().min(1)]);
+        }
+        (letters, initials)
     }
 
     /// Whether `query` (lower-case ASCII) spells a run of consecutive syllables, each by a
@@ -49,11 +59,23 @@ fn spells_from(syllables: &[Vec<String>], query: &str) -> bool {
     })
 }
 
-/// Everything a household can be found by, prepared once when the list is loaded.
+/// The set of ASCII letters in `s` as bits (a = bit 0).
+fn letter_mask(s: &str) -> u32 {
+    s.bytes().filter(u8::is_ascii_lowercase).fold(0, |m, b| m | 1 << (b - b'a'))
+}
+
+/// Everything a household can be found by, prepared once when the list is loaded. The text and
+/// the letter masks sit in the key itself, so most households are ruled out without following
+/// a pointer.
 #[derive(Debug, Clone, Default)]
 pub struct SearchKey {
+    /// Names and 户编号, lower-case, one per line.
+    text: String,
+    /// Letters of any reading of any name.
+    letters: u32,
+    /// First letters of the readings.
+    initials: u32,
     names: Vec<Spelled>,
-    code: String,
     id_numbers: Vec<String>,
 }
 
@@ -64,46 +86,65 @@ impl SearchKey {
         code: &str,
         id_numbers: impl IntoIterator<Item = &'a str>,
     ) -> Self {
+        let mut distinct: Vec<&str> = Vec::new();
+        for name in names {
+            if !name.is_empty() && !distinct.contains(&name) {
+                distinct.push(name);
+            }
+        }
+        let names: Vec<Spelled> = distinct.iter().map(|n| Spelled::new(n)).collect();
+        let (letters, initials) = names.iter().map(Spelled::masks).fold((0, 0), |(l, i), (a, b)| (l | a, i | b));
         SearchKey {
-            names: names.into_iter().filter(|n| !n.is_empty()).map(Spelled::new).collect(),
-            code: code.to_lowercase(),
+            text: format!("{}\n{}", distinct.join("\n"), code.to_lowercase()),
+            letters,
+            initials,
+            names,
             id_numbers: id_numbers.into_iter().map(str::to_lowercase).collect(),
         }
     }
 
-    /// Whether the household matches `query` (already trimmed; an empty query matches all).
+    /// Whether the household matches `query` (an empty query matches all).
     pub fn matches(&self, query: &Query) -> bool {
-        let q = query.0.as_str();
-        if q.is_empty() || self.code.contains(q) {
+        let q = query.text.as_str();
+        if q.is_empty() || self.text.contains(q) {
             return true;
         }
-        if q.len() >= 3
-            && q.bytes().all(|b| b.is_ascii_digit() || b == b'x')
-            && self.id_numbers.iter().any(|id| id.ends_with(q))
-        {
+        if query.id_tail && self.id_numbers.iter().any(|id| id.ends_with(q)) {
             return true;
         }
-        if q.is_ascii() {
-            q.bytes().all(|b| b.is_ascii_alphabetic()) && self.names.iter().any(|n| n.spells(q))
-        } else {
-            self.names.iter().any(|n| n.name.contains(q))
-        }
+        query.pinyin
+            && query.letters & !self.letters == 0
+            && self.initials & letter_mask(&q[..1]) != 0
+            && self.names.iter().any(|n| n.spells(q))
     }
 }
 
 /// A search text, normalised once (trimmed, lower-case, spaces removed) for many matches.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Query(String);
+pub struct Query {
+    text: String,
+    /// Three or more digits (or x): may be the end of an ID number.
+    id_tail: bool,
+    /// Letters only: may be pinyin.
+    pinyin: bool,
+    letters: u32,
+}
 
 impl Query {
     /// Normalises what was typed.
     pub fn new(typed: &str) -> Self {
-        Query(typed.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect())
+        let text: String = typed.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+        Query {
+            id_tail: text.len() >= 3 && text.bytes().all(|b| b.is_ascii_digit() || b == b'x'),
+            pinyin: !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase()),
+            letters: letter_mask(&text),
+            text,
+        }
     }
 
     /// Whether nothing was typed.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.text.is_empty()
     }
 }
 

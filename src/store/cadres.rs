@@ -114,7 +114,7 @@ impl Store {
     /// reassigns the households first (the UI says so).
     pub fn set_cadre_archived(&mut self, id: &str, archived: bool) -> Result<()> {
         self.write(|w| {
-            let n = w.tx.execute(
+            let n = w.exec(
                 "UPDATE cadres SET archived_at = CASE WHEN ?2 THEN ?3 END, updated_at = ?3, origin = ?4 WHERE id = ?1",
                 params![id, archived, w.stamp, w.origin],
             )?;
@@ -132,7 +132,7 @@ impl Writer<'_> {
         if c.id.is_empty() {
             c.id = new_id();
         }
-        self.tx.execute(
+        self.exec(
             "INSERT INTO cadres(id, village_id, name, unit, phone, role, archived_at, updated_at, origin)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 THEN ?8 END, ?8, ?9)
              ON CONFLICT(id) DO UPDATE SET village_id = coalesce(excluded.village_id, cadres.village_id), name = excluded.name,
@@ -148,19 +148,16 @@ impl Writer<'_> {
 
     /// Assigns one household; returns false when it already was this cadre's.
     pub fn assign(&self, household_id: &str, cadre_id: &str, start: NaiveDate) -> Result<bool> {
-        let current: Option<String> = self
-            .tx
-            .query_row(
-                "SELECT cadre_id FROM assignments WHERE household_id = ?1 AND end_date IS NULL AND deleted_at IS NULL",
-                [household_id],
-                |r| r.get(0),
-            )
-            .ok();
+        let current: Option<String> = self.row(
+            "SELECT cadre_id FROM assignments WHERE household_id = ?1 AND end_date IS NULL AND deleted_at IS NULL",
+            [household_id],
+            |r| r.get(0),
+        )?;
         if current.as_deref() == Some(cadre_id) {
             return Ok(false);
         }
         self.end_assignment(household_id, start.checked_sub_days(Days::new(1)).unwrap_or(start))?;
-        self.tx.execute(
+        self.exec(
             "INSERT INTO assignments(id, household_id, cadre_id, start_date, updated_at, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![new_id(), household_id, cadre_id, start, self.stamp, self.origin],
         )?;
@@ -169,7 +166,7 @@ impl Writer<'_> {
 
     /// Ends a household's current assignment, if any, on `end` (never before its start).
     pub fn end_assignment(&self, household_id: &str, end: NaiveDate) -> Result<()> {
-        self.tx.execute(
+        self.exec(
             "UPDATE assignments SET end_date = max(start_date, ?2), updated_at = ?3, origin = ?4
               WHERE household_id = ?1 AND end_date IS NULL AND deleted_at IS NULL",
             params![household_id, end, self.stamp, self.origin],

@@ -48,6 +48,12 @@ pub enum StoreError {
         /// Head of the household that has it.
         head: String,
     },
+    /// A ledger status change that is not allowed.
+    #[error("{0}")]
+    Ledger(#[from] crate::model::ledger::TransitionError),
+    /// The action is not allowed (the sentence says why).
+    #[error("{0}")]
+    NotAllowed(String),
     /// A row that should exist does not.
     #[error("{}", tf("store.err.missing", &[("what", .0)]))]
     Missing(String),

@@ -153,7 +153,7 @@ impl Store {
             .db()
             .query_row(
                 "SELECT h.head_name FROM members m JOIN households h ON h.id = m.household_id
-                  WHERE m.id_number = ?1 AND m.deleted_at IS NULL AND h.id <> ?2",
+                  WHERE m.id_number = ?1 AND m.id_number <> '' AND m.deleted_at IS NULL AND h.id <> ?2",
                 params![id_number, except],
                 |r| r.get(0),
             )
@@ -192,7 +192,7 @@ impl Store {
     /// Archives (or restores) a household.
     pub fn set_household_archived(&mut self, id: &str, archived: bool) -> Result<()> {
         self.write(|w| {
-            let n = w.tx.execute(
+            let n = w.exec(
                 "UPDATE households SET archived_at = CASE WHEN ?2 THEN ?3 END, updated_at = ?3, origin = ?4 WHERE id = ?1",
                 params![id, archived, w.stamp, w.origin],
             )?;
@@ -213,19 +213,16 @@ impl Writer<'_> {
         h.adopt_head(members);
         let code = clean(&h.code).to_string();
         if !code.is_empty() {
-            let other: Option<String> = self
-                .tx
-                .query_row(
-                    "SELECT head_name FROM households WHERE code = ?1 AND id <> ?2 AND deleted_at IS NULL",
-                    params![code, h.id],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let other: Option<String> = self.row(
+                "SELECT head_name FROM households WHERE code = ?1 AND code <> '' AND id <> ?2 AND deleted_at IS NULL",
+                params![code, h.id],
+                |r| r.get(0),
+            )?;
             if let Some(head) = other {
                 return Err(StoreError::CodeTaken { code, head });
             }
         }
-        self.tx.execute(
+        self.exec(
             "INSERT INTO households(id, village_id, group_id, code, head_name, category, poverty_cause, labour, phone, address, notes,
                                     archived_at, created_at, updated_at, origin)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, CASE WHEN ?12 THEN ?13 END, ?13, ?13, ?14)
@@ -266,7 +263,7 @@ impl Writer<'_> {
             .filter(|id| !keep.contains(&id.as_str()))
             .collect();
         for id in gone {
-            self.tx.execute(
+            self.exec(
                 "UPDATE members SET deleted_at = ?2, updated_at = ?2, origin = ?3 WHERE id = ?1",
                 params![id, self.stamp, self.origin],
             )?;
@@ -283,21 +280,18 @@ impl Writer<'_> {
         }
         let id_number = m.normalised_id(today);
         if !id_number.is_empty() {
-            let other: Option<String> = self
-                .tx
-                .query_row(
-                    "SELECT h.head_name FROM members m JOIN households h ON h.id = m.household_id
-                      WHERE m.id_number = ?1 AND m.deleted_at IS NULL AND m.household_id <> ?2",
-                    params![id_number, household_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let other: Option<String> = self.row(
+                "SELECT h.head_name FROM members m JOIN households h ON h.id = m.household_id
+                      WHERE m.id_number = ?1 AND m.id_number <> '' AND m.deleted_at IS NULL AND m.household_id <> ?2",
+                params![id_number, household_id],
+                |r| r.get(0),
+            )?;
             if let Some(head) = other {
                 return Err(StoreError::IdTaken { id: id_number, head });
             }
         }
         m.id_number = id_number;
-        self.tx.execute(
+        self.exec(
             "INSERT INTO members(id, household_id, name, id_number, relation, health, disability, labour, schooling, work,
                                  work_place, work_contact, sort, updated_at, origin)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)

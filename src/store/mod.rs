@@ -4,21 +4,28 @@
 //! that is not a zoufang database, a database written by a newer zoufang, or one another running
 //! zoufang holds.
 
+pub mod backup;
 mod cadres;
+mod dashboard;
 mod error;
 mod households;
 mod meta;
 mod migrations;
+mod problems;
 mod raw;
 mod report;
+mod review;
 mod villages;
 
 pub use cadres::{AssignmentRow, CadreRow};
+pub use dashboard::{Attendance, Dashboard, GroupCounts, HouseholdRef, MonthPoint, VillageFigures};
 pub use error::StoreError;
 pub use households::HouseholdRow;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
+pub use problems::{ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
+pub use review::{AWAITING, RETURNED, REVIEWED, ReviewRow};
 
 use crate::model::ids::now_stamp;
 use rusqlite::{Connection, OpenFlags, Transaction};
@@ -127,6 +134,23 @@ impl Writer<'_> {
     /// The `updated_at` written by this transaction.
     pub fn stamp(&self) -> &str {
         &self.stamp
+    }
+
+    /// Runs one statement through the connection's statement cache (writes repeat the same few
+    /// statements thousands of times in an import or a merge).
+    pub(crate) fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        Ok(self.tx.prepare_cached(sql)?.execute(params)?)
+    }
+
+    /// Reads at most one row through the statement cache.
+    pub(crate) fn row<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        use rusqlite::OptionalExtension;
+        Ok(self.tx.prepare_cached(sql)?.query_row(params, f).optional()?)
     }
 }
 

@@ -218,3 +218,193 @@ fn databases_of_every_released_schema_open_and_migrate() {
     }
     assert!(fixtures.join("schema-1.db").exists());
 }
+
+mod ledger {
+    use super::*;
+    use crate::model::ledger::{Actor, Problem, Status};
+
+    fn actor(role: Role) -> Actor {
+        Actor { cadre_id: None, name: format!("{}某", role.code()), role: Some(role) }
+    }
+
+    fn setup() -> (Store, Village, Problem) {
+        let mut s = Store::open_in_memory().unwrap();
+        let v = village(&mut s);
+        let h = household(&mut s, &v, "张三", "", "").unwrap();
+        let mut p =
+            Problem::new(&v.id, Some(h.id), "住房安全", "居住C级危房", NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
+        p.deadline = NaiveDate::from_ymd_opt(2026, 11, 30);
+        s.save_problem(&mut p, &actor(Role::Cadre)).unwrap();
+        (s, v, p)
+    }
+
+    #[test]
+    fn a_problem_goes_from_found_to_struck_off_with_its_history() {
+        let (mut s, v, p) = setup();
+        let cadre = actor(Role::Cadre);
+        let secretary = actor(Role::FirstSecretary);
+        s.change_status(&p.id, Status::InProgress, &cadre, "已联系住建局", today()).unwrap();
+        s.add_progress(&p.id, "已拆除旧房", &cadre, today()).unwrap();
+        s.change_status(&p.id, Status::Rectified, &cadre, "", today()).unwrap();
+        let err = s.change_status(&p.id, Status::Closed, &cadre, "", today()).unwrap_err();
+        assert!(err.to_string().contains("只有第一书记"), "{err}");
+        s.change_status(&p.id, Status::Closed, &secretary, "经核实已整改", today()).unwrap();
+        let stored = s.problem(&p.id).unwrap().unwrap();
+        assert_eq!(stored.status, Status::Closed);
+        assert_eq!(stored.rectified, Some(today()));
+        assert_eq!(stored.closed, Some(today()));
+        assert!(stored.progress.ends_with("已拆除旧房"));
+        let kinds: Vec<String> = s.problem_events(&p.id).unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["登记", "状态", "进展", "状态", "状态"]);
+        let events = s.problem_events(&p.id).unwrap();
+        assert_eq!((events[4].from, events[4].to), (Some(Status::Rectified), Some(Status::Closed)));
+        assert_eq!(events[4].actor_name, "第一书记某");
+        assert_eq!(s.problems(Some(&v.id)).unwrap()[0].head_name, "张三");
+    }
+
+    #[test]
+    fn refused_changes_leave_the_problem_as_it_was() {
+        let (mut s, _, p) = setup();
+        let secretary = actor(Role::FirstSecretary);
+        assert!(s.change_status(&p.id, Status::Closed, &secretary, "", today()).is_err(), "not from 待整改");
+        assert_eq!(s.problem(&p.id).unwrap().unwrap().status, Status::Open);
+        assert_eq!(s.problem_events(&p.id).unwrap().len(), 1);
+        let mut bad = s.problem(&p.id).unwrap().unwrap();
+        bad.deadline = NaiveDate::from_ymd_opt(2026, 10, 1);
+        assert!(matches!(s.save_problem(&mut bad, &secretary), Err(StoreError::Invalid(_))));
+    }
+
+    #[test]
+    fn edits_and_bulk_changes_are_recorded() {
+        let (mut s, v, p) = setup();
+        let mut q = Problem::new(&v.id, None, "饮水安全", "三组水源季节性缺水", today());
+        s.save_problem(&mut q, &actor(Role::FirstSecretary)).unwrap();
+        let deadline = NaiveDate::from_ymd_opt(2026, 12, 31);
+        let ids = [p.id.clone(), q.id.clone()];
+        assert_eq!(s.bulk_update(&ids, Some("区住建局"), deadline, &actor(Role::FirstSecretary)).unwrap(), 2);
+        assert_eq!(s.bulk_update(&ids, Some("区住建局"), deadline, &actor(Role::FirstSecretary)).unwrap(), 0);
+        let events = s.problem_events(&p.id).unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(events[1].note.contains("责任单位： → 区住建局"), "{}", events[1].note);
+        assert!(events[1].note.contains("整改时限：2026-11-30 → 2026-12-31"), "{}", events[1].note);
+        let rows = s.problems(None).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.problem.responsible_unit == "区住建局"));
+        assert!(rows.iter().any(|r| r.problem.household_id.is_none() && r.head_name.is_empty()));
+    }
+}
+
+mod dashboard {
+    use super::*;
+    use crate::model::ledger::{Actor, Problem};
+    use crate::model::month::Month;
+
+    fn visit(s: &Store, household: &str, cadre: &str, date: &str) {
+        s.db()
+            .execute(
+                "INSERT OR IGNORE INTO checklist_templates(id, code, version, name, body, content_hash, created_at, updated_at, origin)
+                 VALUES ('t', 'monthly', '1', '月走访', '', 'h', '', '', 'o')",
+                [],
+            )
+            .unwrap();
+        s.db()
+            .execute(
+                "INSERT INTO visits(id, household_id, cadre_id, visit_date, kind, template_id, created_at, updated_at, origin)
+                 VALUES (?1, ?2, ?3, ?4, '每月走访', 't', '', '', 'o')",
+                rusqlite::params![crate::model::ids::new_id(), household, cadre, date],
+            )
+            .unwrap();
+    }
+
+    fn problem(
+        s: &mut Store,
+        v: &Village,
+        household: Option<&str>,
+        group: &str,
+        found: &str,
+        deadline: &str,
+    ) -> String {
+        let d = |x: &str| NaiveDate::parse_from_str(x, "%Y-%m-%d").unwrap();
+        let mut p = Problem::new(&v.id, household.map(str::to_string), group, "问题", d(found));
+        p.deadline = Some(d(deadline));
+        s.save_problem(&mut p, &Actor::default()).unwrap();
+        p.id
+    }
+
+    #[test]
+    fn counts_match_a_hand_computed_village() {
+        let mut s = Store::open_in_memory().unwrap();
+        let v = village(&mut s);
+        let a = household(&mut s, &v, "甲", "", "").unwrap();
+        let b = household(&mut s, &v, "乙", "", "").unwrap();
+        let c = household(&mut s, &v, "丙", "", "").unwrap();
+        let mut x = Cadre { name: "干部X".into(), ..Cadre::default() };
+        let mut y = Cadre { name: "干部Y".into(), ..Cadre::default() };
+        s.save_cadre(&mut x, Some(&v.id)).unwrap();
+        s.save_cadre(&mut y, Some(&v.id)).unwrap();
+        let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        s.assign(&[a.id.clone(), b.id.clone()], &x.id, start).unwrap();
+        s.assign(std::slice::from_ref(&c.id), &y.id, start).unwrap();
+        visit(&s, &a.id, &x.id, "2026-10-08");
+        visit(&s, &a.id, &x.id, "2026-11-05");
+        visit(&s, &c.id, &x.id, "2026-11-10");
+        problem(&mut s, &v, Some(&a.id), "住房安全", "2026-11-02", "2026-11-10");
+        let p2 = problem(&mut s, &v, Some(&b.id), "饮水安全", "2026-10-15", "2026-11-01");
+        let p3 = problem(&mut s, &v, None, "基础设施", "2026-10-01", "2026-10-30");
+        s.db()
+            .execute("UPDATE problems SET status = '已整改', rectified_date = '2026-11-03' WHERE id = ?1", [&p2])
+            .unwrap();
+        s.db()
+            .execute(
+                "UPDATE problems SET status = '已销号', rectified_date = '2026-10-18', closed_date = '2026-10-20' WHERE id = ?1",
+                [&p3],
+            )
+            .unwrap();
+
+        let d = s.dashboard(Some(&v.id), Month::parse("2026-11").unwrap(), today()).unwrap();
+        assert_eq!((d.assigned, d.visited), (3, 2));
+        assert_eq!(d.not_visited.iter().map(|h| h.head_name.as_str()).collect::<Vec<_>>(), ["乙"]);
+        let att: Vec<_> = d.cadres.iter().map(|c| (c.name.as_str(), c.households, c.visited)).collect();
+        assert_eq!(att, [("干部X", 2, 1), ("干部Y", 1, 0)], "丙 was visited, but not by its own cadre");
+        let g = |name: &str| d.groups.iter().find(|g| g.group == name).unwrap().clone();
+        assert_eq!((g("住房安全").found, g("住房安全").open, g("住房安全").overdue), (1, 1, 1));
+        assert_eq!(
+            (g("饮水安全").found, g("饮水安全").rectified, g("饮水安全").open, g("饮水安全").overdue),
+            (0, 1, 1, 0)
+        );
+        assert_eq!((g("基础设施").open, g("基础设施").rectified), (0, 0));
+        assert_eq!((d.open(), d.overdue()), (2, 1));
+        let oct = d.series.iter().find(|p| p.month.to_string() == "2026-10").unwrap();
+        assert_eq!((oct.assigned, oct.visited, oct.open), (3, 1, 1));
+        assert_eq!(d.series.len(), 12);
+        assert_eq!(d.series.last().unwrap().open, 2);
+        let aug = d.series.iter().find(|p| p.month.to_string() == "2026-08").unwrap();
+        assert_eq!(aug.assigned, 0, "nobody was assigned before September");
+
+        let rows = s.problems(Some(&v.id)).unwrap();
+        let open_in_ledger = rows.iter().filter(|r| r.problem.status.is_open()).count();
+        assert_eq!(open_in_ledger, d.open(), "the dashboard agrees with the ledger for the current month");
+        assert_eq!(d.awaiting_review, 3);
+    }
+
+    #[test]
+    fn review_is_for_the_first_secretary_and_final() {
+        let mut s = Store::open_in_memory().unwrap();
+        let v = village(&mut s);
+        let a = household(&mut s, &v, "甲", "", "").unwrap();
+        let mut x = Cadre { name: "干部X".into(), ..Cadre::default() };
+        s.save_cadre(&mut x, Some(&v.id)).unwrap();
+        visit(&s, &a.id, &x.id, "2026-11-05");
+        let id = s.visits_for_review(Some(&v.id), Some(AWAITING)).unwrap()[0].visit_id.clone();
+        let cadre = Actor { cadre_id: Some(x.id.clone()), name: "干部X".into(), role: Some(Role::Cadre) };
+        let secretary = Actor { cadre_id: None, name: "书记".into(), role: Some(Role::FirstSecretary) };
+        assert!(s.review_visit(&id, &cadre, false, "").is_err());
+        assert!(s.review_visit(&id, &secretary, true, " ").is_err(), "returning needs a reason");
+        s.review_visit(&id, &secretary, true, "未拍照片").unwrap();
+        let returned = s.visits_for_review(Some(&v.id), Some(RETURNED)).unwrap();
+        assert_eq!((returned.len(), returned[0].comment.as_str()), (1, "未拍照片"));
+        s.review_visit(&id, &secretary, false, "").unwrap();
+        assert!(s.review_visit(&id, &secretary, true, "再退回").is_err(), "a reviewed visit stays reviewed");
+        assert_eq!(s.visits_for_review(Some(&v.id), Some(REVIEWED)).unwrap().len(), 1);
+    }
+}

@@ -4,7 +4,7 @@ use super::{Result, Store, Writer};
 use crate::model::ids::new_id;
 use crate::model::register::{Group, Village};
 use crate::model::text::clean;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 impl Store {
     /// Villages not deleted, by name.
@@ -62,7 +62,7 @@ impl Writer<'_> {
         if v.id.is_empty() {
             v.id = new_id();
         }
-        self.tx.execute(
+        self.exec(
             "INSERT INTO villages(id, name, township, county, income_threshold, updated_at, origin)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT(id) DO UPDATE SET name = excluded.name, township = excluded.township, county = excluded.county,
@@ -78,22 +78,19 @@ impl Writer<'_> {
         if name.is_empty() {
             return Ok(None);
         }
-        let found: Option<String> = self
-            .tx
-            .query_row(
-                "SELECT id FROM village_groups WHERE village_id = ?1 AND name = ?2 AND deleted_at IS NULL",
-                params![village_id, name],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let found: Option<String> = self.row(
+            "SELECT id FROM village_groups WHERE village_id = ?1 AND name = ?2 AND deleted_at IS NULL",
+            params![village_id, name],
+            |r| r.get(0),
+        )?;
         if let Some(id) = found {
             return Ok(Some(id));
         }
         let id = new_id();
-        let sort: i64 =
-            self.tx
-                .query_row("SELECT count(*) FROM village_groups WHERE village_id = ?1", [village_id], |r| r.get(0))?;
-        self.tx.execute(
+        let sort: i64 = self
+            .row("SELECT count(*) FROM village_groups WHERE village_id = ?1", [village_id], |r| r.get(0))?
+            .unwrap_or(0);
+        self.exec(
             "INSERT INTO village_groups(id, village_id, name, sort, updated_at, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id, village_id, name, sort, self.stamp, self.origin],
         )?;

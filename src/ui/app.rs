@@ -2,26 +2,38 @@
 //! and the keyboard shortcuts that work everywhere.
 
 use super::cadres::CadresPage;
+use super::dashboard::DashboardPage;
 use super::exchange::ExchangePage;
 use super::household_form::HouseholdForm;
 use super::households::HouseholdList;
+use super::ledger::LedgerPage;
+use super::review::ReviewPage;
 use super::village_form::VillageForm;
 use super::widgets::Notice;
-use crate::i18n::{self, Lang, t};
+use crate::i18n::{self, Lang, t, tf};
 use crate::model::register::Village;
 use crate::store::{Setting, Store, StoreError};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
+
+/// The stored choice of village that means "every village" (the township view).
+const ALL_VILLAGES: &str = "*";
 
 /// The screen shown in the main area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     /// First start: nothing registered yet.
     Welcome,
+    /// 首页看板: the village dashboard.
+    Dashboard,
     /// 农户: the household list.
     Households,
     /// Adding or editing one household.
     HouseholdEdit,
+    /// 问题台账: the problem ledger.
+    Ledger,
+    /// 审核: visits awaiting the first secretary's review.
+    Review,
     /// 干部: cadres and assignments.
     Cadres,
     /// 设置.
@@ -44,6 +56,9 @@ pub struct App {
     pub(super) households: HouseholdList,
     pub(super) form: Option<HouseholdForm>,
     pub(super) cadres: CadresPage,
+    pub(super) ledger: LedgerPage,
+    pub(super) dashboard: DashboardPage,
+    pub(super) review: ReviewPage,
     pub(super) village_form: Option<VillageForm>,
     pub(super) exchange: ExchangePage,
     pub(super) notice: Option<Notice>,
@@ -67,6 +82,9 @@ impl App {
             households: HouseholdList::default(),
             form: None,
             cadres: CadresPage::default(),
+            ledger: LedgerPage::default(),
+            dashboard: DashboardPage::default(),
+            review: ReviewPage::default(),
             village_form: None,
             exchange: ExchangePage::default(),
             notice: None,
@@ -78,7 +96,7 @@ impl App {
             app.me = store.setting(Setting::Me).ok().flatten();
         }
         app.reload_villages();
-        app.page = if app.village.is_some() { Page::Households } else { Page::Welcome };
+        app.page = if app.villages.is_empty() { Page::Welcome } else { Page::Dashboard };
         app
     }
 
@@ -87,16 +105,33 @@ impl App {
         self.page
     }
 
+    /// Shows `page`, as the navigation does.
+    pub fn go(&mut self, page: Page) {
+        self.page = page;
+    }
+
     /// Reloads the village list and picks the current village (the stored choice, else the first).
     pub(super) fn reload_villages(&mut self) {
         let Some(store) = &self.store else { return };
         self.villages = store.villages().unwrap_or_default();
         let wanted = store.setting(Setting::CurrentVillage).ok().flatten();
-        self.village = wanted
-            .and_then(|id| self.villages.iter().find(|v| v.id == id).cloned())
-            .or_else(|| self.villages.first().cloned());
+        self.village = if wanted.as_deref() == Some(ALL_VILLAGES) && self.villages.len() > 1 {
+            None
+        } else {
+            wanted
+                .and_then(|id| self.villages.iter().find(|v| v.id == id).cloned())
+                .or_else(|| self.villages.first().cloned())
+        };
+        self.data_changed();
+    }
+
+    /// Forgets every screen's loaded rows after a write, so each reloads what it shows.
+    pub(super) fn data_changed(&mut self) {
         self.households.invalidate();
         self.cadres.invalidate();
+        self.ledger.invalidate();
+        self.dashboard.invalidate();
+        self.review.invalidate();
     }
 
     /// Reports the outcome of a write in the message bar; true on success.
@@ -135,8 +170,11 @@ impl App {
         }
         egui::CentralPanel::default().show(ui, |ui| match self.page {
             Page::Welcome => self.show_welcome(ui),
+            Page::Dashboard => self.show_dashboard(ui),
             Page::Households => self.show_households(ui),
             Page::HouseholdEdit => self.show_household_form(ui),
+            Page::Ledger => self.show_ledger(ui),
+            Page::Review => self.show_review(ui),
             Page::Cadres => self.show_cadres(ui),
             Page::Settings => self.show_settings(ui),
             Page::VillageEdit => self.show_village_form(ui),
@@ -150,12 +188,16 @@ impl App {
                 ui.label(RichText::new(t("app.title")).heading().strong());
                 ui.separator();
                 if self.villages.len() > 1 {
-                    let current = self.village.as_ref().map(|v| v.name.clone()).unwrap_or_default();
+                    let all = tf("app.all_villages", &[("n", &self.villages.len().to_string())]);
+                    let current = self.village.as_ref().map(|v| v.name.clone()).unwrap_or_else(|| all.clone());
                     let l = ui.label(t("app.village"));
                     let mut chosen = None;
                     egui::ComboBox::from_id_salt("village-pick")
                         .selected_text(current)
                         .show_ui(ui, |ui| {
+                            if ui.selectable_label(self.village.is_none(), all).clicked() {
+                                chosen = Some(ALL_VILLAGES.to_string());
+                            }
                             for v in &self.villages {
                                 if ui.selectable_label(self.village.as_ref() == Some(v), &v.name).clicked() {
                                     chosen = Some(v.id.clone());
@@ -204,7 +246,10 @@ impl App {
         egui::Panel::left("nav").resizable(false).exact_size(120.0).show(ui, |ui| {
             ui.add_space(8.0);
             for (page, key) in [
+                (Page::Dashboard, "nav.dashboard"),
                 (Page::Households, "nav.households"),
+                (Page::Ledger, "nav.ledger"),
+                (Page::Review, "nav.review"),
                 (Page::Cadres, "nav.cadres"),
                 (Page::Exchange, "nav.exchange"),
                 (Page::Settings, "nav.settings"),

@@ -3,7 +3,7 @@
 
 use super::app::{App, Page};
 use super::households::{CadreFilter, Filters};
-use super::widgets::{ERROR, combo_row, text_row};
+use super::widgets::{ERROR, combo_field, text_field};
 use crate::i18n::{t, tf};
 use crate::model::register::{Cadre, Field};
 use crate::store::{CadreRow, Store};
@@ -118,8 +118,7 @@ impl App {
                     Some(super::widgets::Notice::error(tf("cadres.reassign_first", &[("n", &load.to_string())])));
             } else if let Some(store) = self.store.as_mut() {
                 let r = store.set_cadre_archived(&id, archive);
-                self.cadres.invalidate();
-                self.households.invalidate();
+                self.data_changed();
                 self.report(r, t(if archive { "cadres.archived_done" } else { "cadres.restored_done" }));
             }
         }
@@ -134,10 +133,14 @@ impl App {
             ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S)));
         let mut close = false;
         egui::Grid::new("cadre-grid").num_columns(2).spacing([10.0, 8.0]).show(ui, |ui| {
-            text_row(ui, t("field.name"), &mut c.name, 180.0, &problems, Some(Field::Name));
-            combo_row(ui, t("field.role"), "cadre-role", &mut c.role);
-            text_row(ui, t("field.unit"), &mut c.unit, 220.0, &problems, None);
-            text_row(ui, t("field.phone"), &mut c.phone, 180.0, &problems, Some(Field::Phone));
+            text_field(ui, t("field.name"), &mut c.name, 180.0, &problems, Some(Field::Name));
+            ui.end_row();
+            combo_field(ui, t("field.role"), "cadre-role", &mut c.role);
+            ui.end_row();
+            text_field(ui, t("field.unit"), &mut c.unit, 220.0, &problems, None);
+            ui.end_row();
+            text_field(ui, t("field.phone"), &mut c.phone, 180.0, &problems, Some(Field::Phone));
+            ui.end_row();
         });
         ui.horizontal(|ui| {
             save |= ui.button(RichText::new(t("form.save")).strong()).on_hover_text("Ctrl+S").clicked();
@@ -156,8 +159,7 @@ impl App {
             let msg = tf("cadres.saved", &[("name", &c.name)]);
             if self.report(r, &msg) {
                 self.cadres.editing = None;
-                self.cadres.invalidate();
-                self.households.invalidate();
+                self.data_changed();
             }
         }
     }

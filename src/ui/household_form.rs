@@ -3,7 +3,7 @@
 //! kept, and the household can be archived. Ctrl+S saves, Esc goes back.
 
 use super::app::{App, Page};
-use super::widgets::{ERROR, coded_combo, field_error, optional_row, text_row};
+use super::widgets::{ERROR, coded_combo, field_error, line, optional_field, text_field};
 use crate::i18n::{t, tf};
 use crate::model::coded::Relation;
 use crate::model::id_number::IdNumber;
@@ -174,12 +174,12 @@ impl App {
                         ui.label(RichText::new(name).strong()).labelled_by(l.id);
                         ui.label(RichText::new(t("form.head_from_member")).weak());
                     } else {
-                        ui.add(egui::TextEdit::singleline(&mut h.head_name).desired_width(160.0)).labelled_by(l.id);
+                        ui.add(line(&mut h.head_name, 160.0)).labelled_by(l.id);
                         field_error(ui, &household_problems, Field::HeadName);
                     }
                 });
+                text_field(ui, t("field.code"), &mut h.code, 200.0, &household_problems, Some(Field::Code));
                 ui.end_row();
-                text_row(ui, t("field.code"), &mut h.code, 200.0, &household_problems, Some(Field::Code));
                 let l = ui.label(t("field.group"));
                 let shown = groups
                     .iter()
@@ -196,13 +196,15 @@ impl App {
                     })
                     .response
                     .labelled_by(l.id);
+                optional_field(ui, t("field.category"), "form-category", &mut h.category);
                 ui.end_row();
-                optional_row(ui, t("field.category"), "form-category", &mut h.category);
-                optional_row(ui, t("field.poverty_cause"), "form-cause", &mut h.poverty_cause);
-                optional_row(ui, t("field.household_labour"), "form-labour", &mut h.labour);
-                text_row(ui, t("field.phone"), &mut h.phone, 200.0, &household_problems, Some(Field::Phone));
-                text_row(ui, t("field.address"), &mut h.address, 360.0, &household_problems, None);
-                text_row(ui, t("field.notes"), &mut h.notes, 360.0, &household_problems, None);
+                optional_field(ui, t("field.poverty_cause"), "form-cause", &mut h.poverty_cause);
+                optional_field(ui, t("field.household_labour"), "form-labour", &mut h.labour);
+                ui.end_row();
+                text_field(ui, t("field.address"), &mut h.address, 300.0, &household_problems, None);
+                text_field(ui, t("field.notes"), &mut h.notes, 300.0, &household_problems, None);
+                ui.end_row();
+                text_field(ui, t("field.phone"), &mut h.phone, 200.0, &household_problems, Some(Field::Phone));
                 let l = ui.label(t("field.cadre"));
                 let shown = form
                     .cadre
@@ -308,8 +310,7 @@ impl App {
         }
         let name = form.household.head_name.clone();
         if self.report(result, &tf("form.saved", &[("name", &name)])) {
-            self.households.invalidate();
-            self.cadres.invalidate();
+            self.data_changed();
             self.close_form();
         }
     }
@@ -326,20 +327,16 @@ enum FormAction {
 fn member_fields(ui: &mut Ui, i: usize, m: &mut Member, problems: &[FieldProblem]) {
     egui::Grid::new(("member", i)).num_columns(10).spacing([8.0, 6.0]).show(ui, |ui| {
         let l = ui.label(t("field.name"));
-        ui.add(egui::TextEdit::singleline(&mut m.name).desired_width(90.0)).labelled_by(l.id);
+        ui.add(line(&mut m.name, 90.0)).labelled_by(l.id);
         let l = ui.label(t("field.id_number"));
-        ui.add(egui::TextEdit::singleline(&mut m.id_number).desired_width(170.0).font(egui::TextStyle::Monospace))
-            .labelled_by(l.id);
+        ui.add(line(&mut m.id_number, 200.0).font(egui::TextStyle::Monospace)).labelled_by(l.id);
         let l = ui.label(t("field.relation"));
         coded_combo(ui, ("relation", i), l.id, &mut m.relation);
         let l = ui.label(t("field.health"));
         coded_combo(ui, ("health", i), l.id, &mut m.health);
         let l = ui.label(t("field.disability"));
-        ui.add_enabled(
-            m.health == crate::model::coded::Health::Disabled,
-            egui::TextEdit::singleline(&mut m.disability).desired_width(90.0),
-        )
-        .labelled_by(l.id);
+        ui.add_enabled(m.health == crate::model::coded::Health::Disabled, line(&mut m.disability, 90.0))
+            .labelled_by(l.id);
         ui.end_row();
         let l = ui.label(t("field.labour"));
         coded_combo(ui, ("labour", i), l.id, &mut m.labour);
@@ -348,9 +345,9 @@ fn member_fields(ui: &mut Ui, i: usize, m: &mut Member, problems: &[FieldProblem
         let l = ui.label(t("field.work"));
         coded_combo(ui, ("work", i), l.id, &mut m.work);
         let l = ui.label(t("field.work_place"));
-        ui.add(egui::TextEdit::singleline(&mut m.work_place).desired_width(120.0)).labelled_by(l.id);
+        ui.add(line(&mut m.work_place, 120.0)).labelled_by(l.id);
         let l = ui.label(t("field.work_contact"));
-        ui.add(egui::TextEdit::singleline(&mut m.work_contact).desired_width(110.0)).labelled_by(l.id);
+        ui.add(line(&mut m.work_contact, 110.0)).labelled_by(l.id);
         ui.end_row();
     });
     for p in problems {
@@ -369,5 +366,8 @@ pub fn field_key(f: Field) -> &'static str {
         Field::Relation => "field.relation",
         Field::VillageName => "field.village_name",
         Field::Threshold => "field.threshold",
+        Field::Group => "field.problem_group",
+        Field::Description => "field.description",
+        Field::Deadline => "field.deadline",
     }
 }

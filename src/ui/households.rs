@@ -132,7 +132,9 @@ impl App {
                 &[("shown", &self.households.visible.len().to_string()), ("total", &total.to_string())],
             ));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button(t("households.new")).on_hover_text("Ctrl+N").clicked() {
+                let one_village = self.village.is_some();
+                let new = ui.add_enabled(one_village, egui::Button::new(t("households.new")));
+                if new.on_hover_text("Ctrl+N").on_disabled_hover_text(t("app.pick_village")).clicked() {
                     self.open_new_household();
                 }
             });
@@ -187,15 +189,18 @@ impl App {
                 *f = Filters::default();
             }
         });
-        let Some(store) = self.store.as_ref() else { return };
-        self.households.refresh(store, village_id.as_deref());
         self.assign_bar(ui);
         ui.separator();
+        let Some(store) = self.store.as_ref() else { return };
+        self.households.refresh(store, village_id.as_deref());
         self.household_table(ui);
     }
 
     fn open_new_household(&mut self) {
-        let village_id = self.village.as_ref().map(|v| v.id.clone()).unwrap_or_default();
+        let Some(village_id) = self.village.as_ref().map(|v| v.id.clone()) else {
+            self.notice = Some(super::widgets::Notice::error(t("app.pick_village")));
+            return;
+        };
         self.form = Some(HouseholdForm::new_household(village_id, self.today));
         self.page = Page::HouseholdEdit;
     }
@@ -270,8 +275,7 @@ impl App {
             let msg =
                 tf("households.assigned", &[("n", &changed.to_string()), ("same", &(ids.len() - changed).to_string())]);
             self.households.selected.clear();
-            self.households.invalidate();
-            self.cadres.invalidate();
+            self.data_changed();
             self.report(result, &msg);
         } else {
             self.report(result, "");

@@ -3,27 +3,44 @@
 
 mod app;
 mod cadres;
+mod dashboard;
 mod exchange;
 pub mod fonts;
 mod household_form;
 mod households;
+mod ledger;
+mod review;
 mod settings;
 mod village_form;
 mod welcome;
 mod widgets;
 
 pub use app::{App, Page};
+pub use households::{Filters, filter_rows};
 
-use crate::store::Store;
+use crate::store::{Store, backup};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// How old the newest backup may be before starting the app makes another.
+const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// Opens the window on the database at `db`. A database that cannot be opened is reported in
 /// the window (and on stderr) and left untouched.
 pub fn run(db: PathBuf) -> ExitCode {
     let opened = Store::open(&db);
-    if let Err(e) = &opened {
-        eprintln!("{e}");
+    match &opened {
+        Err(e) => eprintln!("{e}"),
+        Ok(_) if backup::backup_due(&db, DAILY) => {
+            // A day's first start backs the database up in the background.
+            let db = db.clone();
+            std::thread::spawn(move || {
+                if let Err(e) = backup::rotating_backup(&db, backup::KEEP_BACKUPS) {
+                    eprintln!("{e}");
+                }
+            });
+        }
+        Ok(_) => {}
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -2,8 +2,9 @@
 
 use super::app::{App, Page};
 use super::village_form::VillageForm;
-use crate::i18n::{self, Lang, t};
+use crate::i18n::{self, Lang, t, tf};
 use crate::store::Setting;
+use crate::store::backup;
 use egui::{RichText, Ui};
 
 impl App {
@@ -12,6 +13,7 @@ impl App {
         ui.add_space(8.0);
         let mut lang = i18n::lang();
         let mut me = self.me.clone();
+        let mut backup_now = false;
         let cadres = self.store.as_ref().map(|s| self.cadres.rows(s).to_vec()).unwrap_or_default();
         egui::Grid::new("settings-grid").num_columns(2).spacing([16.0, 10.0]).show(ui, |ui| {
             ui.label(t("settings.language"));
@@ -44,6 +46,11 @@ impl App {
             ui.end_row();
             ui.label(t("settings.village"));
             ui.horizontal(|ui| {
+                if self.village.is_none() && !self.villages.is_empty() {
+                    ui.label(
+                        RichText::new(tf("app.all_villages", &[("n", &self.villages.len().to_string())])).strong(),
+                    );
+                }
                 if let Some(v) = &self.village {
                     ui.label(RichText::new(format!("{} · {} · {}", v.county, v.township, v.name)).strong());
                     ui.label(format!("{}：{} 元", t("field.threshold"), v.income_threshold));
@@ -62,9 +69,29 @@ impl App {
                 ui.label(t("settings.database"));
                 ui.label(RichText::new(store.path().display().to_string()).monospace());
                 ui.end_row();
+                ui.label(t("settings.backups"));
+                ui.horizontal(|ui| {
+                    let newest = backup::list_backups(store.path()).pop();
+                    ui.label(match &newest {
+                        Some(p) => tf("settings.newest_backup", &[("path", &p.display().to_string())]),
+                        None => t("settings.no_backup").to_string(),
+                    });
+                    if ui.button(t("settings.backup_now")).clicked() {
+                        backup_now = true;
+                    }
+                });
+                ui.end_row();
             }
         });
         ui.label(RichText::new(t("settings.me_hint")).weak());
+        if backup_now && let Some(store) = &self.store {
+            let result = store.backup();
+            let msg = result
+                .as_ref()
+                .map(|p| tf("cli.backup_done", &[("path", &p.display().to_string())]))
+                .unwrap_or_default();
+            self.report(result, &msg);
+        }
         if lang != i18n::lang() {
             i18n::set_lang(lang);
             if let Some(store) = self.store.as_mut() {

@@ -1,7 +1,7 @@
 //! Creating or editing a village: name, township, county, income threshold and its 村民小组.
 
 use super::app::{App, Page};
-use super::widgets::{ERROR, field_error, text_row};
+use super::widgets::{ERROR, field_error, text_field};
 use crate::i18n::{t, tf};
 use crate::model::register::{DEFAULT_INCOME_THRESHOLD, Field, Village};
 use crate::store::Setting;
@@ -66,9 +66,12 @@ impl App {
         let mut cancel = false;
         egui::Grid::new("village-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
             let v = &mut form.village;
-            text_row(ui, t("field.village_name"), &mut v.name, 220.0, &problems, Some(Field::VillageName));
-            text_row(ui, t("field.township"), &mut v.township, 220.0, &problems, None);
-            text_row(ui, t("field.county"), &mut v.county, 220.0, &problems, None);
+            text_field(ui, t("field.village_name"), &mut v.name, 220.0, &problems, Some(Field::VillageName));
+            ui.end_row();
+            text_field(ui, t("field.township"), &mut v.township, 220.0, &problems, None);
+            ui.end_row();
+            text_field(ui, t("field.county"), &mut v.county, 220.0, &problems, None);
+            ui.end_row();
             let l = ui.label(t("field.threshold"));
             ui.horizontal(|ui| {
                 ui.add(egui::DragValue::new(&mut v.income_threshold).range(0.0..=100_000.0).speed(50.0).suffix(" 元"))
@@ -82,7 +85,8 @@ impl App {
                 ui.label(existing.join("、"));
                 ui.end_row();
             }
-            text_row(ui, t("village.add_groups"), &mut form.new_groups, 320.0, &problems, None);
+            text_field(ui, t("village.add_groups"), &mut form.new_groups, 320.0, &problems, None);
+            ui.end_row();
         });
         ui.label(RichText::new(t("village.groups_hint")).weak());
         ui.add_space(8.0);
@@ -95,7 +99,7 @@ impl App {
         }
         if cancel {
             self.village_form = None;
-            self.page = if self.village.is_some() { Page::Settings } else { Page::Welcome };
+            self.page = if self.villages.is_empty() { Page::Welcome } else { Page::Settings };
         } else if save {
             self.save_village_form();
         }

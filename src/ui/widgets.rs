@@ -12,6 +12,12 @@ pub const ERROR: Color32 = Color32::from_rgb(200, 30, 30);
 /// The green used for success.
 pub const OK: Color32 = Color32::from_rgb(20, 130, 60);
 
+/// A single-line text field exactly `width` wide (also inside grids, whose cells would
+/// otherwise shrink it to the column's remembered width).
+pub fn line(value: &mut String, width: f32) -> egui::TextEdit<'_> {
+    egui::TextEdit::singleline(value).desired_width(width).min_size(egui::vec2(width, 0.0))
+}
+
 /// Shows the first problem of `field`, if any, in red; returns whether there was one.
 pub fn field_error(ui: &mut Ui, problems: &[FieldProblem], field: Field) -> bool {
     match problems.iter().find(|p| p.field == field) {
@@ -23,8 +29,9 @@ pub fn field_error(ui: &mut Ui, problems: &[FieldProblem], field: Field) -> bool
     }
 }
 
-/// A grid row: label, single-line text field (accessible by the label) and the field's error.
-pub fn text_row(
+/// A label and single-line text field (accessible by the label) with the field's error, as two
+/// grid cells.
+pub fn text_field(
     ui: &mut Ui,
     label: &str,
     value: &mut String,
@@ -33,17 +40,14 @@ pub fn text_row(
     field: Option<Field>,
 ) -> Response {
     let l = ui.label(label);
-    let r = ui
-        .horizontal(|ui| {
-            let r = ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(l.id);
-            if let Some(f) = field {
-                field_error(ui, problems, f);
-            }
-            r
-        })
-        .inner;
-    ui.end_row();
-    r
+    ui.horizontal(|ui| {
+        let r = ui.add(line(value, width)).labelled_by(l.id);
+        if let Some(f) = field {
+            field_error(ui, problems, f);
+        }
+        r
+    })
+    .inner
 }
 
 /// A drop-down for a closed list, accessible by `label`.
@@ -75,20 +79,16 @@ pub fn optional_combo<T: Coded>(
     r.response.labelled_by(label_id)
 }
 
-/// A grid row with a closed-list drop-down.
-pub fn combo_row<T: Coded>(ui: &mut Ui, label: &str, id: impl egui::AsIdSalt, value: &mut T) -> Response {
+/// A label and closed-list drop-down, as two grid cells.
+pub fn combo_field<T: Coded>(ui: &mut Ui, label: &str, id: impl egui::AsIdSalt, value: &mut T) -> Response {
     let l = ui.label(label);
-    let r = coded_combo(ui, id, l.id, value);
-    ui.end_row();
-    r
+    coded_combo(ui, id, l.id, value)
 }
 
-/// A grid row with an optional closed-list drop-down.
-pub fn optional_row<T: Coded>(ui: &mut Ui, label: &str, id: impl egui::AsIdSalt, value: &mut Option<T>) -> Response {
+/// A label and optional closed-list drop-down, as two grid cells.
+pub fn optional_field<T: Coded>(ui: &mut Ui, label: &str, id: impl egui::AsIdSalt, value: &mut Option<T>) -> Response {
     let l = ui.label(label);
-    let r = optional_combo(ui, id, l.id, value, t("common.unset"));
-    ui.end_row();
-    r
+    optional_combo(ui, id, l.id, value, t("common.unset"))
 }
 
 /// A date as 年/月/日 fields with a 今天 button; never later than `max` when given.

@@ -1,0 +1,207 @@
+//! `zoufang bench`: the quality bars measured on synthetic township data, printed as medians,
+//! 95th percentiles and ratios in one run. Never used by tests.
+
+use crate::demo::{self, DemoOptions};
+use crate::model::register::{Household, Member};
+use crate::store::Store;
+use crate::ui::{App, Filters, Page, filter_rows, fonts};
+use anyhow::Result;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// What to measure on.
+#[derive(Debug, Clone, Copy)]
+pub struct BenchOptions {
+    /// Households in the township (villages of 500).
+    pub households: usize,
+    /// Months of history.
+    pub months: u32,
+}
+
+/// Households per village in the bench township.
+const VILLAGE_SIZE: usize = 500;
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The median and 95th percentile of some durations, in milliseconds.
+fn median_p95(mut samples: Vec<Duration>) -> (f64, f64) {
+    samples.sort();
+    let at = |q: f64| ms(samples[((samples.len() - 1) as f64 * q).round() as usize]);
+    (at(0.5), at(0.95))
+}
+
+/// Runs every measurement in a temporary folder and prints one line per figure.
+pub fn run(opts: BenchOptions) -> Result<()> {
+    let dir = tempfile_dir()?;
+    let db = dir.join("township.db");
+    let villages = opts.households.div_ceil(VILLAGE_SIZE).max(1);
+    let per_village = opts.households / villages;
+    let today = crate::cli::today();
+    let started = Instant::now();
+    {
+        let mut store = Store::open(&db)?;
+        demo::generate(
+            &mut store,
+            &DemoOptions { villages, households: per_village, months: opts.months, seed: 1, today },
+        )?;
+    }
+    println!(
+        "demo: {villages} villages × {per_village} households, {} months: {:.0} ms",
+        opts.months,
+        ms(started.elapsed())
+    );
+
+    bulk_insert(&db, &dir)?;
+    search(&db)?;
+    frames(&db, today)?;
+    #[cfg(target_os = "linux")]
+    if let Some(kb) = peak_rss_kb() {
+        println!("peak RSS of this run: {:.0} MB", kb as f64 / 1024.0);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn tempfile_dir() -> Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("zoufang-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The store's household writes against raw rusqlite inserts of the same rows.
+fn bulk_insert(db: &Path, dir: &Path) -> Result<()> {
+    let source = Store::open(db)?;
+    let village = source.villages()?.remove(0);
+    let ids: Vec<String> = source.household_rows(Some(&village.id))?.into_iter().map(|r| r.id).collect();
+    let data: Vec<(Household, Vec<Member>)> = ids
+        .iter()
+        .filter_map(|id| source.household(id).ok().flatten())
+        .map(|(h, m)| (Household { group_id: None, ..h }, m))
+        .collect();
+    let people: usize = data.iter().map(|(_, m)| m.len()).sum();
+
+    let store_db = dir.join("bulk-store.db");
+    let mut store = Store::open(&store_db)?;
+    let today = crate::cli::today();
+    let mut v = village.clone();
+    store.write(|w| w.save_village(&mut v))?;
+    let mut rows = data.clone();
+    let t = Instant::now();
+    store.write(|w| {
+        for (h, members) in rows.iter_mut() {
+            w.save_household(h, members, today)?;
+        }
+        Ok(())
+    })?;
+    let store_time = t.elapsed();
+
+    let raw_db = dir.join("bulk-raw.db");
+    let raw_store = Store::open(&raw_db)?;
+    drop(raw_store);
+    let mut conn = rusqlite::Connection::open(&raw_db)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    let t = Instant::now();
+    let tx = conn.transaction()?;
+    {
+        let mut v_ins = tx.prepare("INSERT INTO villages(id, name, updated_at, origin) VALUES (?1, ?2, '', '')")?;
+        v_ins.execute(rusqlite::params![village.id, village.name])?;
+        let mut h_ins = tx.prepare(
+            "INSERT INTO households(id, village_id, code, head_name, phone, address, created_at, updated_at, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, '', '', '')",
+        )?;
+        let mut m_ins = tx.prepare(
+            "INSERT INTO members(id, household_id, name, id_number, relation, health, labour, schooling, work, updated_at, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', '')",
+        )?;
+        for (h, members) in &data {
+            h_ins.execute(rusqlite::params![h.id, village.id, h.code, h.head_name, h.phone, h.address])?;
+            for m in members {
+                m_ins.execute(rusqlite::params![
+                    m.id,
+                    h.id,
+                    m.name,
+                    m.id_number,
+                    m.relation.code(),
+                    m.health.code(),
+                    m.labour.code(),
+                    m.schooling.code(),
+                    m.work.code()
+                ])?;
+            }
+        }
+    }
+    tx.commit()?;
+    let raw_time = t.elapsed();
+    println!(
+        "bulk insert of {} households / {people} members: store {:.1} ms vs raw rusqlite {:.1} ms — ratio {:.2}",
+        data.len(),
+        ms(store_time),
+        ms(raw_time),
+        store_time.as_secs_f64() / raw_time.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Search-as-you-type over every household of the township.
+fn search(db: &Path) -> Result<()> {
+    let store = Store::open(db)?;
+    let t = Instant::now();
+    let rows = store.household_rows(None)?;
+    println!("load {} household rows with search keys: {:.1} ms", rows.len(), ms(t.elapsed()));
+    for typed in ["z", "zs", "zhangs", "王", "1234", "6102020"] {
+        let filters = Filters { search: typed.to_string(), ..Filters::default() };
+        let mut samples = Vec::new();
+        let mut hits = 0;
+        for _ in 0..21 {
+            let t = Instant::now();
+            hits = filter_rows(&rows, &filters).len();
+            samples.push(t.elapsed());
+        }
+        let (median, p95) = median_p95(samples);
+        println!("search {typed:>8}: median {median:.2} ms, p95 {p95:.2} ms ({hits} hits)");
+    }
+    Ok(())
+}
+
+/// Cold start and frame times of the main screens, built headless with the real fonts.
+fn frames(db: &Path, today: chrono::NaiveDate) -> Result<()> {
+    let ctx = egui::Context::default();
+    fonts::install(&ctx);
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1366.0, 768.0))),
+        ..Default::default()
+    };
+    let t = Instant::now();
+    let mut app = App::new(Store::open(db), today);
+    let out = ctx.run_ui(input(), |ui| app.ui(ui));
+    let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+    println!("cold start (open database, first frame of {:?}): {:.0} ms", app.page(), ms(t.elapsed()));
+    for page in [Page::Dashboard, Page::Households, Page::Ledger] {
+        app.go(page);
+        for _ in 0..3 {
+            let _ = ctx.run_ui(input(), |ui| app.ui(ui));
+        }
+        let mut samples = Vec::new();
+        for _ in 0..60 {
+            let t = Instant::now();
+            let out = ctx.run_ui(input(), |ui| app.ui(ui));
+            let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+            samples.push(t.elapsed());
+        }
+        let (median, p95) = median_p95(samples);
+        println!("frame {page:?}: median {median:.2} ms, p95 {p95:.2} ms (build + tessellate)");
+    }
+    Ok(())
+}
+
+/// The peak resident set size of this process (Linux).
+#[cfg(target_os = "linux")]
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}

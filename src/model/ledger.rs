@@ -1,0 +1,254 @@
+//! The problem ledger (问题台账): statuses, who may move a problem where, and what is overdue.
+//! 排查 → 建立台账 (待整改) → 整改 (整改中) → 已整改 → 销号 (已销号, first secretary only) → 清零.
+
+use super::coded::Role;
+use super::register::{Field, FieldProblem};
+use crate::i18n::{t, tf};
+use chrono::NaiveDate;
+
+coded!(
+    /// Where a problem stands.
+    Status {
+        /// 待整改: found, nothing done yet.
+        Open = "待整改",
+        /// 整改中: being rectified.
+        InProgress = "整改中",
+        /// 已整改: rectified, waiting to be verified and struck off.
+        Rectified = "已整改",
+        /// 已销号: verified and struck off by the first secretary.
+        Closed = "已销号",
+    }
+);
+
+impl Status {
+    /// Whether the problem still counts towards 清零 (not yet struck off).
+    pub fn is_open(self) -> bool {
+        self != Status::Closed
+    }
+
+    /// Whether its deadline still matters (nothing rectified yet).
+    pub fn awaits_rectification(self) -> bool {
+        matches!(self, Status::Open | Status::InProgress)
+    }
+}
+
+/// A problem in the ledger, of a household or (without one) of the whole village.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Row key (empty until first saved).
+    pub id: String,
+    /// Its village.
+    pub village_id: String,
+    /// The household, or `None` for a village-wide problem (a road, the water scheme…).
+    pub household_id: Option<String>,
+    /// The visit that found it, if any.
+    pub visit_id: Option<String>,
+    /// The checklist item that found it, if any.
+    pub item_code: Option<String>,
+    /// 排查项目: the checklist group (两不愁, 义务教育, 基本医疗…).
+    pub group: String,
+    /// 排查内容/排查情况: what is wrong.
+    pub description: String,
+    /// 发现日期.
+    pub found: NaiveDate,
+    /// 责任人.
+    pub responsible_person: String,
+    /// 责任单位.
+    pub responsible_unit: String,
+    /// 整改时限.
+    pub deadline: Option<NaiveDate>,
+    /// 整改措施.
+    pub measures: String,
+    /// 整改进度: progress notes, newest last.
+    pub progress: String,
+    /// Where it stands.
+    pub status: Status,
+    /// When it was rectified.
+    pub rectified: Option<NaiveDate>,
+    /// Who struck it off (a cadre id).
+    pub closed_by: Option<String>,
+    /// When it was struck off.
+    pub closed: Option<NaiveDate>,
+}
+
+impl Problem {
+    /// A new open problem found on `found`.
+    pub fn new(
+        village_id: &str,
+        household_id: Option<String>,
+        group: &str,
+        description: &str,
+        found: NaiveDate,
+    ) -> Self {
+        Problem {
+            id: String::new(),
+            village_id: village_id.to_string(),
+            household_id,
+            visit_id: None,
+            item_code: None,
+            group: group.to_string(),
+            description: description.to_string(),
+            found,
+            responsible_person: String::new(),
+            responsible_unit: String::new(),
+            deadline: None,
+            measures: String::new(),
+            progress: String::new(),
+            status: Status::Open,
+            rectified: None,
+            closed_by: None,
+            closed: None,
+        }
+    }
+
+    /// Problems with the problem's fields.
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut out = Vec::new();
+        if super::text::clean(&self.group).is_empty() {
+            out.push(FieldProblem { field: Field::Group, message: t("err.required").to_string() });
+        }
+        if super::text::clean(&self.description).is_empty() {
+            out.push(FieldProblem { field: Field::Description, message: t("err.required").to_string() });
+        }
+        if self.deadline.is_some_and(|d| d < self.found) {
+            out.push(FieldProblem {
+                field: Field::Deadline,
+                message: t("ledger.err.deadline_before_found").to_string(),
+            });
+        }
+        out
+    }
+}
+
+/// The checklist groups problems are filed under, in the order of the monthly checklist.
+pub const GROUPS: &[&str] = &[
+    "两不愁",
+    "义务教育",
+    "基本医疗",
+    "住房安全",
+    "饮水安全",
+    "收入",
+    "就业产业",
+    "兜底保障",
+    "基础设施",
+    "档案资料",
+    "信息核实",
+    "人居环境",
+    "满意度",
+    "其他",
+];
+
+/// Who is acting: the cadre chosen in 设置 "我是…".
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Actor {
+    /// The cadre's id, when "我是…" is set.
+    pub cadre_id: Option<String>,
+    /// The cadre's name (empty when unknown).
+    pub name: String,
+    /// The cadre's role.
+    pub role: Option<Role>,
+}
+
+/// Why a status change is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransitionError {
+    /// The ledger does not go that way.
+    NotAllowed(Status, Status),
+    /// Only the first secretary strikes problems off.
+    NeedsFirstSecretary,
+}
+
+impl std::fmt::Display for TransitionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TransitionError::NotAllowed(from, to) => {
+                write!(f, "{}", tf("ledger.err.not_allowed", &[("from", from.label()), ("to", to.label())]))
+            }
+            TransitionError::NeedsFirstSecretary => write!(f, "{}", t("ledger.err.needs_secretary")),
+        }
+    }
+}
+
+impl std::error::Error for TransitionError {}
+
+/// The statuses a problem may move to from `from`, in the order the UI offers them.
+pub fn next_statuses(from: Status) -> &'static [Status] {
+    match from {
+        Status::Open => &[Status::InProgress, Status::Rectified],
+        Status::InProgress => &[Status::Rectified, Status::Open],
+        Status::Rectified => &[Status::Closed, Status::InProgress],
+        Status::Closed => &[],
+    }
+}
+
+/// Checks a status change by `actor`: only along the ledger's path, and 销号 only by the first
+/// secretary and only from 已整改.
+pub fn check_transition(from: Status, to: Status, actor: &Actor) -> Result<(), TransitionError> {
+    if !next_statuses(from).contains(&to) {
+        return Err(TransitionError::NotAllowed(from, to));
+    }
+    if to == Status::Closed && actor.role != Some(Role::FirstSecretary) {
+        return Err(TransitionError::NeedsFirstSecretary);
+    }
+    Ok(())
+}
+
+/// Days past the deadline on `today` (positive when overdue), for problems not yet rectified.
+pub fn days_overdue(status: Status, deadline: Option<NaiveDate>, today: NaiveDate) -> Option<i64> {
+    let days = (today - deadline?).num_days();
+    (status.awaits_rectification() && days > 0).then_some(days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secretary() -> Actor {
+        Actor { cadre_id: Some("s".into()), name: "王书记".into(), role: Some(Role::FirstSecretary) }
+    }
+
+    fn cadre() -> Actor {
+        Actor { cadre_id: Some("c".into()), name: "李干部".into(), role: Some(Role::Cadre) }
+    }
+
+    #[test]
+    fn the_path_of_a_problem() {
+        assert!(check_transition(Status::Open, Status::InProgress, &cadre()).is_ok());
+        assert!(check_transition(Status::InProgress, Status::Rectified, &cadre()).is_ok());
+        assert!(check_transition(Status::Open, Status::Rectified, &cadre()).is_ok());
+        assert!(check_transition(Status::Rectified, Status::InProgress, &cadre()).is_ok(), "verification failed");
+        assert_eq!(
+            check_transition(Status::Open, Status::Closed, &secretary()),
+            Err(TransitionError::NotAllowed(Status::Open, Status::Closed))
+        );
+        assert_eq!(
+            check_transition(Status::Closed, Status::Open, &secretary()),
+            Err(TransitionError::NotAllowed(Status::Closed, Status::Open))
+        );
+    }
+
+    #[test]
+    fn only_the_first_secretary_strikes_off() {
+        assert_eq!(
+            check_transition(Status::Rectified, Status::Closed, &cadre()),
+            Err(TransitionError::NeedsFirstSecretary)
+        );
+        assert_eq!(
+            check_transition(Status::Rectified, Status::Closed, &Actor::default()),
+            Err(TransitionError::NeedsFirstSecretary)
+        );
+        assert!(check_transition(Status::Rectified, Status::Closed, &secretary()).is_ok());
+        assert!(TransitionError::NeedsFirstSecretary.to_string().contains("第一书记"));
+    }
+
+    #[test]
+    fn overdue_across_month_and_year_ends() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(days_overdue(Status::Open, Some(d(2026, 1, 31)), d(2026, 2, 1)), Some(1));
+        assert_eq!(days_overdue(Status::InProgress, Some(d(2025, 12, 31)), d(2026, 1, 2)), Some(2));
+        assert_eq!(days_overdue(Status::Open, Some(d(2024, 2, 28)), d(2024, 3, 1)), Some(2), "leap year");
+        assert_eq!(days_overdue(Status::Open, Some(d(2026, 2, 1)), d(2026, 2, 1)), None, "due today is not late");
+        assert_eq!(days_overdue(Status::Rectified, Some(d(2025, 1, 1)), d(2026, 1, 1)), None);
+        assert_eq!(days_overdue(Status::Open, None, d(2026, 1, 1)), None);
+    }
+}

@@ -1,0 +1,76 @@
+//! Calendar months, the unit of the visit cycle (每月至少一次入户).
+
+use chrono::{Datelike, Months, NaiveDate};
+use std::fmt;
+
+/// A calendar month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    /// Year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+}
+
+impl Month {
+    /// The month of a date.
+    pub fn of(date: NaiveDate) -> Self {
+        Month { year: date.year(), month: date.month() }
+    }
+
+    /// Parses `YYYY-MM`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (y, m) = s.trim().split_once('-')?;
+        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
+        NaiveDate::from_ymd_opt(year, month, 1).map(|_| Month { year, month })
+    }
+
+    /// Its first day.
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a month always has a first day")
+    }
+
+    /// Its last day.
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().expect("dates before a month's first exist")
+    }
+
+    /// The month after.
+    pub fn next(self) -> Self {
+        Month::of(self.first_day() + Months::new(1))
+    }
+
+    /// The month before.
+    pub fn prev(self) -> Self {
+        Month::of(self.first_day() - Months::new(1))
+    }
+
+    /// The `n` months ending with this one, oldest first.
+    pub fn last_n(self, n: usize) -> Vec<Month> {
+        let mut out: Vec<Month> = std::iter::successors(Some(self), |m| Some(m.prev())).take(n).collect();
+        out.reverse();
+        out
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:02}", self.year, self.month)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_arithmetic_across_years() {
+        let m = Month::parse("2026-01").unwrap();
+        assert_eq!(m.prev().to_string(), "2025-12");
+        assert_eq!(Month::parse("2025-12").unwrap().next(), m);
+        assert_eq!(Month::parse("2024-02").unwrap().last_day(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        assert_eq!(m.last_n(3).iter().map(|m| m.to_string()).collect::<Vec<_>>(), ["2025-11", "2025-12", "2026-01"]);
+        assert_eq!(Month::parse("2026-13"), None);
+        assert_eq!(Month::parse("abc"), None);
+    }
+}

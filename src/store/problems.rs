@@ -1,0 +1,296 @@
+//! The problem ledger: problems, their status changes and the event history of each.
+
+use super::{Result, Store, StoreError, Writer};
+use crate::i18n::t;
+use crate::model::ids::new_id;
+use crate::model::ledger::{Actor, Problem, Status, check_transition};
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, params};
+
+/// One line of the ledger: the problem with the household and cadre it concerns.
+#[derive(Debug, Clone)]
+pub struct ProblemRow {
+    /// The problem.
+    pub problem: Problem,
+    /// 户主 (empty for village-wide problems).
+    pub head_name: String,
+    /// 户编号.
+    pub household_code: String,
+    /// The household's current cadre.
+    pub cadre_id: Option<String>,
+    /// That cadre's name.
+    pub cadre_name: String,
+}
+
+/// One change in a problem's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemEvent {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who (the name given by "我是…", empty when unknown).
+    pub actor_name: String,
+    /// 登记 / 状态 / 修改 / 进展.
+    pub kind: String,
+    /// The status before, for status changes.
+    pub from: Option<Status>,
+    /// The status after, for status changes.
+    pub to: Option<Status>,
+    /// What changed or was noted.
+    pub note: String,
+}
+
+const PROBLEM_COLUMNS: &str =
+    "p.id, p.village_id, p.household_id, p.visit_id, p.item_code, p.group_name, p.description,
+    p.found_date, p.responsible_person, p.responsible_unit, p.deadline, p.measures, p.progress, p.status,
+    p.rectified_date, p.closed_by, p.closed_date";
+
+fn problem_from_row(r: &Row<'_>) -> rusqlite::Result<Problem> {
+    Ok(Problem {
+        id: r.get(0)?,
+        village_id: r.get(1)?,
+        household_id: r.get(2)?,
+        visit_id: r.get(3)?,
+        item_code: r.get(4)?,
+        group: r.get(5)?,
+        description: r.get(6)?,
+        found: r.get(7)?,
+        responsible_person: r.get(8)?,
+        responsible_unit: r.get(9)?,
+        deadline: r.get(10)?,
+        measures: r.get(11)?,
+        progress: r.get(12)?,
+        status: Status::from_code(&r.get::<_, String>(13)?).unwrap_or(Status::Open),
+        rectified: r.get(14)?,
+        closed_by: r.get(15)?,
+        closed: r.get(16)?,
+    })
+}
+
+impl Store {
+    /// The ledger of one village or all (`None`), by deadline (none last) then found date.
+    pub fn problems(&self, village_id: Option<&str>) -> Result<Vec<ProblemRow>> {
+        let sql = format!(
+            "SELECT {PROBLEM_COLUMNS}, coalesce(h.head_name, ''), coalesce(h.code, ''), a.cadre_id, coalesce(c.name, '')
+               FROM problems p
+               LEFT JOIN households h ON h.id = p.household_id
+               LEFT JOIN assignments a ON a.household_id = p.household_id AND a.end_date IS NULL AND a.deleted_at IS NULL
+               LEFT JOIN cadres c ON c.id = a.cadre_id
+              WHERE p.deleted_at IS NULL AND (?1 IS NULL OR p.village_id = ?1)
+              ORDER BY p.deadline IS NULL, p.deadline, p.found_date, p.id"
+        );
+        let mut st = self.db().prepare_cached(&sql)?;
+        let rows = st.query_map([village_id], |r| {
+            Ok(ProblemRow {
+                problem: problem_from_row(r)?,
+                head_name: r.get(17)?,
+                household_code: r.get(18)?,
+                cadre_id: r.get(19)?,
+                cadre_name: r.get(20)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One problem.
+    pub fn problem(&self, id: &str) -> Result<Option<Problem>> {
+        let sql = format!("SELECT {PROBLEM_COLUMNS} FROM problems p WHERE p.id = ?1 AND p.deleted_at IS NULL");
+        Ok(self.db().query_row(&sql, [id], problem_from_row).optional()?)
+    }
+
+    /// A problem's history, oldest first.
+    pub fn problem_events(&self, problem_id: &str) -> Result<Vec<ProblemEvent>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT at, actor_name, kind, from_status, to_status, note FROM problem_events
+              WHERE problem_id = ?1 AND deleted_at IS NULL ORDER BY at, rowid",
+        )?;
+        let rows = st.query_map([problem_id], |r| {
+            Ok(ProblemEvent {
+                at: r.get(0)?,
+                actor_name: r.get(1)?,
+                kind: r.get(2)?,
+                from: r.get::<_, Option<String>>(3)?.as_deref().and_then(Status::from_code),
+                to: r.get::<_, Option<String>>(4)?.as_deref().and_then(Status::from_code),
+                note: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records a new problem or the edits of an existing one (its status is changed only by
+    /// [`Store::change_status`]); the history gets a 登记 or 修改 event.
+    pub fn save_problem(&mut self, p: &mut Problem, actor: &Actor) -> Result<()> {
+        let problems = p.problems();
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let before = if p.id.is_empty() { None } else { self.problem(&p.id)? };
+        self.write(|w| w.save_problem(p, before.as_ref(), actor))
+    }
+
+    /// Moves a problem to `to` (checked against the ledger's path and the actor's role), with an
+    /// optional note, on `today`.
+    pub fn change_status(&mut self, id: &str, to: Status, actor: &Actor, note: &str, today: NaiveDate) -> Result<()> {
+        let p = self.problem(id)?.ok_or_else(|| StoreError::Missing(id.to_string()))?;
+        check_transition(p.status, to, actor)?;
+        self.write(|w| {
+            w.exec(
+                "UPDATE problems SET status = ?2,
+                        rectified_date = CASE WHEN ?2 = '已整改' THEN ?3 WHEN ?2 IN ('待整改', '整改中') THEN NULL ELSE rectified_date END,
+                        closed_by = CASE WHEN ?2 = '已销号' THEN ?4 END,
+                        closed_date = CASE WHEN ?2 = '已销号' THEN ?3 END,
+                        updated_at = ?5, origin = ?6
+                  WHERE id = ?1",
+                params![id, to.code(), today, actor.cadre_id, w.stamp, w.origin],
+            )?;
+            w.problem_event(id, actor, "状态", Some(p.status), Some(to), note)
+        })
+    }
+
+    /// Adds a dated progress note (整改进度) to a problem.
+    pub fn add_progress(&mut self, id: &str, note: &str, actor: &Actor, today: NaiveDate) -> Result<()> {
+        let note = note.trim();
+        if note.is_empty() {
+            return Ok(());
+        }
+        self.write(|w| {
+            let line = format!("{today} {note}");
+            let n = w.exec(
+                "UPDATE problems SET progress = CASE WHEN progress = '' THEN ?2 ELSE progress || char(10) || ?2 END,
+                        updated_at = ?3, origin = ?4 WHERE id = ?1 AND deleted_at IS NULL",
+                params![id, line, w.stamp, w.origin],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Missing(id.to_string()));
+            }
+            w.problem_event(id, actor, "进展", None, None, note)
+        })
+    }
+
+    /// Sets the responsible unit and/or the deadline of many problems at once, in one
+    /// transaction, each change in its problem's history. Returns how many changed.
+    pub fn bulk_update(
+        &mut self,
+        ids: &[String],
+        unit: Option<&str>,
+        deadline: Option<NaiveDate>,
+        actor: &Actor,
+    ) -> Result<usize> {
+        let mut before = Vec::new();
+        for id in ids {
+            before.push(self.problem(id)?.ok_or_else(|| StoreError::Missing(id.clone()))?);
+        }
+        self.write(|w| {
+            let mut changed = 0;
+            for old in &before {
+                let mut p = old.clone();
+                if let Some(u) = unit {
+                    p.responsible_unit = u.trim().to_string();
+                }
+                if deadline.is_some() {
+                    p.deadline = deadline;
+                }
+                if p != *old {
+                    w.save_problem(&mut p, Some(old), actor)?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })
+    }
+}
+
+impl Writer<'_> {
+    /// Inserts or updates a problem and records the event (`before` is the stored version).
+    pub fn save_problem(&self, p: &mut Problem, before: Option<&Problem>, actor: &Actor) -> Result<()> {
+        let is_new = p.id.is_empty();
+        if is_new {
+            p.id = new_id();
+        }
+        let status = before.map_or(p.status, |b| b.status);
+        self.exec(
+            "INSERT INTO problems(id, village_id, household_id, visit_id, item_code, group_name, description, found_date,
+                                  responsible_person, responsible_unit, deadline, measures, progress, status,
+                                  created_at, updated_at, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)
+             ON CONFLICT(id) DO UPDATE SET household_id = excluded.household_id, group_name = excluded.group_name,
+               description = excluded.description, found_date = excluded.found_date,
+               responsible_person = excluded.responsible_person, responsible_unit = excluded.responsible_unit,
+               deadline = excluded.deadline, measures = excluded.measures, progress = excluded.progress,
+               updated_at = excluded.updated_at, origin = excluded.origin",
+            params![
+                p.id,
+                p.village_id,
+                p.household_id,
+                p.visit_id,
+                p.item_code,
+                p.group.trim(),
+                p.description.trim(),
+                p.found,
+                p.responsible_person.trim(),
+                p.responsible_unit.trim(),
+                p.deadline,
+                p.measures.trim(),
+                p.progress,
+                status.code(),
+                self.stamp,
+                self.origin
+            ],
+        )?;
+        match before {
+            None => self.problem_event(&p.id, actor, "登记", None, Some(status), &p.description),
+            Some(old) => {
+                let note = describe_changes(old, p);
+                if note.is_empty() { Ok(()) } else { self.problem_event(&p.id, actor, "修改", None, None, &note) }
+            }
+        }
+    }
+
+    /// Appends an event to a problem's history.
+    pub fn problem_event(
+        &self,
+        problem_id: &str,
+        actor: &Actor,
+        kind: &str,
+        from: Option<Status>,
+        to: Option<Status>,
+        note: &str,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT INTO problem_events(id, problem_id, at, actor_id, actor_name, kind, from_status, to_status, note, updated_at, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10)",
+            params![
+                new_id(),
+                problem_id,
+                self.stamp,
+                actor.cadre_id,
+                actor.name,
+                kind,
+                from.map(Status::code),
+                to.map(Status::code),
+                note,
+                self.origin
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+/// "field: old → new" for each field an edit changed, one per line.
+fn describe_changes(old: &Problem, new: &Problem) -> String {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let pairs = [
+        ("field.problem_group", old.group.clone(), new.group.clone()),
+        ("field.description", old.description.clone(), new.description.clone()),
+        ("field.found_date", old.found.to_string(), new.found.to_string()),
+        ("field.responsible_person", old.responsible_person.clone(), new.responsible_person.clone()),
+        ("field.responsible_unit", old.responsible_unit.clone(), new.responsible_unit.clone()),
+        ("field.deadline", date(old.deadline), date(new.deadline)),
+        ("field.measures", old.measures.clone(), new.measures.clone()),
+    ];
+    pairs
+        .iter()
+        .filter(|(_, a, b)| a.trim() != b.trim())
+        .map(|(key, a, b)| format!("{}：{} → {}", t(key), a.trim(), b.trim()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,100 @@
+//! The first secretary's review of visits: the backlog, 已审核 with a comment, or 已退回 to the
+//! cadre with a reason. Reviewed visits are read-only.
+
+use super::{Result, Store, StoreError};
+use crate::i18n::t;
+use crate::model::coded::Role;
+use crate::model::ledger::Actor;
+use chrono::NaiveDate;
+use rusqlite::params;
+
+/// A visit's review state (stored as its Chinese word).
+pub const AWAITING: &str = "待审核";
+/// Reviewed: read-only from now on.
+pub const REVIEWED: &str = "已审核";
+/// Returned to its cadre with a reason.
+pub const RETURNED: &str = "已退回";
+
+/// One visit in the review list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRow {
+    /// Visit id.
+    pub visit_id: String,
+    /// The household.
+    pub household_id: String,
+    /// 户主.
+    pub head_name: String,
+    /// The cadre who visited.
+    pub cadre_id: String,
+    /// Their name.
+    pub cadre_name: String,
+    /// 走访日期.
+    pub date: NaiveDate,
+    /// Visit kind.
+    pub kind: String,
+    /// Answers flagged as problems.
+    pub problems: i64,
+    /// 待审核 / 已审核 / 已退回.
+    pub status: String,
+    /// The reviewer's comment or the reason for returning.
+    pub comment: String,
+}
+
+impl Store {
+    /// Visits of the village (or all) in a review state, newest first; `status` `None` = any.
+    pub fn visits_for_review(&self, village_id: Option<&str>, status: Option<&str>) -> Result<Vec<ReviewRow>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT v.id, v.household_id, h.head_name, v.cadre_id, c.name, v.visit_date, v.kind,
+                    (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
+                    v.review_status, v.review_comment
+               FROM visits v JOIN households h ON h.id = v.household_id JOIN cadres c ON c.id = v.cadre_id
+              WHERE v.deleted_at IS NULL AND (?1 IS NULL OR h.village_id = ?1) AND (?2 IS NULL OR v.review_status = ?2)
+              ORDER BY v.visit_date DESC, v.created_at DESC",
+        )?;
+        let rows = st.query_map(params![village_id, status], |r| {
+            Ok(ReviewRow {
+                visit_id: r.get(0)?,
+                household_id: r.get(1)?,
+                head_name: r.get(2)?,
+                cadre_id: r.get(3)?,
+                cadre_name: r.get(4)?,
+                date: r.get(5)?,
+                kind: r.get(6)?,
+                problems: r.get(7)?,
+                status: r.get(8)?,
+                comment: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks a visit 已审核 (with an optional comment) or returns it (`returned`, with a reason).
+    /// Only the first secretary reviews; a reviewed visit stays reviewed.
+    pub fn review_visit(&mut self, visit_id: &str, actor: &Actor, returned: bool, comment: &str) -> Result<()> {
+        if actor.role != Some(Role::FirstSecretary) {
+            return Err(StoreError::NotAllowed(t("review.err.needs_secretary").to_string()));
+        }
+        if returned && comment.trim().is_empty() {
+            return Err(StoreError::NotAllowed(t("review.err.reason_required").to_string()));
+        }
+        self.write(|w| {
+            let n = w.exec(
+                "UPDATE visits SET review_status = ?2, reviewed_by = ?3, reviewed_at = ?4, review_comment = ?5,
+                        updated_at = ?4, origin = ?6
+                  WHERE id = ?1 AND deleted_at IS NULL AND review_status <> '已审核'",
+                params![
+                    visit_id,
+                    if returned { RETURNED } else { REVIEWED },
+                    actor.cadre_id,
+                    w.stamp,
+                    comment.trim(),
+                    w.origin
+                ],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotAllowed(t("review.err.already").to_string()));
+            }
+            Ok(())
+        })
+    }
+}

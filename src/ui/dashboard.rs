@@ -1,0 +1,334 @@
+//! 首页看板: the village at a glance for a month — visited / assigned households and who was not
+//! visited, problems by group with the 清零 count-down, each cadre's attendance, the review
+//! backlog and a 12-month chart. Every number opens the list behind it.
+
+use super::app::{App, Page};
+use super::ledger::{LedgerFilters, StatusFilter};
+use super::widgets::{ERROR, OK};
+use crate::i18n::{t, tf};
+use crate::model::month::Month;
+use crate::store::{Dashboard, VillageFigures};
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Line, Plot};
+
+/// Which list the dashboard shows under its figures.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Focus {
+    /// Households not visited this month.
+    #[default]
+    NotVisited,
+    /// The households one cadre has not visited this month.
+    Cadre(String),
+}
+
+/// State of the 首页看板 screen.
+#[derive(Default)]
+pub struct DashboardPage {
+    month: Option<Month>,
+    data: Option<Dashboard>,
+    villages: Option<(Month, Vec<VillageFigures>)>,
+    focus: Focus,
+}
+
+impl DashboardPage {
+    /// Forgets the computed figures (after any write).
+    pub fn invalidate(&mut self) {
+        self.data = None;
+        self.villages = None;
+    }
+}
+
+/// A number drawn as a link, named "`name`：n" for screen readers; true when clicked.
+fn number_link(ui: &mut Ui, n: usize, color: Option<egui::Color32>, name: &str, hint: &str) -> bool {
+    let mut text = RichText::new(n.to_string()).strong();
+    if let Some(c) = color.filter(|_| n > 0) {
+        text = text.color(c);
+    }
+    let r = ui.link(text).on_hover_text(hint);
+    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Link, true, format!("{name}：{n}")));
+    r.clicked()
+}
+
+impl App {
+    pub(super) fn show_dashboard(&mut self, ui: &mut Ui) {
+        let Some(store) = self.store.as_ref() else { return };
+        let month = *self.dashboard.month.get_or_insert(Month::of(self.today));
+        if self.dashboard.data.as_ref().is_none_or(|d| d.month != month) {
+            let village = self.village.as_ref().map(|v| v.id.as_str());
+            match store.dashboard(village, month, self.today) {
+                Ok(d) => self.dashboard.data = Some(d),
+                Err(e) => {
+                    self.notice = Some(super::widgets::Notice::error(e.to_string()));
+                    return;
+                }
+            }
+        }
+        let Some(d) = self.dashboard.data.clone() else { return };
+        ui.horizontal(|ui| {
+            ui.heading(t("dashboard.title"));
+            ui.separator();
+            if ui.button("◀").on_hover_text(t("dashboard.prev_month")).clicked() {
+                self.dashboard.month = Some(month.prev());
+            }
+            ui.label(RichText::new(tf("dashboard.month", &[("month", &month.to_string())])).strong().size(17.0));
+            let can_next = month < Month::of(self.today);
+            if ui.add_enabled(can_next, egui::Button::new("▶")).on_hover_text(t("dashboard.next_month")).clicked() {
+                self.dashboard.month = Some(month.next());
+            }
+            if month != Month::of(self.today) && ui.button(t("dashboard.this_month")).clicked() {
+                self.dashboard.month = Some(Month::of(self.today));
+            }
+        });
+        ui.add_space(6.0);
+        self.dashboard_cards(ui, &d);
+        if self.village.is_none() && self.villages.len() > 1 {
+            ui.add_space(8.0);
+            self.village_table(ui, month);
+        }
+        ui.add_space(8.0);
+        ui.columns(2, |cols| {
+            self.problems_by_group(&mut cols[0], &d);
+            self.attendance(&mut cols[1], &d);
+        });
+        ui.add_space(8.0);
+        ui.columns(2, |cols| {
+            self.focus_list(&mut cols[0], &d);
+            chart(&mut cols[1], &d);
+        });
+    }
+
+    fn dashboard_cards(&mut self, ui: &mut Ui, d: &Dashboard) {
+        let this_month = d.month == Month::of(self.today);
+        ui.horizontal(|ui| {
+            let card = |ui: &mut Ui, title: &str, add: &mut dyn FnMut(&mut Ui)| {
+                egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
+                    ui.set_min_width(180.0);
+                    ui.vertical(|ui| {
+                        ui.label(RichText::new(title).weak());
+                        ui.horizontal(|ui| add(ui));
+                    });
+                });
+            };
+            card(ui, t("dashboard.visited"), &mut |ui| {
+                ui.label(RichText::new(format!("{} / {}", d.visited, d.assigned)).size(22.0).strong());
+                let pct = if d.assigned == 0 { 0.0 } else { d.visited as f64 * 100.0 / d.assigned as f64 };
+                ui.label(format!("{pct:.0}%"));
+            });
+            card(ui, t("dashboard.not_visited"), &mut |ui| {
+                if number_link(
+                    ui,
+                    d.not_visited.len(),
+                    Some(ERROR),
+                    t("dashboard.not_visited"),
+                    t("dashboard.show_list"),
+                ) {
+                    self.dashboard.focus = Focus::NotVisited;
+                }
+            });
+            card(ui, t("dashboard.open"), &mut |ui| {
+                let color = if d.open() == 0 { OK } else { ERROR };
+                ui.label(RichText::new(t("dashboard.qingling")).color(color));
+                if number_link(ui, d.open(), Some(ERROR), t("dashboard.open"), t("dashboard.open_ledger")) && this_month
+                {
+                    self.open_ledger(LedgerFilters::default());
+                }
+            });
+            card(ui, t("dashboard.overdue"), &mut |ui| {
+                if number_link(ui, d.overdue(), Some(ERROR), t("dashboard.overdue"), t("dashboard.open_ledger"))
+                    && this_month
+                {
+                    self.open_ledger(LedgerFilters { overdue: true, ..Default::default() });
+                }
+            });
+            card(ui, t("dashboard.awaiting_review"), &mut |ui| {
+                if number_link(ui, d.awaiting_review, None, t("dashboard.awaiting_review"), t("dashboard.open_review"))
+                {
+                    self.page = Page::Review;
+                }
+            });
+        });
+        if !this_month {
+            ui.label(RichText::new(t("dashboard.past_month_hint")).weak());
+        }
+    }
+
+    /// The township view: each village's coverage and open / overdue problems.
+    fn village_table(&mut self, ui: &mut Ui, month: Month) {
+        let Some(store) = self.store.as_ref() else { return };
+        if self.dashboard.villages.as_ref().is_none_or(|(m, _)| *m != month) {
+            let rows = store.village_comparison(month, self.today).unwrap_or_default();
+            self.dashboard.villages = Some((month, rows));
+        }
+        let rows = self.dashboard.villages.as_ref().map(|(_, r)| r.clone()).unwrap_or_default();
+        ui.label(RichText::new(t("dashboard.by_village")).strong().size(16.0));
+        let mut chosen = None;
+        egui::ScrollArea::vertical().id_salt("by-village").max_height(180.0).show(ui, |ui| {
+            egui::Grid::new("village-grid").striped(true).num_columns(5).spacing([24.0, 4.0]).show(ui, |ui| {
+                for key in [
+                    "field.village_name",
+                    "dashboard.visited",
+                    "dashboard.coverage",
+                    "dashboard.open_short",
+                    "dashboard.overdue",
+                ] {
+                    ui.strong(t(key));
+                }
+                ui.end_row();
+                for v in &rows {
+                    if ui.link(&v.name).on_hover_text(t("dashboard.open_village")).clicked() {
+                        chosen = Some(v.village_id.clone());
+                    }
+                    ui.label(format!("{} / {}", v.visited, v.assigned));
+                    let pct = if v.assigned == 0 { 0.0 } else { v.visited as f64 * 100.0 / v.assigned as f64 };
+                    ui.label(format!("{pct:.0}%"));
+                    ui.label(RichText::new(v.open.to_string()).color(if v.open == 0 { OK } else { ERROR }));
+                    ui.label(RichText::new(v.overdue.to_string()).color(if v.overdue == 0 { OK } else { ERROR }));
+                    ui.end_row();
+                }
+            });
+        });
+        if let Some(id) = chosen {
+            self.choose_village(&id);
+        }
+    }
+
+    /// Opens the ledger with these filters.
+    fn open_ledger(&mut self, filters: LedgerFilters) {
+        self.ledger.filters = filters;
+        self.page = Page::Ledger;
+    }
+
+    fn problems_by_group(&mut self, ui: &mut Ui, d: &Dashboard) {
+        ui.label(RichText::new(t("dashboard.by_group")).strong().size(16.0));
+        let month = d.month;
+        egui::Grid::new("by-group").striped(true).num_columns(5).spacing([18.0, 4.0]).show(ui, |ui| {
+            for key in [
+                "field.problem_group",
+                "dashboard.found",
+                "dashboard.rectified",
+                "dashboard.open_short",
+                "dashboard.overdue",
+            ] {
+                ui.strong(t(key));
+            }
+            ui.end_row();
+            for g in d.groups.iter().filter(|g| g.found + g.rectified + g.open > 0) {
+                ui.label(&g.group);
+                let group = Some(g.group.clone());
+                let all = StatusFilter::All;
+                let name = |key: &str| format!("{} {}", g.group, t(key));
+                if number_link(ui, g.found, None, &name("dashboard.found"), t("dashboard.open_ledger")) {
+                    self.open_ledger(LedgerFilters {
+                        group: group.clone(),
+                        status: all,
+                        found_in: Some(month),
+                        ..Default::default()
+                    });
+                }
+                if number_link(ui, g.rectified, Some(OK), &name("dashboard.rectified"), t("dashboard.open_ledger")) {
+                    self.open_ledger(LedgerFilters {
+                        group: group.clone(),
+                        status: all,
+                        rectified_in: Some(month),
+                        ..Default::default()
+                    });
+                }
+                if number_link(ui, g.open, Some(ERROR), &name("dashboard.open_short"), t("dashboard.open_ledger")) {
+                    self.open_ledger(LedgerFilters { group: group.clone(), ..Default::default() });
+                }
+                if number_link(ui, g.overdue, Some(ERROR), &name("dashboard.overdue"), t("dashboard.open_ledger")) {
+                    self.open_ledger(LedgerFilters { group, overdue: true, ..Default::default() });
+                }
+                ui.end_row();
+            }
+        });
+        if d.groups.iter().all(|g| g.found + g.rectified + g.open == 0) {
+            ui.label(RichText::new(t("dashboard.no_problems")).color(OK));
+        }
+    }
+
+    fn attendance(&mut self, ui: &mut Ui, d: &Dashboard) {
+        ui.label(RichText::new(t("dashboard.attendance")).strong().size(16.0));
+        egui::ScrollArea::vertical().id_salt("attendance").max_height(220.0).show(ui, |ui| {
+            egui::Grid::new("attendance-grid").striped(true).num_columns(4).spacing([18.0, 4.0]).show(ui, |ui| {
+                for key in ["field.cadre", "cadres.households", "dashboard.cadre_visited", "dashboard.missing"] {
+                    ui.strong(t(key));
+                }
+                ui.end_row();
+                for c in &d.cadres {
+                    ui.label(&c.name);
+                    ui.label(c.households.to_string());
+                    ui.label(c.visited.to_string());
+                    if number_link(
+                        ui,
+                        c.households - c.visited,
+                        Some(ERROR),
+                        &format!("{} {}", c.name, t("dashboard.missing")),
+                        t("dashboard.show_list"),
+                    ) {
+                        self.dashboard.focus = Focus::Cadre(c.cadre_id.clone());
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+    }
+
+    fn focus_list(&mut self, ui: &mut Ui, d: &Dashboard) {
+        let (title, households): (String, Vec<_>) = match &self.dashboard.focus {
+            Focus::NotVisited => (t("dashboard.not_visited_list").to_string(), d.not_visited.iter().collect()),
+            Focus::Cadre(id) => {
+                let name = d.cadres.iter().find(|c| &c.cadre_id == id).map(|c| c.name.clone()).unwrap_or_default();
+                let list = d.missed_by_cadre.iter().filter(|h| &h.cadre_id == id).collect();
+                (tf("dashboard.cadre_missing", &[("name", &name)]), list)
+            }
+        };
+        ui.label(RichText::new(format!("{title}（{}）", households.len())).strong().size(16.0));
+        let mut open = None;
+        egui::ScrollArea::vertical().id_salt("focus-list").max_height(200.0).show(ui, |ui| {
+            for h in households {
+                ui.horizontal(|ui| {
+                    ui.label(&h.group);
+                    if ui.link(&h.head_name).clicked() {
+                        open = Some(h.id.clone());
+                    }
+                    ui.label(RichText::new(&h.cadre_name).weak());
+                });
+            }
+        });
+        if let Some(id) = open {
+            self.open_household(&id);
+        }
+    }
+}
+
+/// The 12-month chart: coverage (bars, %) and problems open at each month's end (line).
+fn chart(ui: &mut Ui, d: &Dashboard) {
+    ui.label(RichText::new(t("dashboard.chart")).strong().size(16.0));
+    let bars: Vec<Bar> = d
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let pct = if p.assigned == 0 { 0.0 } else { p.visited as f64 * 100.0 / p.assigned as f64 };
+            Bar::new(i as f64, pct).name(p.month.to_string()).width(0.6)
+        })
+        .collect();
+    let open: Vec<[f64; 2]> = d.series.iter().enumerate().map(|(i, p)| [i as f64, p.open as f64]).collect();
+    let labels: Vec<String> = d.series.iter().map(|p| format!("{}月", p.month.month)).collect();
+    Plot::new("twelve-months")
+        .height(200.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        .include_y(100.0)
+        .legend(egui_plot::Legend::default())
+        .x_axis_formatter(move |mark, _| {
+            labels.get(mark.value as usize).filter(|_| mark.value.fract() == 0.0).cloned().unwrap_or_default()
+        })
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(t("dashboard.coverage"), bars).color(egui::Color32::from_rgb(90, 150, 220)));
+            plot.line(Line::new(t("dashboard.open_line"), open).color(ERROR).width(2.0));
+        });
+}

@@ -1,0 +1,60 @@
+//! Shared helpers for the UI tests: a harness on the real app with the real fonts, and typing
+//! into fields found by their labels.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::Path;
+use zoufang::store::Store;
+use zoufang::ui::App;
+
+/// The day the tests pretend it is.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+}
+
+/// The app on the database at `db`, at a cadre laptop's 1366×768, with the shipped fonts (a
+/// glyph missing from them fails the test).
+pub fn harness(db: &Path) -> Harness<'static, App> {
+    let app = App::new(Store::open(db), today());
+    Harness::builder()
+        .with_size(egui::vec2(1366.0, 768.0))
+        .with_context_setup(zoufang::ui::fonts::install)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+}
+
+/// The role of the text field labelled `label`: single- or multi-line.
+fn text_role(h: &Harness<'_, App>, label: &str) -> Role {
+    if h.query_all_by_role_and_label(Role::TextInput, label).next().is_some() {
+        Role::TextInput
+    } else {
+        Role::MultilineTextInput
+    }
+}
+
+/// Focuses the text field labelled `label` (the `nth` of that name) and types `text` into it.
+pub fn type_into(h: &mut Harness<'_, App>, label: &str, nth: usize, text: &str) {
+    let role = text_role(h, label);
+    h.get_all_by_role_and_label(role, label).nth(nth).unwrap_or_else(|| panic!("no field {label}")).focus();
+    h.run();
+    h.get_all_by_role_and_label(role, label).nth(nth).unwrap().type_text(text);
+    h.run();
+}
+
+/// The current value of the text field labelled `label`.
+pub fn value_of(h: &Harness<'_, App>, label: &str, nth: usize) -> String {
+    h.get_all_by_role_and_label(text_role(h, label), label).nth(nth).unwrap().value().unwrap_or_default()
+}
+
+/// Clicks the button labelled `label`.
+pub fn click(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).click();
+    h.run();
+}
+
+/// Whether some node's label contains `text`.
+pub fn shows(h: &Harness<'_, App>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}

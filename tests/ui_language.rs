@@ -1,0 +1,33 @@
+//! Switching the interface to English in 设置 (its own test binary: the language is global).
+
+mod support;
+
+use egui_kittest::kittest::Queryable;
+use support::*;
+
+#[test]
+fn the_language_switches_to_english_and_is_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    {
+        let mut h = harness(&db);
+        h.run();
+        click(&mut h, "载入演示村");
+        click(&mut h, "设置");
+        h.get_by_label("English").click();
+        h.run();
+        assert!(h.query_by_label("Households").is_some(), "navigation in English");
+        assert!(shows(&h, "Settings saved"));
+        click(&mut h, "Households");
+        assert!(shows(&h, "Showing 120 of 120 households"));
+        assert!(h.query_all_by_label("Lifted out of poverty").next().is_some(), "stored values shown in English");
+    }
+    zoufang::i18n::set_lang(zoufang::i18n::Lang::Zh);
+    let mut h = harness(&db);
+    h.run();
+    assert!(h.query_by_label("Dashboard").is_some(), "the choice is kept in the database");
+    click(&mut h, "Settings");
+    h.get_by_label("简体中文").click();
+    h.run();
+    assert!(h.query_by_label("农户").is_some());
+}

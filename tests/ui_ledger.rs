@@ -1,0 +1,184 @@
+//! The ledger through the real screens: recording a problem by hand, moving it to 已整改, the
+//! role check on 销号, striking it off as the first secretary and seeing 清零 count down.
+
+mod support;
+
+use egui_kittest::kittest::Queryable;
+use support::*;
+use zoufang::demo::{self, DemoOptions};
+use zoufang::model::coded::Role as CadreRole;
+use zoufang::model::ledger::{Actor, Problem, Status};
+use zoufang::store::{Setting, Store};
+use zoufang::ui::Page;
+
+/// A demo village with one open housing problem; "我是…" set to a cadre of `role`.
+fn village_with_problem(db: &std::path::Path, role: CadreRole) -> String {
+    let mut s = Store::open(db).unwrap();
+    demo::generate(&mut s, &DemoOptions { villages: 1, households: 20, months: 3, seed: 5, today: today() }).unwrap();
+    let v = s.villages().unwrap().remove(0);
+    let h = s.household_rows(Some(&v.id)).unwrap().remove(0);
+    let mut p = Problem::new(&v.id, Some(h.id), "住房安全", "居住C级危房未改造", today());
+    p.deadline = today().checked_sub_days(chrono::Days::new(3));
+    p.found = today().checked_sub_days(chrono::Days::new(40)).unwrap();
+    s.save_problem(&mut p, &Actor::default()).unwrap();
+    set_me(&mut s, role);
+    p.id
+}
+
+fn set_me(s: &mut Store, role: CadreRole) {
+    let me = s.cadres(false).unwrap().into_iter().find(|c| c.cadre.role == role).unwrap();
+    s.set_setting(Setting::Me, &me.cadre.id).unwrap();
+}
+
+#[test]
+fn a_problem_is_struck_off_only_by_the_first_secretary_and_the_count_drops() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let id = village_with_problem(&db, CadreRole::Cadre);
+    {
+        let mut h = harness(&db);
+        h.run();
+        click(&mut h, "问题台账");
+        assert_eq!(h.state().page(), Page::Ledger);
+        assert!(shows(&h, "未清零 1 项"));
+        assert!(shows(&h, "逾期 3 天"), "an overdue problem shows its days");
+        h.get_by_label("居住C级危房未改造").click();
+        h.run();
+        click(&mut h, "改为“已整改”");
+        assert!(shows(&h, "处理记录"));
+        click(&mut h, "改为“已销号”");
+        assert!(shows(&h, "只有第一书记可以销号"), "a cadre cannot strike off");
+        assert!(shows(&h, "未清零 1 项"));
+    }
+    set_me(&mut Store::open(&db).unwrap(), CadreRole::FirstSecretary);
+    let mut h = harness(&db);
+    h.run();
+    click(&mut h, "问题台账");
+    assert!(!shows(&h, "逾期 3 天"), "a rectified problem is no longer overdue");
+    h.get_by_label("居住C级危房未改造").click();
+    h.run();
+    type_into(&mut h, "进展或说明", 0, "经入户核实已搬入新房");
+    click(&mut h, "改为“已销号”");
+    assert!(shows(&h, "未清零 0 项"));
+    drop(h);
+    let s = Store::open(&db).unwrap();
+    assert_eq!(s.problem(&id).unwrap().unwrap().status, Status::Closed);
+    let kinds: Vec<_> = s.problem_events(&id).unwrap().into_iter().map(|e| (e.kind, e.note)).collect();
+    assert_eq!(kinds.len(), 3);
+    assert_eq!(kinds[2].1, "经入户核实已搬入新房");
+}
+
+#[test]
+fn a_village_wide_problem_is_recorded_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    village_with_problem(&db, CadreRole::FirstSecretary);
+    let mut h = harness(&db);
+    h.run();
+    click(&mut h, "问题台账");
+    click(&mut h, "登记问题");
+    click(&mut h, "保存");
+    assert!(shows(&h, "必填"), "an empty description is refused beside the field");
+    type_into(&mut h, "问题描述", 0, "三组饮水管道冬季冻裂");
+    click(&mut h, "保存");
+    assert!(shows(&h, "问题已保存"));
+    assert!(shows(&h, "未清零 2 项"));
+    assert!(h.query_all_by_label("全村").count() >= 1);
+}
+
+#[test]
+fn dashboard_numbers_open_the_lists_behind_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    village_with_problem(&db, CadreRole::FirstSecretary);
+    let summary = Store::open(&db).unwrap().summary().unwrap();
+    let assigned = summary.households - summary.unassigned;
+    let mut h = harness(&db);
+    h.run();
+    assert_eq!(h.state().page(), Page::Dashboard);
+    assert!(shows(&h, "2026-11 月度"));
+    assert!(h.query_by_label("逾期未整改：1").is_some());
+    assert!(h.query_by_label("住房安全 本月发现：0").is_some() && h.query_by_label("住房安全 未清零：1").is_some());
+    assert!(
+        h.query_by_label(&format!("未走访（户）：{assigned}")).is_some(),
+        "no demo visits yet: every assigned household"
+    );
+    h.get_by_label("未清零问题：1").click();
+    h.run();
+    assert_eq!(h.state().page(), Page::Ledger);
+    assert!(shows(&h, "显示 1 项"));
+    assert!(h.query_by_label("居住C级危房未改造").is_some());
+}
+
+#[test]
+fn the_first_secretary_returns_then_approves_a_visit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    village_with_problem(&db, CadreRole::FirstSecretary);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "INSERT INTO checklist_templates(id, code, version, name, body, content_hash, created_at, updated_at, origin)
+                  VALUES ('t', 'monthly', '1', '月走访', '', 'h', '', '', 'o');
+             INSERT INTO visits(id, household_id, cadre_id, visit_date, kind, template_id, created_at, updated_at, origin)
+                  SELECT 'v1', a.household_id, a.cadre_id, '2026-11-18', '每月走访', 't', '', '', 'o'
+                    FROM assignments a LIMIT 1;",
+        )
+        .unwrap();
+    }
+    let mut h = harness(&db);
+    h.run();
+    h.get_by_label("待审核走访：1").click();
+    h.run();
+    assert_eq!(h.state().page(), Page::Review);
+    assert!(shows(&h, "共 1 条"));
+    click(&mut h, "选择");
+    click(&mut h, "退回");
+    assert!(shows(&h, "退回时请写明原因"));
+    type_into(&mut h, "审核意见/退回原因", 0, "缺少户主签字");
+    click(&mut h, "退回");
+    assert!(shows(&h, "已退回给帮扶干部"));
+    assert!(shows(&h, "共 0 条"));
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "已退回").click();
+    h.run();
+    assert!(shows(&h, "缺少户主签字"));
+    click(&mut h, "选择");
+    click(&mut h, "审核通过");
+    assert!(shows(&h, "已审核通过"));
+    let status: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT review_status FROM visits WHERE id = 'v1'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(status, "已审核");
+}
+
+#[test]
+fn the_township_view_compares_villages_and_opens_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let names: Vec<String> = {
+        let mut s = Store::open(&db).unwrap();
+        demo::generate(&mut s, &DemoOptions { villages: 3, households: 10, months: 2, seed: 9, today: today() })
+            .unwrap();
+        s.villages().unwrap().into_iter().map(|v| v.name).collect()
+    };
+    let mut h = harness(&db);
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "村").click();
+    h.run();
+    h.get_by_label("全部村（3 个）").click();
+    h.run();
+    assert!(shows(&h, "各村对比"));
+    for n in &names {
+        assert!(h.query_by_label(n).is_some(), "{n} is in the comparison");
+    }
+    click(&mut h, "农户");
+    assert!(shows(&h, "共 30 户"), "all villages' households are listed");
+    click(&mut h, "新增农户");
+    assert_eq!(h.state().page(), Page::Households, "a household needs one village chosen first");
+    click(&mut h, "首页看板");
+    h.get_by_label(&names[1]).click();
+    h.run();
+    click(&mut h, "农户");
+    assert!(shows(&h, "共 10 户"), "one village again");
+}
