@@ -4,6 +4,7 @@
 use crate::demo::{self, DemoOptions};
 use crate::exchange::merge::{self, MergeReport, Settlement, Side};
 use crate::exchange::package;
+use crate::exchange::roster::{self, Roster, Workbook};
 use crate::i18n::{self, Lang, t, tf};
 use crate::model::ledger::days_overdue;
 use crate::model::month::Month;
@@ -75,6 +76,22 @@ pub enum Command {
         /// Months of visit history.
         #[arg(long, default_value_t = 24)]
         months: u32,
+    },
+    /// Import the household roster (花名册) from .xlsx, .xls or .csv, printing the preview first;
+    /// exits non-zero only when nothing could be imported (导入花名册).
+    ImportRoster {
+        /// The roster file.
+        file: PathBuf,
+        /// The sheet to read (default: the first that looks like a roster).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// The village to import into (default: the database's only village; with none, one is
+        /// made from the file's 行政村 column).
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// Print the preview only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Back the database up (备份): to FILE, or dated into the `backups` folder beside it,
     /// keeping the newest ten.
@@ -200,6 +217,11 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
         crate::bench::run(crate::bench::BenchOptions { households, months })?;
         return Ok(ExitCode::SUCCESS);
     }
+    // A roster that cannot be read is refused before the database is even opened.
+    let roster = match &command {
+        Command::ImportRoster { file, sheet, .. } => Some(Roster::read(&Workbook::open(file)?, sheet.as_deref())?),
+        _ => None,
+    };
     let mut store = open(db)?;
     match command {
         Command::Demo { villages, households, months, seed } => {
@@ -342,6 +364,31 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::ImportRoster { village, dry_run, .. } => {
+            let roster = roster.expect("read above");
+            return import_roster(&mut store, &roster, village.as_deref(), dry_run);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the preview of importing `roster`, then imports it unless `dry_run`.
+fn import_roster(store: &mut Store, roster: &Roster, village: Option<&str>, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let village = roster::target_village(store, village)?;
+    let plan = roster::plan(store, roster, village, today())?;
+    for line in roster::preview_lines(roster, &plan) {
+        println!("{line}");
+    }
+    if !plan.has_households() {
+        eprintln!("{}", t("roster.nothing"));
+        return Ok(ExitCode::FAILURE);
+    }
+    if dry_run {
+        println!("{}", t("cli.import_dry_run"));
+    } else if !plan.has_changes() {
+        println!("{}", t("roster.no_change"));
+    } else {
+        println!("{}", roster::import(store, &plan, today())?.sentence());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! zoufang (走访): offline household visit checklists for village assistance work.
 //!
 //! Layers, each using only those before it: [`model`] (pure rules) → [`store`] (SQLite) →
-//! [`demo`] → [`ui`] / [`cli`].
+//! [`demo`], [`exchange`] (spreadsheets) → [`ui`] / [`cli`].
 
 pub mod bench;
 pub mod cli;

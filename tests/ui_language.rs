@@ -25,9 +25,12 @@ fn the_language_switches_to_english_and_is_remembered() {
     zoufang::i18n::set_lang(zoufang::i18n::Lang::Zh);
     let mut h = harness(&db);
     h.run();
-    assert!(h.query_by_label("Dashboard").is_some(), "the choice is kept in the database");
+    assert!(
+        h.query_by_role_and_label(egui::accesskit::Role::Button, "Dashboard").is_some(),
+        "the choice is kept in the database"
+    );
     click(&mut h, "Settings");
     h.get_by_label("简体中文").click();
     h.run();
-    assert!(h.query_by_label("农户").is_some());
+    assert!(h.query_by_role_and_label(egui::accesskit::Role::Button, "农户").is_some());
 }

@@ -6,6 +6,7 @@ use super::dashboard::DashboardPage;
 use super::exchange::ExchangePage;
 use super::household_form::HouseholdForm;
 use super::households::HouseholdList;
+use super::import::ImportPage;
 use super::ledger::LedgerPage;
 use super::review::ReviewPage;
 use super::village_form::VillageForm;
@@ -40,6 +41,8 @@ pub enum Page {
     Settings,
     /// Creating or editing the village.
     VillageEdit,
+    /// 导入: importing the household roster.
+    Import,
     /// 导出/合并: village packages.
     Exchange,
 }
@@ -60,6 +63,7 @@ pub struct App {
     pub(super) dashboard: DashboardPage,
     pub(super) review: ReviewPage,
     pub(super) village_form: Option<VillageForm>,
+    pub(super) import: ImportPage,
     pub(super) exchange: ExchangePage,
     pub(super) notice: Option<Notice>,
 }
@@ -86,6 +90,7 @@ impl App {
             dashboard: DashboardPage::default(),
             review: ReviewPage::default(),
             village_form: None,
+            import: ImportPage::default(),
             exchange: ExchangePage::default(),
             notice: None,
         };
@@ -178,6 +183,7 @@ impl App {
             Page::Cadres => self.show_cadres(ui),
             Page::Settings => self.show_settings(ui),
             Page::VillageEdit => self.show_village_form(ui),
+            Page::Import => self.show_import(ui),
             Page::Exchange => self.show_exchange(ui),
         });
     }
@@ -251,6 +257,7 @@ impl App {
                 (Page::Ledger, "nav.ledger"),
                 (Page::Review, "nav.review"),
                 (Page::Cadres, "nav.cadres"),
+                (Page::Import, "nav.import"),
                 (Page::Exchange, "nav.exchange"),
                 (Page::Settings, "nav.settings"),
             ] {

@@ -8,6 +8,7 @@ mod exchange;
 pub mod fonts;
 mod household_form;
 mod households;
+mod import;
 mod ledger;
 mod review;
 mod settings;

@@ -30,12 +30,10 @@ impl App {
             }
             ui.label(RichText::new(t("welcome.create_hint")).weak());
             ui.add_space(16.0);
-            ui.add_enabled(
-                false,
-                egui::Button::new(RichText::new(t("welcome.import")).size(18.0)).min_size(size.into()),
-            )
-            .on_disabled_hover_text(t("welcome.import_later"));
-            ui.label(RichText::new(t("welcome.import_later")).weak());
+            if ui.add_sized(size, egui::Button::new(RichText::new(t("welcome.import")).size(18.0))).clicked() {
+                self.page = Page::Import;
+            }
+            ui.label(RichText::new(t("welcome.import_hint")).weak());
             ui.add_space(16.0);
             if ui.add_sized(size, egui::Button::new(RichText::new(t("welcome.merge")).size(18.0))).clicked() {
                 self.page = Page::Exchange;

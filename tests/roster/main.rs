@@ -1,0 +1,9 @@
+//! The household roster import, end to end: fixture files made here, read, previewed and
+//! imported into real databases, through the library, the CLI and the import screen.
+
+mod cli;
+mod fixtures;
+mod import;
+mod screen;
+#[path = "../support/mod.rs"]
+mod support;
