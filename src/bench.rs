@@ -3,6 +3,8 @@
 
 use crate::checklist::{Catalog, Context};
 use crate::demo::{self, DemoOptions};
+use crate::exchange::merge::{self, Settlement};
+use crate::exchange::package;
 use crate::model::register::{Household, Member};
 use crate::model::visit::{Answer, Visit, VisitKind, YES};
 use crate::store::Store;
@@ -59,6 +61,7 @@ pub fn run(opts: BenchOptions) -> Result<()> {
     search(&db)?;
     frames(&db, today)?;
     save_visits(&db, today)?;
+    merge_vs_backup(&db, &dir)?;
     #[cfg(target_os = "linux")]
     if let Some(kb) = peak_rss_kb() {
         println!("peak RSS of this run: {:.0} MB", kb as f64 / 1024.0);
@@ -230,6 +233,49 @@ fn save_visits(db: &Path, today: chrono::NaiveDate) -> Result<()> {
     println!(
         "save a visit ({} answers, one transaction with fsync): median {median:.2} ms, p95 {p95:.2} ms",
         template.items.len()
+    );
+    Ok(())
+}
+
+/// Packing one village and merging its package, against an SQLite backup copy of the database
+/// the merge made; then the monthly case: merging it again into the whole township.
+fn merge_vs_backup(db: &Path, dir: &Path) -> Result<()> {
+    let file = dir.join("village.zfp");
+    let (rows, pack_time) = {
+        let township = Store::open(db)?;
+        let village = township.villages()?.remove(0);
+        let t = Instant::now();
+        let manifest = package::pack(&township, &village.id, &file)?;
+        (manifest.rows.iter().map(|(_, n)| n).sum::<i64>(), t.elapsed())
+    };
+    println!("pack one village ({rows} rows): {:.0} ms", ms(pack_time));
+    let merged = dir.join("merged.db");
+    let merge_time = {
+        let mut store = Store::open(&merged)?;
+        let t = Instant::now();
+        merge::merge(&mut store, std::slice::from_ref(&file), &Settlement::newest())?;
+        t.elapsed()
+    };
+    let t = Instant::now();
+    {
+        let src = rusqlite::Connection::open(&merged)?;
+        let mut dst = rusqlite::Connection::open(dir.join("merged-copy.db"))?;
+        rusqlite::backup::Backup::new(&src, &mut dst)?.step(-1)?;
+    }
+    let backup_time = t.elapsed();
+    println!(
+        "merge that package into an empty database: {:.0} ms vs SQLite backup copy of the result {:.0} ms — ratio {:.1}",
+        ms(merge_time),
+        ms(backup_time),
+        merge_time.as_secs_f64() / backup_time.as_secs_f64()
+    );
+    let mut township = Store::open(db)?;
+    let t = Instant::now();
+    let report = merge::merge(&mut township, &[file], &Settlement::newest())?;
+    println!(
+        "merge it again into the township (all {} rows unchanged): {:.0} ms",
+        report.totals().unchanged,
+        ms(t.elapsed())
     );
     Ok(())
 }

@@ -3,6 +3,8 @@
 
 use crate::checklist::{self, Catalog};
 use crate::demo::{self, DemoOptions};
+use crate::exchange::merge::{self, MergeReport, Settlement, Side};
+use crate::exchange::package;
 use crate::exchange::roster::{self, Roster, Workbook};
 use crate::i18n::{self, Lang, t, tf};
 use crate::model::ledger::days_overdue;
@@ -105,6 +107,38 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Write one village's package for the township or the first secretary (导出数据包).
+    Pack {
+        /// The package file to write; given a folder, 村名-YYYY-MM.zfp inside it.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The village (name or id); needed when the database holds several.
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+    },
+    /// Merge village packages into the database, all in one transaction (合并).
+    Merge {
+        /// Package files (.zfp).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Only show what merging would do.
+        #[arg(long)]
+        dry_run: bool,
+        /// How to settle rows changed on both sides; without it, conflicts stop the merge.
+        #[arg(long, value_enum, value_name = "WHICH")]
+        conflicts: Option<Settle>,
+    },
+}
+
+/// How `merge` settles conflicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Settle {
+    /// The newer version wins.
+    Newest,
+    /// Keep this database's version.
+    Mine,
+    /// Take the package's version.
+    Theirs,
 }
 
 /// What to do with checklist templates.
@@ -341,6 +375,60 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::Pack { out, village } => {
+            let village = package::village_to_pack(&store, village.as_deref())?;
+            let out = if out.is_dir() { out.join(package::default_file_name(&village.name, today())) } else { out };
+            let m = package::pack(&store, &village.id, &out)?;
+            println!(
+                "{}",
+                tf(
+                    "cli.pack_done",
+                    &[
+                        ("path", &out.display().to_string()),
+                        ("village", &m.village_name),
+                        ("households", &m.rows_of("households").to_string()),
+                        ("visits", &m.rows_of("visits").to_string()),
+                        ("problems", &m.rows_of("problems").to_string()),
+                        ("checksum", &m.checksum[..12]),
+                    ],
+                )
+            );
+        }
+        Command::Merge { files, dry_run, conflicts } => {
+            let settle = match conflicts {
+                None | Some(Settle::Newest) => Settlement::newest(),
+                Some(Settle::Mine) => Settlement::all(Side::Mine),
+                Some(Settle::Theirs) => Settlement::all(Side::Theirs),
+            };
+            let report = merge::merge_if(&mut store, &files, &settle, |r| {
+                !dry_run && (conflicts.is_some() || r.conflicts().next().is_none())
+            })?;
+            print_merge(&report);
+            let unsettled = report.conflicts().count();
+            if report.written {
+                let c = report.totals();
+                let n = |x: usize| x.to_string();
+                println!(
+                    "{}",
+                    tf(
+                        "cli.merge_done",
+                        &[
+                            ("n", &n(report.files.len())),
+                            ("added", &n(c.added)),
+                            ("updated", &n(c.updated)),
+                            ("unchanged", &n(c.unchanged)),
+                            ("kept", &n(c.kept)),
+                            ("conflicts", &n(c.conflicts)),
+                        ],
+                    )
+                );
+            } else if dry_run {
+                println!("{}", t("cli.merge_dry_run"));
+            } else {
+                eprintln!("{}", tf("cli.merge_unsettled", &[("n", &unsettled.to_string())]));
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::ImportRoster { village, dry_run, .. } => {
             let roster = roster.expect("read above");
             return import_roster(&mut store, &roster, village.as_deref(), dry_run);
@@ -368,4 +456,41 @@ fn import_roster(store: &mut Store, roster: &Roster, village: Option<&str>, dry_
         println!("{}", roster::import(store, &plan, today())?.sentence());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what a merge did (or would do) per package and table, then each conflict.
+fn print_merge(report: &MergeReport) {
+    for f in &report.files {
+        println!("{}", merge::file_line(f));
+        for (table, c) in f.tables.iter().filter(|(_, c)| c.total() > 0) {
+            let n = |x: usize| x.to_string();
+            let line = tf(
+                "cli.merge_counts",
+                &[
+                    ("table", &merge::table_label(table)),
+                    ("added", &n(c.added)),
+                    ("updated", &n(c.updated)),
+                    ("unchanged", &n(c.unchanged)),
+                    ("kept", &n(c.kept)),
+                    ("conflicts", &n(c.conflicts)),
+                ],
+            );
+            println!("  {line}");
+        }
+        for c in &f.conflicts {
+            let fields: Vec<String> = c.fields.iter().map(merge::field_diff).collect();
+            let line = tf(
+                "cli.merge_conflict",
+                &[
+                    ("table", &merge::table_label(&c.key.table)),
+                    ("row", &c.label),
+                    ("fields", &fields.join("；")),
+                    ("mine_at", &merge::local_time(&c.mine_at)),
+                    ("theirs_at", &merge::local_time(&c.theirs_at)),
+                    ("chosen", merge::side_label(c.chosen)),
+                ],
+            );
+            println!("  {line}");
+        }
+    }
 }

@@ -57,11 +57,15 @@ pub type Result<T> = std::result::Result<T, ChecklistError>;
 
 /// Stores the built-in templates whose code has no stored version yet.
 pub fn ensure_builtins(w: &Writer<'_>) -> std::result::Result<(), StoreError> {
-    for (code, body) in BUILTIN {
-        if !w.has_template(code)? {
-            let t = parse(body).expect("built-in templates are valid");
-            w.store_template(&t.code, &t.version, &t.name, body)?;
-        }
+    BUILTIN.iter().try_for_each(|(code, _)| ensure_builtin(w, code))
+}
+
+/// Stores the built-in template `code` unless a version of it is stored.
+pub fn ensure_builtin(w: &Writer<'_>, code: &str) -> std::result::Result<(), StoreError> {
+    let Some((_, body)) = BUILTIN.iter().find(|(c, _)| *c == code) else { return Ok(()) };
+    if !w.has_template(code)? {
+        let t = parse(body).expect("built-in templates are valid");
+        w.store_template(&t.code, &t.version, &t.name, body)?;
     }
     Ok(())
 }

@@ -52,7 +52,7 @@ pub struct DemoReport {
 /// Fills `store` with demo villages in one transaction.
 pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoReport> {
     let mut generator = Generator::new(opts);
-    store.write(checklist::ensure_builtins)?;
+    store.write(|w| checklist::ensure_builtin(w, "monthly"))?;
     generator.template = match Catalog::default().current(store, VisitKind::Monthly) {
         Ok(found) => Some(found),
         Err(ChecklistError::Store(e)) => return Err(e),

@@ -1,3 +1,9 @@
-//! Moving data between zoufang and the spreadsheets villages already keep.
+//! Files that carry the work between laptops and from spreadsheets: the roster import, the
+//! village package and merging it.
 
+mod digest;
+pub mod error;
+pub mod merge;
+pub mod package;
 pub mod roster;
+mod tables;

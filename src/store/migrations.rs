@@ -3,7 +3,11 @@
 //! Released migrations are never edited: a change is a new migration at the end.
 
 /// The migrations, in order; the schema version is the count applied.
-pub const MIGRATIONS: &[&str] = &[include_str!("sql/001_register.sql"), include_str!("sql/002_visits_and_ledger.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("sql/001_register.sql"),
+    include_str!("sql/002_visits_and_ledger.sql"),
+    include_str!("sql/003_sync.sql"),
+];
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -12,6 +12,7 @@ mod households;
 mod meta;
 mod migrations;
 mod problems;
+mod raw;
 mod report;
 mod review;
 mod templates;

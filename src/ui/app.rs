@@ -3,6 +3,7 @@
 
 use super::cadres::CadresPage;
 use super::dashboard::DashboardPage;
+use super::exchange::ExchangePage;
 use super::household_detail::HouseholdDetail;
 use super::household_form::HouseholdForm;
 use super::households::HouseholdList;
@@ -52,6 +53,8 @@ pub enum Page {
     VisitForm,
     /// 本月走访: who still needs a visit this month.
     ThisMonth,
+    /// 导出/合并: village packages.
+    Exchange,
 }
 
 /// The whole app: the open database and every screen's state.
@@ -71,6 +74,7 @@ pub struct App {
     pub(super) review: ReviewPage,
     pub(super) village_form: Option<VillageForm>,
     pub(super) import: ImportPage,
+    pub(super) exchange: ExchangePage,
     pub(super) notice: Option<Notice>,
     pub(super) catalog: Catalog,
     pub(super) detail: Option<HouseholdDetail>,
@@ -101,6 +105,7 @@ impl App {
             review: ReviewPage::default(),
             village_form: None,
             import: ImportPage::default(),
+            exchange: ExchangePage::default(),
             notice: None,
             catalog: Catalog::default(),
             detail: None,
@@ -206,6 +211,7 @@ impl App {
             Page::HouseholdDetail => self.show_household_detail(ui),
             Page::VisitForm => self.show_visit_form(ui),
             Page::ThisMonth => self.show_this_month(ui),
+            Page::Exchange => self.show_exchange(ui),
         });
     }
 
@@ -280,6 +286,7 @@ impl App {
                 (Page::Review, "nav.review"),
                 (Page::Cadres, "nav.cadres"),
                 (Page::Import, "nav.import"),
+                (Page::Exchange, "nav.exchange"),
                 (Page::Settings, "nav.settings"),
             ] {
                 let selected = self.page == page

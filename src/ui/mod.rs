@@ -4,6 +4,7 @@
 mod app;
 mod cadres;
 mod dashboard;
+mod exchange;
 pub mod fonts;
 mod household_detail;
 mod household_form;

@@ -1,4 +1,5 @@
-//! First start: an empty database offers a demo village, creating the village, or a roster import.
+//! First start: an empty database offers a demo village, creating the village, a roster import,
+//! or merging a package from the first secretary or another laptop.
 
 use super::app::{App, Page};
 use super::village_form::VillageForm;
@@ -33,6 +34,11 @@ impl App {
                 self.page = Page::Import;
             }
             ui.label(RichText::new(t("welcome.import_hint")).weak());
+            ui.add_space(16.0);
+            if ui.add_sized(size, egui::Button::new(RichText::new(t("welcome.merge")).size(18.0))).clicked() {
+                self.page = Page::Exchange;
+            }
+            ui.label(RichText::new(t("welcome.merge_hint")).weak());
         });
     }
 

@@ -1,0 +1,94 @@
+//! What can go wrong making or merging a village package, said in one sentence that names the file.
+
+use crate::i18n::tf;
+use crate::store::StoreError;
+use std::path::{Path, PathBuf};
+
+/// A package or merge failure. Whatever it is, the database is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    /// Not an SQLite file at all (random bytes, a spreadsheet, an empty file…).
+    #[error("{}", tf("exchange.err.not_package", &[("path", &show(.0))]))]
+    NotPackage(PathBuf),
+    /// A zoufang database rather than a package made by 导出.
+    #[error("{}", tf("exchange.err.database", &[("path", &show(.0))]))]
+    DatabaseNotPackage(PathBuf),
+    /// Another program's SQLite database.
+    #[error("{}", tf("exchange.err.foreign", &[("path", &show(.0))]))]
+    Foreign(PathBuf),
+    /// Shorter than its own header says: cut off while copying.
+    #[error("{}", tf("exchange.err.truncated", &[("path", &show(.0))]))]
+    Truncated(PathBuf),
+    /// Made by a newer zoufang.
+    #[error("{}", tf("exchange.err.newer", &[("path", &show(path)), ("found", found), ("known", known)]))]
+    Newer {
+        /// The file.
+        path: PathBuf,
+        /// Its format (or schema) version.
+        found: String,
+        /// The newest this build reads.
+        known: String,
+    },
+    /// The content does not match the checksum written when it was made.
+    #[error("{}", tf("exchange.err.checksum", &[("path", &show(.0))]))]
+    Checksum(PathBuf),
+    /// Unreadable or inconsistent inside.
+    #[error("{}", tf("exchange.err.damaged", &[("path", &show(.0)), ("reason", .1)]))]
+    Damaged(PathBuf, String),
+    /// A row points at a row the package does not bring and this database does not have.
+    #[error("{}", tf("exchange.err.dangling", &[("path", &show(path)), ("table", table), ("row", row), ("column", column)]))]
+    Dangling {
+        /// The package.
+        path: PathBuf,
+        /// The table, as people call it.
+        table: String,
+        /// The row, as people call it.
+        row: String,
+        /// The column.
+        column: String,
+    },
+    /// Writing a row would duplicate a 户编号, ID number or name this database already has.
+    #[error("{}", tf("exchange.err.duplicate", &[("path", &show(path)), ("table", table), ("row", row), ("reason", reason)]))]
+    Duplicate {
+        /// The package.
+        path: PathBuf,
+        /// The table, as people call it.
+        table: String,
+        /// The row, as people call it.
+        row: String,
+        /// SQLite's words for the rule.
+        reason: String,
+    },
+    /// The database has no village to pack.
+    #[error("{}", tf("exchange.err.no_village", &[]))]
+    NoVillage,
+    /// More than one village and none chosen, or the name chosen is not unique.
+    #[error("{}", tf("exchange.err.which_village", &[("names", .0)]))]
+    WhichVillage(String),
+    /// No village of that name.
+    #[error("{}", tf("exchange.err.unknown_village", &[("name", .0)]))]
+    UnknownVillage(String),
+    /// A file could not be read or written.
+    #[error("{}", tf("store.err.io", &[("path", &show(.0)), ("reason", .1)]))]
+    Io(PathBuf, String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ExchangeError {
+    fn from(e: rusqlite::Error) -> Self {
+        ExchangeError::Store(StoreError::Sqlite(e))
+    }
+}
+
+impl ExchangeError {
+    /// An I/O failure on `path`.
+    pub(super) fn io(path: &Path, e: std::io::Error) -> Self {
+        ExchangeError::Io(path.to_path_buf(), e.to_string())
+    }
+}
+
+fn show(path: &Path) -> String {
+    path.display().to_string()
+}

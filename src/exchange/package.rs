@@ -1,0 +1,377 @@
+//! The village package (`村名-YYYY-MM.zfp`): one SQLite file holding one village's rows of every
+//! travelling table, what its maker knew of other laptops, and a manifest (format version, source
+//! device, village, time, row counts, checksum).
+//!
+//! A package is written into a hidden file beside the target and renamed into place only once it
+//! is complete and on disk, so a half-written package never exists under its real name. Opening
+//! one verifies it completely (header, format, versions, row counts, checksum) before anything
+//! reads its rows.
+
+use super::digest::{CHECKSUM_KEY, KNOWLEDGE, MANIFEST, content_digest};
+use super::error::ExchangeError;
+use super::tables::{TABLES, column_names, key_list};
+use crate::model::ids::now_stamp;
+use crate::model::register::Village;
+use crate::store::{SCHEMA_VERSION, Store};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The file extension of village packages.
+pub const EXTENSION: &str = "zfp";
+/// The format marker in every package's manifest.
+pub const FORMAT: &str = "zoufang-package";
+/// The newest package format this build writes and reads.
+pub const FORMAT_VERSION: i64 = 1;
+
+type Result<T> = std::result::Result<T, ExchangeError>;
+
+/// What a package says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    /// Package format version.
+    pub format_version: i64,
+    /// Schema version of the database it was made from.
+    pub schema_version: i64,
+    /// The device id of the laptop that made it.
+    pub device_id: String,
+    /// The village's id on that laptop.
+    pub village_id: String,
+    /// The village's name.
+    pub village_name: String,
+    /// When it was made (RFC 3339, UTC).
+    pub created_at: String,
+    /// Rows per travelling table, in the order of the tables.
+    pub rows: Vec<(&'static str, i64)>,
+    /// Hex SHA-256 over the content.
+    pub checksum: String,
+}
+
+impl Manifest {
+    /// The rows of one table.
+    pub fn rows_of(&self, table: &str) -> i64 {
+        self.rows.iter().find(|(t, _)| *t == table).map(|(_, n)| *n).unwrap_or(0)
+    }
+
+    fn entries(&self) -> Vec<(String, String)> {
+        let mut out = vec![
+            ("format".to_string(), FORMAT.to_string()),
+            ("format_version".to_string(), self.format_version.to_string()),
+            ("schema_version".to_string(), self.schema_version.to_string()),
+            ("app_version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+            ("device_id".to_string(), self.device_id.clone()),
+            ("village_id".to_string(), self.village_id.clone()),
+            ("village_name".to_string(), self.village_name.clone()),
+            ("created_at".to_string(), self.created_at.clone()),
+        ];
+        out.extend(self.rows.iter().map(|(t, n)| (format!("rows.{t}"), n.to_string())));
+        out
+    }
+}
+
+/// The usual file name of a village's package made on `day`: `村名-YYYY-MM.zfp`.
+pub fn default_file_name(village_name: &str, day: NaiveDate) -> String {
+    let safe: String =
+        village_name.chars().map(|c| if c.is_control() || r#"\/:*?"<>|"#.contains(c) { '_' } else { c }).collect();
+    format!("{}-{}.{EXTENSION}", safe.trim(), day.format("%Y-%m"))
+}
+
+/// The village to pack: the one named (or with this id), or the only one there is.
+pub fn village_to_pack(store: &Store, wanted: Option<&str>) -> Result<Village> {
+    let villages = store.villages()?;
+    let names = || villages.iter().map(|v| format!("{}（{}）", v.name, v.township)).collect::<Vec<_>>().join("、");
+    let found: Vec<&Village> = match wanted {
+        Some(w) => villages.iter().filter(|v| v.id == w || v.name == w.trim()).collect(),
+        None => villages.iter().collect(),
+    };
+    match (found.as_slice(), wanted) {
+        ([one], _) => Ok((*one).clone()),
+        ([], None) => Err(ExchangeError::NoVillage),
+        ([], Some(w)) => Err(ExchangeError::UnknownVillage(w.to_string())),
+        _ => Err(ExchangeError::WhichVillage(names())),
+    }
+}
+
+/// Writes the package of the village `village_id` to `out` (replacing an older file there) and
+/// returns its manifest.
+pub fn pack(store: &Store, village_id: &str, out: &Path) -> Result<Manifest> {
+    let village = store.village(village_id)?.ok_or_else(|| ExchangeError::UnknownVillage(village_id.to_string()))?;
+    let out = std::path::absolute(out).map_err(|e| ExchangeError::io(out, e))?;
+    let name = out.file_name().ok_or_else(|| ExchangeError::Io(out.clone(), "not a file name".into()))?;
+    let partial = out.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    remove_if_present(&partial)?;
+    let partial_text = partial.to_str().ok_or_else(|| ExchangeError::Io(partial.clone(), "not UTF-8".into()))?;
+    let conn = store.conn();
+    conn.execute("ATTACH DATABASE ?1 AS pkg", [partial_text])?;
+    let mut manifest = Manifest {
+        format_version: FORMAT_VERSION,
+        schema_version: SCHEMA_VERSION,
+        device_id: store.device_id().to_string(),
+        village_id: village.id.clone(),
+        village_name: village.name.clone(),
+        created_at: now_stamp(),
+        rows: Vec::new(),
+        checksum: String::new(),
+    };
+    let filled = fill(conn, &mut manifest);
+    let detached = conn.execute("DETACH DATABASE pkg", []);
+    let finished = filled.and(detached.map(|_| ()).map_err(ExchangeError::from)).and_then(|()| {
+        std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| ExchangeError::io(&partial, e))?;
+        std::fs::rename(&partial, &out).map_err(|e| ExchangeError::io(&out, e))?;
+        sync_folder(&out);
+        Ok(())
+    });
+    if finished.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    finished.map(|()| manifest)
+}
+
+/// Copies the village's rows into the attached `pkg`, then writes knowledge and manifest.
+fn fill(conn: &Connection, manifest: &mut Manifest) -> Result<()> {
+    conn.pragma_update_and_check(Some("pkg"), "journal_mode", "DELETE", |r| r.get::<_, String>(0))?;
+    let tx = conn.unchecked_transaction()?;
+    for t in TABLES {
+        let name = t.name;
+        // Columns without a declared type keep every value exactly as stored; a composite key
+        // (answers) makes a table without rowid, as in the database.
+        let columns = column_names(&tx, name)?.join(", ");
+        let rowid = if t.key.len() > 1 { " WITHOUT ROWID" } else { "" };
+        tx.execute(&format!("CREATE TABLE pkg.{name} ({columns}, PRIMARY KEY ({})){rowid}", key_list(t)), [])?;
+        let n = tx.execute(
+            &format!("INSERT INTO pkg.{name} ({columns}) SELECT {columns} FROM main.{name} WHERE {}", t.of_village),
+            [&manifest.village_id],
+        )?;
+        manifest.rows.push((name, n as i64));
+    }
+    tx.execute(&format!("CREATE TABLE pkg.{KNOWLEDGE} (device_id TEXT PRIMARY KEY, up_to TEXT NOT NULL)"), [])?;
+    tx.execute(
+        &format!(
+            "INSERT INTO pkg.{KNOWLEDGE} SELECT device_id, received_up_to FROM main.sync_state
+              WHERE village_id = ?1 AND device_id <> ?2"
+        ),
+        params![manifest.village_id, manifest.device_id],
+    )?;
+    tx.execute(
+        &format!("INSERT INTO pkg.{KNOWLEDGE} VALUES (?1, ?2)"),
+        params![manifest.device_id, manifest.created_at],
+    )?;
+    tx.execute(&format!("CREATE TABLE pkg.{MANIFEST} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"), [])?;
+    for (key, value) in manifest.entries() {
+        tx.execute(&format!("INSERT INTO pkg.{MANIFEST} VALUES (?1, ?2)"), params![key, value])?;
+    }
+    manifest.checksum = content_digest(&tx, "pkg")?;
+    tx.execute(&format!("INSERT INTO pkg.{MANIFEST} VALUES (?1, ?2)"), params![CHECKSUM_KEY, manifest.checksum])?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(ExchangeError::io(path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Makes the rename durable where the system allows syncing a folder.
+fn sync_folder(file: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = file.parent() {
+        let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+}
+
+/// A verified package, open read-only.
+pub struct Package {
+    conn: Connection,
+    path: PathBuf,
+    manifest: Manifest,
+    knowledge: HashMap<String, String>,
+}
+
+impl Package {
+    /// Opens and verifies the package at `path`; anything that is not a complete, intact package
+    /// this build can read is refused with one sentence naming the file.
+    pub fn open(path: &Path) -> Result<Package> {
+        check_header(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(read_only_uri(path)?, flags).map_err(|e| damaged(path, e))?;
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+            .map_err(|e| damaged(path, e))?;
+        if !tables.iter().any(|t| t == MANIFEST) {
+            let marker: Option<String> = if tables.iter().any(|t| t == "meta") {
+                conn.query_row("SELECT value FROM meta WHERE key = 'app'", [], |r| r.get(0)).optional().ok().flatten()
+            } else {
+                None
+            };
+            return Err(if marker.as_deref() == Some("zoufang") {
+                ExchangeError::DatabaseNotPackage(path.to_path_buf())
+            } else {
+                ExchangeError::Foreign(path.to_path_buf())
+            });
+        }
+        let manifest = read_manifest(&conn, path)?;
+        let knowledge = conn
+            .prepare(&format!("SELECT device_id, up_to FROM {KNOWLEDGE}"))
+            .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(|e| damaged(path, e))?;
+        for (table, expected) in &manifest.rows {
+            let found: i64 = conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .map_err(|e| damaged(path, e))?;
+            if found != *expected {
+                return Err(ExchangeError::Damaged(
+                    path.to_path_buf(),
+                    crate::i18n::tf(
+                        "exchange.err.row_count",
+                        &[("table", table), ("expected", &expected.to_string()), ("found", &found.to_string())],
+                    ),
+                ));
+            }
+        }
+        if content_digest(&conn, "main").map_err(|e| damaged(path, e))? != manifest.checksum {
+            return Err(ExchangeError::Checksum(path.to_path_buf()));
+        }
+        Ok(Package { conn, path: path.to_path_buf(), manifest, knowledge })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What the package says about itself.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The read-only connection to the package.
+    pub(super) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// How far the maker had seen each laptop's rows of this village (its own: up to making it).
+    pub(super) fn knew(&self, device: &str, stamp: &str) -> bool {
+        self.knowledge.get(device).is_some_and(|up_to| up_to.as_str() >= stamp)
+    }
+
+    /// The knowledge rows, to add to this laptop's.
+    pub(super) fn knowledge(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.knowledge.iter().map(|(d, t)| (d.as_str(), t.as_str()))
+    }
+}
+
+fn damaged(path: &Path, e: rusqlite::Error) -> ExchangeError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => ExchangeError::NotPackage(path.to_path_buf()),
+        _ => ExchangeError::Damaged(path.to_path_buf(), e.to_string()),
+    }
+}
+
+fn read_manifest(conn: &Connection, path: &Path) -> Result<Manifest> {
+    let entries: HashMap<String, String> = conn
+        .prepare(&format!("SELECT key, value FROM {MANIFEST}"))
+        .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(|e| damaged(path, e))?;
+    let get = |key: &str| entries.get(key).cloned().unwrap_or_default();
+    if get("format") != FORMAT {
+        return Err(ExchangeError::Foreign(path.to_path_buf()));
+    }
+    let number = |key: &str| {
+        get(key).parse::<i64>().map_err(|_| {
+            ExchangeError::Damaged(path.to_path_buf(), crate::i18n::tf("exchange.err.manifest_entry", &[("key", key)]))
+        })
+    };
+    let (format_version, schema_version) = (number("format_version")?, number("schema_version")?);
+    for (found, known) in [(format_version, FORMAT_VERSION), (schema_version, SCHEMA_VERSION)] {
+        if found > known {
+            return Err(ExchangeError::Newer {
+                path: path.to_path_buf(),
+                found: found.to_string(),
+                known: known.to_string(),
+            });
+        }
+    }
+    let rows =
+        TABLES.iter().map(|t| number(&format!("rows.{}", t.name)).map(|n| (t.name, n))).collect::<Result<_>>()?;
+    Ok(Manifest {
+        format_version,
+        schema_version,
+        device_id: get("device_id"),
+        village_id: get("village_id"),
+        village_name: get("village_name"),
+        created_at: get("created_at"),
+        rows,
+        checksum: get(CHECKSUM_KEY),
+    })
+}
+
+/// Refuses, before SQLite reads it, a file that is not SQLite or is shorter than its header says.
+fn check_header(path: &Path) -> Result<()> {
+    const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+    let mut file = std::fs::File::open(path).map_err(|e| ExchangeError::io(path, e))?;
+    let len = file.metadata().map_err(|e| ExchangeError::io(path, e))?.len();
+    let mut head = Vec::with_capacity(100);
+    file.by_ref().take(100).read_to_end(&mut head).map_err(|e| ExchangeError::io(path, e))?;
+    if head.len() < MAGIC.len() || &head[..16] != MAGIC {
+        return Err(ExchangeError::NotPackage(path.to_path_buf()));
+    }
+    if head.len() < 100 {
+        return Err(ExchangeError::Truncated(path.to_path_buf()));
+    }
+    let be32 = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    // The page count in the header is valid when the "version-valid-for" number matches the
+    // change counter (SQLite file format, section 1.3).
+    let pages = u64::from(be32(28));
+    if pages > 0 && be32(24) == be32(92) && len < pages * page_size {
+        return Err(ExchangeError::Truncated(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// A `file:` URI opening `path` read-only and immutable: nothing beside the file is created or
+/// locked, so a package on a read-only USB stick opens too.
+fn read_only_uri(path: &Path) -> Result<String> {
+    let abs = std::path::absolute(path).map_err(|e| ExchangeError::io(path, e))?;
+    let text = abs.to_str().ok_or_else(|| ExchangeError::Io(abs.clone(), "not UTF-8".into()))?;
+    #[cfg(windows)]
+    let text = text.replace('\\', "/");
+    let mut uri = String::from(if text.starts_with('/') { "file://" } else { "file:///" });
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~:".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    Ok(uri)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_and_dated() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        assert_eq!(default_file_name("杨家沟村", day), "杨家沟村-2026-11.zfp");
+        assert_eq!(default_file_name("a/b:c", day), "a_b_c-2026-11.zfp");
+    }
+
+    #[test]
+    fn uris_escape_what_sqlite_would_read_as_syntax() {
+        let uri = read_only_uri(Path::new("/tmp/村 #1?.zfp")).unwrap();
+        assert!(uri.starts_with("file:///tmp/%E6%9D%91%20%231%3F.zfp?mode=ro"), "{uri}");
+    }
+}

@@ -1,0 +1,17 @@
+//! Whole-table access for the exchange layer (packages and merging), which copies and compares
+//! rows of every travelling table generically rather than through one method per table.
+
+use super::Store;
+use rusqlite::Connection;
+
+impl Store {
+    /// The open connection, for reading whole tables.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The open connection, for a transaction the caller commits or rolls back itself.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}

@@ -1,0 +1,140 @@
+use super::*;
+use crate::demo::{self, DemoOptions};
+use crate::exchange::package::Package;
+use crate::store::Store;
+use crate::ui::Page;
+use chrono::NaiveDate;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+}
+
+fn demo_store(path: &Path, seed: u64) -> Store {
+    let mut store = Store::open(path).unwrap();
+    let opts = DemoOptions { villages: 1, households: 12, months: 3, seed, today: today() };
+    demo::generate(&mut store, &opts).unwrap();
+    store
+}
+
+fn harness(store: Store) -> Harness<'static, App> {
+    let app = App::new(Ok(store), today());
+    Harness::builder()
+        .with_size(egui::vec2(1366.0, 900.0))
+        .with_context_setup(crate::ui::fonts::install)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+}
+
+fn button(h: &Harness<'_, App>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).click();
+}
+
+fn notice(h: &Harness<'_, App>) -> String {
+    h.state().notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+}
+
+fn add_package(h: &mut Harness<'_, App>, file: &Path) {
+    h.get_by_label("数据包文件").set_text_value_accesskit(file.to_str().unwrap());
+    h.run();
+    button(h, "添加");
+    h.run();
+}
+
+#[test]
+fn a_village_package_is_exported_to_the_path_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(demo_store(&dir.path().join("a.db"), 1));
+    button(&h, "导出/合并");
+    h.run();
+    assert_eq!(h.state().page(), Page::Exchange);
+    let out = dir.path().join("给乡镇.zfp");
+    h.get_by_label("保存到").set_text_value_accesskit(&format!("\"{}\"", out.display()));
+    h.run();
+    button(&h, "导出数据包");
+    h.run();
+    let package = Package::open(&out).unwrap();
+    assert_eq!(package.manifest().rows_of("households"), 12);
+    assert!(notice(&h).starts_with("已导出数据包"), "{}", notice(&h));
+}
+
+#[test]
+fn a_new_laptop_starts_from_a_package_after_a_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = demo_store(&dir.path().join("a.db"), 1);
+    let file = dir.path().join("村.zfp");
+    package::pack(&source, &package::village_to_pack(&source, None).unwrap().id, &file).unwrap();
+    let mut h = harness(Store::open(&dir.path().join("new.db")).unwrap());
+    assert_eq!(h.state().page(), Page::Welcome);
+    button(&h, "合并数据包");
+    h.run();
+    add_package(&mut h, &file);
+    assert!(h.query_by_label("预览合并").is_some());
+    button(&h, "预览合并");
+    h.run();
+    // The preview lists what would come in, and nothing is written yet.
+    assert!(h.query_by_label("本机较新").is_some());
+    assert!(h.query_all_by_label("12").next().is_some(), "12 households to add");
+    assert!(h.state().store.as_ref().unwrap().household_rows(None).unwrap().is_empty());
+    button(&h, "确认合并");
+    h.run();
+    assert!(notice(&h).starts_with("已合并 1 个数据包"), "{}", notice(&h));
+    assert_eq!(h.state().store.as_ref().unwrap().household_rows(None).unwrap().len(), 12);
+    assert_eq!(h.state().villages.len(), 1);
+}
+
+#[test]
+fn a_bad_file_is_reported_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("坏.zfp");
+    std::fs::write(&bad, "not a package").unwrap();
+    let mut h = harness(demo_store(&dir.path().join("a.db"), 1));
+    button(&h, "导出/合并");
+    h.run();
+    add_package(&mut h, &bad);
+    button(&h, "预览合并");
+    h.run();
+    assert!(notice(&h).contains("坏.zfp") && notice(&h).contains("不是走访村级数据包"), "{}", notice(&h));
+    assert!(h.query_by_label("确认合并").is_none());
+}
+
+#[test]
+fn a_conflict_is_settled_by_the_users_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = demo_store(&dir.path().join("a.db"), 1);
+    let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+    let first = dir.path().join("1.zfp");
+    let village = package::village_to_pack(&a, None).unwrap().id;
+    package::pack(&a, &village, &first).unwrap();
+    merge::merge(&mut b, &[first], &Settlement::newest()).unwrap();
+    let id = a.household_rows(None).unwrap()[0].id.clone();
+    let set_phone = |store: &Store, phone: &str, at: &str| {
+        store
+            .conn()
+            .execute(
+                "UPDATE households SET phone = ?1, updated_at = ?2, origin = ?3 WHERE id = ?4",
+                rusqlite::params![phone, at, store.device_id(), id],
+            )
+            .unwrap();
+    };
+    set_phone(&a, "13900000001", "2099-01-01T00:00:00.000Z");
+    set_phone(&b, "13900000002", "2099-01-02T00:00:00.000Z");
+    let second = dir.path().join("2.zfp");
+    package::pack(&a, &village, &second).unwrap();
+
+    let mut h = harness(b);
+    button(&h, "导出/合并");
+    h.run();
+    add_package(&mut h, &second);
+    button(&h, "预览合并");
+    h.run();
+    assert!(h.query_by_label_contains("有 1 处冲突").is_some());
+    // Mine is newer and chosen by default; the user takes theirs.
+    h.get_by_label("采用对方").click();
+    h.run();
+    button(&h, "确认合并");
+    h.run();
+    let store = h.state().store.as_ref().unwrap();
+    assert_eq!(store.household(&id).unwrap().unwrap().0.phone, "13900000001");
+}

@@ -1,0 +1,114 @@
+//! `zoufang pack` and `zoufang merge` as a script runs them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn zoufang(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zoufang")).arg("--db").arg(db).args(args).output().expect("zoufang runs")
+}
+
+fn ok(out: Output) -> String {
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+fn failed(out: Output) -> String {
+    assert!(!out.status.success(), "should fail: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// A demo village made with `seed`, packed into `dir`; returns the database and the package.
+fn demo_village(dir: &Path, seed: u64) -> (PathBuf, PathBuf) {
+    let db = dir.join(format!("village-{seed}.db"));
+    ok(zoufang(&db, &["demo", "--seed", &seed.to_string(), "--households", "20"]));
+    let out = dir.join(format!("village-{seed}.zfp"));
+    ok(zoufang(&db, &["pack", "--out", out.to_str().unwrap()]));
+    (db, out)
+}
+
+fn sql(db: &Path, query: &str) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(query, [], |r| r.get::<_, String>(0)).unwrap()
+}
+
+fn exec(db: &Path, statement: &str) {
+    rusqlite::Connection::open(db).unwrap().execute_batch(statement).unwrap();
+}
+
+#[test]
+fn a_township_is_built_from_three_village_packages_and_a_second_merge_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let packages: Vec<String> =
+        (1..=3).map(|seed| demo_village(dir.path(), seed).1.to_str().unwrap().to_string()).collect();
+    let town = dir.path().join("town.db");
+    let mut args = vec!["merge"];
+    args.extend(packages.iter().map(String::as_str));
+    let first = ok(zoufang(&town, &args));
+    assert!(first.contains("已合并 3 个数据包"), "{first}");
+    let status = ok(zoufang(&town, &["status"]));
+    assert!(status.lines().any(|l| l.trim() == "村：3"), "{status}");
+    assert!(status.lines().any(|l| l.trim() == "农户：60"), "{status}");
+    ok(zoufang(&town, &["check"]));
+
+    let second = ok(zoufang(&town, &args));
+    assert!(second.contains("新增 0 条，更新 0 条"), "{second}");
+    assert!(!second.lines().any(|l| l.contains("新增 ") && !l.contains("新增 0")), "{second}");
+
+    // A township database holds several villages: the village to pack must be named.
+    let which = failed(zoufang(&town, &["pack", "--out", dir.path().to_str().unwrap()]));
+    assert!(which.contains("--village"), "{which}");
+}
+
+#[test]
+fn a_bad_file_is_refused_in_one_sentence_and_the_database_is_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, package) = demo_village(dir.path(), 1);
+    let bad = dir.path().join("坏文件.zfp");
+    std::fs::write(&bad, b"PK\x03\x04 this is a zip, not a package").unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let err = failed(zoufang(&db, &["merge", package.to_str().unwrap(), bad.to_str().unwrap()]));
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("坏文件.zfp") && err.contains("不是走访村级数据包"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn conflicts_stop_the_merge_until_the_user_says_how_to_settle_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, first) = demo_village(dir.path(), 1);
+    let b = dir.path().join("secretary.db");
+    ok(zoufang(&b, &["merge", first.to_str().unwrap()]));
+    let code = sql(&a, "SELECT code FROM households ORDER BY code LIMIT 1");
+    let b_device = sql(&b, "SELECT value FROM meta WHERE key = 'device_id'");
+    exec(
+        &a,
+        &format!(
+            "UPDATE households SET phone = '13900000001', updated_at = '2099-01-01T00:00:00.000Z' WHERE code = '{code}'"
+        ),
+    );
+    exec(
+        &b,
+        &format!(
+            "UPDATE households SET phone = '13900000002', updated_at = '2099-01-02T00:00:00.000Z', origin = '{b_device}'
+              WHERE code = '{code}'"
+        ),
+    );
+    let second = dir.path().join("second.zfp");
+    ok(zoufang(&a, &["pack", "--out", second.to_str().unwrap()]));
+    let phone = || sql(&b, &format!("SELECT phone FROM households WHERE code = '{code}'"));
+
+    let out = zoufang(&b, &["merge", second.to_str().unwrap()]);
+    let listed = String::from_utf8(out.stdout.clone()).unwrap();
+    let err = failed(out);
+    assert!(listed.contains("冲突 · 农户") && listed.contains("13900000001"), "{listed}");
+    assert!(err.contains("--conflicts"), "{err}");
+    assert_eq!(phone(), "13900000002");
+
+    let dry = ok(zoufang(&b, &["merge", "--dry-run", "--conflicts", "theirs", second.to_str().unwrap()]));
+    assert!(dry.contains("预览"), "{dry}");
+    assert_eq!(phone(), "13900000002");
+
+    ok(zoufang(&b, &["merge", "--conflicts", "theirs", second.to_str().unwrap()]));
+    assert_eq!(phone(), "13900000001");
+}
