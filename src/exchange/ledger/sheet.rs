@@ -110,7 +110,7 @@ impl Column {
 
     /// A column for sentences, which wrap.
     pub fn long(header: impl Into<String>) -> Column {
-        Column { header: header.into(), max_width: 40.0 }
+        Column { header: header.into(), max_width: 32.0 }
     }
 }
 

@@ -231,7 +231,7 @@ fn a_village_month_reads_back_with_its_sheets_headers_rows_and_dates() {
     assert_eq!((oct[1].clone(), oct[2].clone()), (Data::Float(d.assigned as f64), Data::Float(d.visited as f64)));
     assert_eq!(find("未清零问题")[1], Data::Float(d.open() as f64));
     assert_eq!(find("逾期未整改")[1], Data::Float(d.overdue() as f64));
-    assert_eq!(find("待审核走访")[1], Data::Float(d.awaiting_review as f64));
+    assert_eq!(find("待审核走访（导出时）")[1], Data::Float(d.awaiting_review as f64));
     let water = find("饮水安全");
     assert_eq!((water[1].clone(), water[3].clone()), (Data::Float(1.0), Data::Float(1.0)));
 }

@@ -16,6 +16,8 @@ const A4: u8 = 9;
 const MIN_WIDTH: f64 = 6.0;
 /// Room beside the widest text of a column.
 const PADDING: f64 = 2.0;
+/// The height of one line of text, in points (Chinese fonts need more than Excel's 15).
+const LINE_HEIGHT: f64 = 16.0;
 
 impl From<XlsxError> for ExchangeError {
     fn from(e: XlsxError) -> Self {
@@ -49,6 +51,7 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
         ws.write_string_with_format(0, 0, &sheet.title, &styles.title)?;
     }
     ws.set_row_height(0, 24)?;
+    let widths = column_widths(sheet);
     let mut row: u32 = 1;
     for (i, table) in sheet.tables.iter().enumerate() {
         if i > 0 {
@@ -61,19 +64,22 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
         for (col, c) in table.columns.iter().enumerate() {
             ws.write_string_with_format(row, col as u16, &c.header, &styles.header)?;
         }
+        fit_height(ws, row, table.columns.iter().map(|c| c.header.as_str()), &widths)?;
         let header_row = row;
         row += 1;
         for cells in &table.rows {
             for (col, cell) in cells.iter().enumerate() {
                 write_cell(ws, row, col as u16, cell, styles)?;
             }
+            let texts = cells.iter().map(|c| if let Value::Text(s) = &c.value { s.as_str() } else { "" });
+            fit_height(ws, row, texts, &widths)?;
             row += 1;
         }
         if sheet.is_list() && !table.rows.is_empty() {
             ws.autofilter(header_row, 0, row - 1, table.columns.len() as u16 - 1)?;
         }
     }
-    for (col, w) in column_widths(sheet).into_iter().enumerate() {
+    for (col, w) in widths.into_iter().enumerate() {
         ws.set_column_width(col as u16, w)?;
     }
     let header_rows = if sheet.is_list() { 2 } else { 1 };
@@ -81,7 +87,8 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
     ws.set_repeat_rows(0, header_rows - 1)?;
     ws.set_landscape();
     ws.set_paper_size(A4);
-    ws.set_print_fit_to_pages(1, 0);
+    // Lists run over as many pages as they need, one page wide; a report keeps to one page.
+    ws.set_print_fit_to_pages(1, if sheet.is_list() { 0 } else { 1 });
     ws.set_print_center_horizontally(true);
     ws.set_footer(t("sheet.footer"));
     Ok(())
@@ -100,6 +107,22 @@ fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell, styles: &Styl
         }
     };
     Ok(())
+}
+
+/// Makes a row tall enough for its wrapped text (spreadsheet programs do not all do it when they
+/// open a file): the most lines any of its `texts` needs in its column's width.
+fn fit_height<'t>(ws: &mut Worksheet, row: u32, texts: impl Iterator<Item = &'t str>, widths: &[f64]) -> Result<()> {
+    let lines = texts.zip(widths).map(|(text, width)| lines_in(text, *width)).max().unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, lines as f64 * LINE_HEIGHT)?;
+    }
+    Ok(())
+}
+
+/// The lines `text` takes wrapped in a column `width` wide.
+fn lines_in(text: &str, width: f64) -> usize {
+    let room = (width - PADDING).max(1.0);
+    text.lines().map(|line| (display_width(line) / room).ceil().max(1.0) as usize).sum::<usize>().max(1)
 }
 
 /// Each column's width: its widest header or cell (Chinese characters counting two), within the
@@ -173,5 +196,18 @@ impl Styles {
             Emphasis::Total => 2,
         };
         &self.cells[kind][emphasis]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_text_counts_its_lines() {
+        assert_eq!(lines_in("", 10.0), 1);
+        assert_eq!(lines_in("正常", 10.0), 1);
+        assert_eq!(lines_in("一二三四五六七八九十", 12.0), 2, "20 wide in 10 of room");
+        assert_eq!(lines_in("第一行\n第二行", 30.0), 2);
     }
 }
