@@ -184,3 +184,39 @@ fn the_township_view_compares_villages_and_opens_one() {
     click(&mut h, "农户");
     assert!(shows(&h, "共 10 户"), "one village again");
 }
+
+#[test]
+fn problems_found_on_visits_are_confirmed_or_dismissed_into_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    {
+        let mut s = Store::open(&db).unwrap();
+        demo::generate(&mut s, &DemoOptions { villages: 1, households: 30, months: 3, seed: 3, today: today() })
+            .unwrap();
+        set_me(&mut s, CadreRole::FirstSecretary);
+    }
+    let mut h = harness(&db);
+    h.run();
+    click(&mut h, "问题台账");
+    assert!(shows(&h, "未清零 0 项"));
+    let pending = |h: &egui_kittest::Harness<'_, zoufang::ui::App>| {
+        h.query_all_by_role_and_label(egui::accesskit::Role::Button, "忽略").count()
+    };
+    let before = pending(&h);
+    assert!(before >= 2, "the demo's visits propose problems");
+    h.get_all_by_role_and_label(egui::accesskit::Role::Button, "确认").next().unwrap().click();
+    h.run();
+    assert!(shows(&h, "已确认，问题已进入台账"));
+    assert!(shows(&h, "未清零 1 项"));
+    h.get_all_by_role_and_label(egui::accesskit::Role::Button, "忽略").next().unwrap().click();
+    h.run();
+    assert!(shows(&h, "已忽略此项"));
+    assert_eq!(pending(&h), before - 2);
+    h.get_all_by_role_and_label(egui::accesskit::Role::Button, "修改后确认").next().unwrap().click();
+    h.run();
+    type_into(&mut h, "责任单位", 0, "区水务局");
+    click(&mut h, "保存");
+    assert!(shows(&h, "未清零 2 项"));
+    assert_eq!(pending(&h), before - 3);
+    assert!(h.query_all_by_label("区水务局").next().is_some());
+}
