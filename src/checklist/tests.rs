@@ -262,3 +262,25 @@ fn visits_are_saved_whole_and_locked_once_reviewed() {
     let err = store.save_visit(&mut visit, d(2026, 6, 10)).unwrap_err();
     assert!(err.to_string().contains("审核"), "{err}");
 }
+
+#[test]
+fn a_stored_version_that_does_not_parse_is_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    let mut store = Store::open(&path).unwrap();
+    village(&mut store);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO checklist_templates(id, code, version, name, body, content_hash, created_at, updated_at, origin)
+             VALUES ('broken', 'monthly', '9', '手改的', 'code = ', 'h', '2999-01-01', '2999-01-01', 'o')",
+            [],
+        )
+        .unwrap();
+    let mut catalog = Catalog::default();
+    let (id, t) = catalog.current(&store, VisitKind::Monthly).unwrap();
+    assert_ne!(id, "broken");
+    assert_eq!(t.name, "帮扶干部每月入户走访");
+    let err = catalog.get(&store, "broken").unwrap_err().to_string();
+    assert!(err.contains("手改的"), "{err}");
+}
