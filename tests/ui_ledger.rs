@@ -220,3 +220,25 @@ fn problems_found_on_visits_are_confirmed_or_dismissed_into_the_ledger() {
     assert_eq!(pending(&h), before - 3);
     assert!(h.query_all_by_label("区水务局").next().is_some());
 }
+
+#[test]
+fn a_returned_visit_waits_on_its_cadres_month_page_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    {
+        let mut s = Store::open(&db).unwrap();
+        demo::generate(&mut s, &DemoOptions { villages: 1, households: 20, months: 2, seed: 6, today: today() })
+            .unwrap();
+        let visit = s.visits_for_review(None, Some(zoufang::store::AWAITING)).unwrap().remove(0);
+        let secretary = Actor { cadre_id: None, name: "第一书记".into(), role: Some(CadreRole::FirstSecretary) };
+        s.review_visit(&visit.visit_id, &secretary, true, "照片不清楚，请补拍").unwrap();
+        s.set_setting(Setting::Me, &visit.cadre_id).unwrap();
+    }
+    let mut h = harness(&db);
+    h.run();
+    click(&mut h, "本月走访");
+    assert!(shows(&h, "被退回的走访（1 条）"));
+    assert!(shows(&h, "退回原因：照片不清楚，请补拍"));
+    click(&mut h, "打开修改");
+    assert_eq!(h.state().page(), Page::VisitForm);
+}

@@ -1,20 +1,19 @@
 //! The visit form driven headlessly: a whole visit filled from the keyboard, saved, and seen on
 //! 户详情 and 本月走访; a draft recovered after the app went away without saving.
 
+mod support;
+
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use support::today;
 use zoufang::model::coded::{Relation, Role as CadreRole};
 use zoufang::model::id_number::check_char;
 use zoufang::model::register::{Cadre, Household, Member, Village};
 use zoufang::store::{Setting, Store};
 use zoufang::ui::{App, Page};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
-}
 
 fn id(body: &str) -> String {
     format!("{body}{}", check_char(body))
@@ -55,12 +54,7 @@ fn village(path: &std::path::Path) -> String {
 }
 
 fn harness(path: &std::path::Path) -> Harness<'static, App> {
-    let app = App::new(Store::open(path), today());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .with_max_steps(24)
-        .with_context_setup(zoufang::ui::fonts::install)
-        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    let mut h = support::harness(path);
     h.run();
     h
 }

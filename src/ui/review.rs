@@ -85,6 +85,7 @@ impl App {
             ui.label(RichText::new(t("review.none")).size(16.0).weak());
         } else {
             let mut open_household = None;
+            let mut open_visit = None;
             let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
             TableBuilder::new(ui)
                 .striped(true)
@@ -133,6 +134,9 @@ impl App {
                             ui.label(RichText::new(r.problems.to_string()).color(color));
                         });
                         row.col(|ui| {
+                            if ui.button(t("review.open")).clicked() {
+                                open_visit = Some(r.visit_id.clone());
+                            }
                             if ui.button(t("review.pick")).clicked() {
                                 page.selected = Some(r.visit_id.clone());
                                 page.comment = r.comment.clone();
@@ -147,6 +151,9 @@ impl App {
                 });
             if let Some(id) = open_household {
                 self.open_household(&id);
+            }
+            if let Some(id) = open_visit {
+                self.open_visit(&id, super::app::Page::Review);
             }
         }
         if let Some((id, returned)) = act {
