@@ -229,7 +229,7 @@ fn a_returned_visit_waits_on_its_cadres_month_page_with_the_reason() {
         let mut s = Store::open(&db).unwrap();
         demo::generate(&mut s, &DemoOptions { villages: 1, households: 20, months: 2, seed: 6, today: today() })
             .unwrap();
-        let visit = s.visits_for_review(None, Some(zoufang::store::AWAITING)).unwrap().remove(0);
+        let visit = s.visits_for_review(None, Some(zoufang::model::visit::ReviewStatus::Pending)).unwrap().remove(0);
         let secretary = Actor { cadre_id: None, name: "第一书记".into(), role: Some(CadreRole::FirstSecretary) };
         s.review_visit(&visit.visit_id, &secretary, true, "照片不清楚，请补拍").unwrap();
         s.set_setting(Setting::Me, &visit.cadre_id).unwrap();

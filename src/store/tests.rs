@@ -298,6 +298,7 @@ mod dashboard {
     use super::*;
     use crate::model::ledger::{Actor, Problem};
     use crate::model::month::Month;
+    use crate::model::visit::ReviewStatus;
 
     fn visit(s: &Store, household: &str, cadre: &str, date: &str) {
         s.db()
@@ -395,17 +396,17 @@ mod dashboard {
         let mut x = Cadre { name: "干部X".into(), ..Cadre::default() };
         s.save_cadre(&mut x, Some(&v.id)).unwrap();
         visit(&s, &a.id, &x.id, "2026-11-05");
-        let id = s.visits_for_review(Some(&v.id), Some(AWAITING)).unwrap()[0].visit_id.clone();
+        let id = s.visits_for_review(Some(&v.id), Some(ReviewStatus::Pending)).unwrap()[0].visit_id.clone();
         let cadre = Actor { cadre_id: Some(x.id.clone()), name: "干部X".into(), role: Some(Role::Cadre) };
         let secretary = Actor { cadre_id: None, name: "书记".into(), role: Some(Role::FirstSecretary) };
         assert!(s.review_visit(&id, &cadre, false, "").is_err());
         assert!(s.review_visit(&id, &secretary, true, " ").is_err(), "returning needs a reason");
         s.review_visit(&id, &secretary, true, "未拍照片").unwrap();
-        let returned = s.visits_for_review(Some(&v.id), Some(RETURNED)).unwrap();
+        let returned = s.visits_for_review(Some(&v.id), Some(ReviewStatus::Returned)).unwrap();
         assert_eq!((returned.len(), returned[0].comment.as_str()), (1, "未拍照片"));
         s.review_visit(&id, &secretary, false, "").unwrap();
         assert!(s.review_visit(&id, &secretary, true, "再退回").is_err(), "a reviewed visit stays reviewed");
-        assert_eq!(s.visits_for_review(Some(&v.id), Some(REVIEWED)).unwrap().len(), 1);
+        assert_eq!(s.visits_for_review(Some(&v.id), Some(ReviewStatus::Reviewed)).unwrap().len(), 1);
     }
 }
 

@@ -4,13 +4,14 @@
 use super::app::App;
 use super::widgets::{ERROR, Notice, OK};
 use crate::i18n::{t, tf};
-use crate::store::{AWAITING, RETURNED, REVIEWED, ReviewRow};
+use crate::model::visit::ReviewStatus;
+use crate::store::ReviewRow;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 /// State of the 审核 screen.
 pub struct ReviewPage {
-    status: &'static str,
+    status: ReviewStatus,
     rows: Option<Vec<ReviewRow>>,
     selected: Option<String>,
     comment: String,
@@ -18,7 +19,7 @@ pub struct ReviewPage {
 
 impl Default for ReviewPage {
     fn default() -> Self {
-        ReviewPage { status: AWAITING, rows: None, selected: None, comment: String::new() }
+        ReviewPage { status: ReviewStatus::Pending, rows: None, selected: None, comment: String::new() }
     }
 }
 
@@ -40,10 +41,8 @@ impl App {
         let rows = page.rows.clone().unwrap_or_default();
         ui.horizontal(|ui| {
             ui.heading(t("review.title"));
-            for status in [AWAITING, RETURNED, REVIEWED] {
-                if ui.selectable_label(page.status == status, crate::i18n::value(status)).clicked()
-                    && page.status != status
-                {
+            for &status in ReviewStatus::ALL {
+                if ui.selectable_label(page.status == status, status.label()).clicked() && page.status != status {
                     page.status = status;
                     page.rows = None;
                     page.selected = None;
@@ -64,7 +63,7 @@ impl App {
                     ))
                     .strong(),
                 );
-                if r.status == REVIEWED {
+                if r.status == ReviewStatus::Reviewed {
                     ui.label(RichText::new(t("review.read_only")).color(OK));
                 } else {
                     ui.horizontal(|ui| {

@@ -6,7 +6,8 @@ use super::widgets::{ERROR, OK};
 use crate::checklist::Catalog;
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
-use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, RETURNED, ReviewRow, Store};
+use crate::model::visit::ReviewStatus;
+use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, ReviewRow, Store};
 use chrono::NaiveDate;
 use egui::{RichText, Ui, WidgetInfo};
 use std::rc::Rc;
@@ -41,7 +42,7 @@ impl ThisMonthPage {
             return;
         }
         self.status = store.month_status(village_id, month, today).ok().map(Rc::new);
-        self.returned = Rc::new(store.visits_for_review(village_id, Some(RETURNED)).unwrap_or_default());
+        self.returned = Rc::new(store.visits_for_review(village_id, Some(ReviewStatus::Returned)).unwrap_or_default());
         self.problems = Rc::new(
             store
                 .problem_answers(village_id, month.first_day(), month.last_day())
