@@ -11,10 +11,22 @@ use zoufang::model::ledger::{Actor, Problem, Status};
 use zoufang::store::{Setting, Store};
 use zoufang::ui::Page;
 
+/// Empties the ledger the demo filled, putting its problems back as proposals to confirm.
+fn empty_ledger(db: &std::path::Path) {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute_batch(
+            "DELETE FROM problem_events; DELETE FROM problems;
+             UPDATE visit_answers SET proposal = '待确认' WHERE is_problem = 1;",
+        )
+        .unwrap();
+}
+
 /// A demo village with one open housing problem; "我是…" set to a cadre of `role`.
 fn village_with_problem(db: &std::path::Path, role: CadreRole) -> String {
     let mut s = Store::open(db).unwrap();
     demo::generate(&mut s, &DemoOptions { villages: 1, households: 20, months: 3, seed: 5, today: today() }).unwrap();
+    empty_ledger(db);
     let v = s.villages().unwrap().remove(0);
     let h = s.household_rows(Some(&v.id)).unwrap().remove(0);
     let mut p = Problem::new(&v.id, Some(h.id), "住房安全", "居住C级危房未改造", today());
@@ -193,6 +205,7 @@ fn problems_found_on_visits_are_confirmed_or_dismissed_into_the_ledger() {
         let mut s = Store::open(&db).unwrap();
         demo::generate(&mut s, &DemoOptions { villages: 1, households: 30, months: 3, seed: 3, today: today() })
             .unwrap();
+        empty_ledger(&db);
         set_me(&mut s, CadreRole::FirstSecretary);
     }
     let mut h = harness(&db);

@@ -238,7 +238,9 @@ impl Store {
 }
 
 impl Writer<'_> {
-    /// Inserts or updates a problem and records the event (`before` is the stored version).
+    /// Inserts or updates a problem and records the event (`before` is the stored version). A new
+    /// problem is stored with its status and dates as given; an existing one keeps its own (they
+    /// change only through [`Store::change_status`]).
     pub fn save_problem(&self, p: &mut Problem, before: Option<&Problem>, actor: &Actor) -> Result<()> {
         let is_new = p.id.is_empty();
         if is_new {
@@ -248,8 +250,8 @@ impl Writer<'_> {
         self.exec(
             "INSERT INTO problems(id, village_id, household_id, visit_id, item_code, group_name, description, found_date,
                                   responsible_person, responsible_unit, deadline, measures, progress, status,
-                                  created_at, updated_at, origin)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)
+                                  rectified_date, closed_by, closed_date, created_at, updated_at, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?17, ?18, ?19, ?15, ?15, ?16)
              ON CONFLICT(id) DO UPDATE SET household_id = excluded.household_id, group_name = excluded.group_name,
                description = excluded.description, found_date = excluded.found_date,
                responsible_person = excluded.responsible_person, responsible_unit = excluded.responsible_unit,
@@ -271,7 +273,10 @@ impl Writer<'_> {
                 p.progress,
                 status.code(),
                 self.stamp,
-                self.origin
+                self.origin,
+                p.rectified,
+                p.closed_by,
+                p.closed
             ],
         )?;
         match before {
@@ -285,7 +290,7 @@ impl Writer<'_> {
 
     /// Records what became of a visit's proposed problem; the visit's stamp moves so the
     /// decision travels with it to other laptops.
-    fn set_proposal(&self, visit_id: &str, item: &str, to: Proposal) -> Result<()> {
+    pub(crate) fn set_proposal(&self, visit_id: &str, item: &str, to: Proposal) -> Result<()> {
         let n = self.exec(
             "UPDATE visit_answers SET proposal = ?3 WHERE visit_id = ?1 AND item_code = ?2 AND is_problem = 1",
             params![visit_id, item, to.code()],

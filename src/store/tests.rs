@@ -444,7 +444,7 @@ mod proposals {
         assert_eq!(state(&s, &a.visit_id, &a.item).as_deref(), Some("已确认"));
         assert_eq!(state(&s, &b.visit_id, &b.item).as_deref(), Some("已忽略"));
         assert_eq!(s.problem(&p.id).unwrap().unwrap().visit_id.as_deref(), Some(a.visit_id.as_str()));
-        assert!(s.rechecked_fine(None).unwrap().is_empty());
+        assert!(!s.rechecked_fine(None).unwrap().contains_key(&p.id));
 
         let cadre: String =
             s.db().query_row("SELECT cadre_id FROM visits WHERE id = ?1", [&a.visit_id], |r| r.get(0)).unwrap();
