@@ -58,7 +58,8 @@ impl Generator {
                 .item(&answer.item)
                 .map(|i| (i.group.clone(), i.text.clone()))
                 .unwrap_or_else(|| (GROUPS[GROUPS.len() - 1].to_string(), answer.item.clone()));
-            let mut p = Problem::new(village_id, Some(visit.household_id.clone()), &group, &text, visit.date);
+            let description = format!("{text}：{}", answer.value);
+            let mut p = Problem::new(village_id, Some(visit.household_id.clone()), &group, &description, visit.date);
             p.id = self.visit_key();
             p.visit_id = Some(visit.id.clone());
             p.item_code = Some(answer.item.clone());

@@ -98,7 +98,7 @@ fn pending_proposals(store: &Store, catalog: &mut Catalog, village_id: Option<&s
             let (group, text) = item
                 .map(|i| (i.group, i.text))
                 .unwrap_or_else(|| (GROUPS[GROUPS.len() - 1].to_string(), a.item.clone()));
-            let mut description = text;
+            let mut description = format!("{text}：{}", a.value);
             if !a.note.trim().is_empty() {
                 description = format!("{description}（{}）", a.note.trim());
             }
@@ -447,13 +447,13 @@ impl App {
             .striped(true)
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::exact(28.0))
-            .column(Column::exact(64.0))
+            .column(Column::exact(80.0))
             .column(Column::exact(76.0))
             .column(Column::remainder().at_least(180.0).clip(true))
             .column(Column::exact(80.0))
-            .column(Column::exact(70.0))
+            .column(Column::exact(84.0))
             .column(Column::exact(92.0))
-            .column(Column::exact(150.0))
+            .column(Column::exact(176.0))
             .column(Column::exact(100.0))
             .header(26.0, |mut h| {
                 for key in [
