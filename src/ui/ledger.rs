@@ -211,6 +211,22 @@ impl App {
                 egui::ScrollArea::vertical().show(ui, |ui| self.problem_detail(ui));
             });
         }
+        // Everything else stays left of the detail panel, however wide the table would be.
+        let rest = ui.available_rect_before_wrap();
+        ui.scope_builder(egui::UiBuilder::new().max_rect(rest), |ui| {
+            ui.set_clip_rect(rest.intersect(ui.clip_rect()));
+            self.ledger_main(ui, village_id.as_deref(), open, overdue, &cadres);
+        });
+    }
+
+    fn ledger_main(
+        &mut self,
+        ui: &mut Ui,
+        village_id: Option<&str>,
+        open: usize,
+        overdue: usize,
+        cadres: &[crate::store::CadreRow],
+    ) {
         ui.horizontal(|ui| {
             ui.heading(t("ledger.title"));
             let color = if open == 0 { OK } else { ERROR };
@@ -224,9 +240,9 @@ impl App {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let new = ui.add_enabled(village_id.is_some(), egui::Button::new(t("ledger.new")));
                 if new.on_disabled_hover_text(t("app.pick_village")).clicked() {
-                    let v = village_id.clone().unwrap_or_default();
+                    let v = village_id.unwrap_or_default();
                     self.ledger.detail = Some(Detail {
-                        problem: Problem::new(&v, None, GROUPS[0], "", self.today),
+                        problem: Problem::new(v, None, GROUPS[0], "", self.today),
                         events: Vec::new(),
                         household_query: String::new(),
                         note: String::new(),
@@ -236,7 +252,7 @@ impl App {
             });
         });
         self.proposals_panel(ui);
-        self.ledger_filters(ui, &cadres);
+        self.ledger_filters(ui, cadres);
         self.ledger_bulk_bar(ui);
         ui.separator();
         self.ledger_table(ui);
@@ -443,112 +459,114 @@ impl App {
         let rows = page.rows.as_deref().unwrap_or_default();
         let mut open = None;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-        TableBuilder::new(ui)
-            .striped(true)
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::exact(28.0))
-            .column(Column::exact(80.0))
-            .column(Column::exact(76.0))
-            .column(Column::remainder().at_least(180.0).clip(true))
-            .column(Column::exact(80.0))
-            .column(Column::exact(84.0))
-            .column(Column::exact(92.0))
-            .column(Column::exact(176.0))
-            .column(Column::exact(100.0))
-            .header(26.0, |mut h| {
-                for key in [
-                    "",
-                    "ledger.status",
-                    "field.problem_group",
-                    "field.description",
-                    "field.head_name",
-                    "field.cadre",
-                    "field.found_date",
-                    "field.deadline",
-                    "field.responsible_unit",
-                ] {
-                    h.col(|ui| {
-                        if !key.is_empty() {
-                            ui.strong(t(key));
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(row_height, page.visible.len(), |mut row| {
-                    let r = &rows[page.visible[row.index()]];
-                    let p = &r.problem;
-                    row.col(|ui| {
-                        let mut on = page.selected.contains(&p.id);
-                        let c = ui.add(egui::Checkbox::without_text(&mut on));
-                        c.widget_info(|| {
-                            egui::WidgetInfo::selected(
-                                egui::Role::CheckBox,
-                                true,
-                                on,
-                                tf("ledger.select_one", &[("what", &p.description)]),
-                            )
-                        });
-                        if c.changed() {
-                            if on {
-                                page.selected.insert(p.id.clone());
-                            } else {
-                                page.selected.remove(&p.id);
+        egui::ScrollArea::horizontal().id_salt("ledger-wide").show(ui, |ui| {
+            TableBuilder::new(ui)
+                .striped(true)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::exact(28.0))
+                .column(Column::exact(80.0))
+                .column(Column::exact(76.0))
+                .column(Column::remainder().at_least(180.0).clip(true))
+                .column(Column::exact(80.0))
+                .column(Column::exact(84.0))
+                .column(Column::exact(92.0))
+                .column(Column::exact(176.0))
+                .column(Column::exact(100.0))
+                .header(26.0, |mut h| {
+                    for key in [
+                        "",
+                        "ledger.status",
+                        "field.problem_group",
+                        "field.description",
+                        "field.head_name",
+                        "field.cadre",
+                        "field.found_date",
+                        "field.deadline",
+                        "field.responsible_unit",
+                    ] {
+                        h.col(|ui| {
+                            if !key.is_empty() {
+                                ui.strong(t(key));
                             }
-                        }
-                    });
-                    row.col(|ui| {
-                        let r = ui.label(RichText::new(p.status.label()).color(status_color(p.status)).strong());
-                        if let Some(date) = page.rechecked.get(&p.id) {
-                            ui.label(RichText::new("✓").color(OK))
-                                .on_hover_text(tf("ledger.rechecked", &[("date", &date.to_string())]));
-                        }
-                        drop(r);
-                    });
-                    row.col(|ui| {
-                        ui.label(&p.group);
-                    });
-                    row.col(|ui| {
-                        if ui.link(&p.description).clicked() {
-                            open = Some(p.id.clone());
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(if p.household_id.is_some() {
-                            r.head_name.as_str()
-                        } else {
-                            t("ledger.whole_village")
                         });
-                    });
-                    row.col(|ui| {
-                        ui.label(&r.cadre_name);
-                    });
-                    row.col(|ui| {
-                        ui.label(p.found.to_string());
-                    });
-                    row.col(|ui| match (p.deadline, days_overdue(p.status, p.deadline, today)) {
-                        (Some(d), Some(late)) => {
-                            ui.label(
-                                RichText::new(format!(
-                                    "{d} {}",
-                                    tf("ledger.days_overdue", &[("n", &late.to_string())])
-                                ))
-                                .color(ERROR)
-                                .strong(),
-                            );
-                        }
-                        (Some(d), None) => {
-                            ui.label(d.to_string());
-                        }
-                        (None, _) => {
-                            ui.label(RichText::new(t("ledger.no_deadline")).weak());
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(&p.responsible_unit);
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, page.visible.len(), |mut row| {
+                        let r = &rows[page.visible[row.index()]];
+                        let p = &r.problem;
+                        row.col(|ui| {
+                            let mut on = page.selected.contains(&p.id);
+                            let c = ui.add(egui::Checkbox::without_text(&mut on));
+                            c.widget_info(|| {
+                                egui::WidgetInfo::selected(
+                                    egui::Role::CheckBox,
+                                    true,
+                                    on,
+                                    tf("ledger.select_one", &[("what", &p.description)]),
+                                )
+                            });
+                            if c.changed() {
+                                if on {
+                                    page.selected.insert(p.id.clone());
+                                } else {
+                                    page.selected.remove(&p.id);
+                                }
+                            }
+                        });
+                        row.col(|ui| {
+                            let r = ui.label(RichText::new(p.status.label()).color(status_color(p.status)).strong());
+                            if let Some(date) = page.rechecked.get(&p.id) {
+                                ui.label(RichText::new("✓").color(OK))
+                                    .on_hover_text(tf("ledger.rechecked", &[("date", &date.to_string())]));
+                            }
+                            drop(r);
+                        });
+                        row.col(|ui| {
+                            ui.label(&p.group);
+                        });
+                        row.col(|ui| {
+                            if ui.link(&p.description).clicked() {
+                                open = Some(p.id.clone());
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(if p.household_id.is_some() {
+                                r.head_name.as_str()
+                            } else {
+                                t("ledger.whole_village")
+                            });
+                        });
+                        row.col(|ui| {
+                            ui.label(&r.cadre_name);
+                        });
+                        row.col(|ui| {
+                            ui.label(p.found.to_string());
+                        });
+                        row.col(|ui| match (p.deadline, days_overdue(p.status, p.deadline, today)) {
+                            (Some(d), Some(late)) => {
+                                ui.label(
+                                    RichText::new(format!(
+                                        "{d} {}",
+                                        tf("ledger.days_overdue", &[("n", &late.to_string())])
+                                    ))
+                                    .color(ERROR)
+                                    .strong(),
+                                );
+                            }
+                            (Some(d), None) => {
+                                ui.label(d.to_string());
+                            }
+                            (None, _) => {
+                                ui.label(RichText::new(t("ledger.no_deadline")).weak());
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(&p.responsible_unit);
+                        });
                     });
                 });
-            });
+        });
         if let Some(id) = open {
             self.open_problem(&id);
         }
@@ -712,13 +730,16 @@ impl App {
             ui.separator();
             ui.label(RichText::new(t("ledger.history")).strong());
             for e in &d.events {
-                let when = e.at.get(..16).unwrap_or(&e.at).replace('T', " ");
+                let when = chrono::DateTime::parse_from_rfc3339(&e.at)
+                    .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|_| e.at.clone());
                 let what = match (e.from, e.to) {
                     (Some(a), Some(b)) => format!("{} → {}", a.label(), b.label()),
                     (None, Some(b)) => b.label().to_string(),
                     _ => String::new(),
                 };
-                ui.label(RichText::new(format!("{when} · {} · {} {what}", e.actor_name, e.kind)).small().strong());
+                let who = if e.actor_name.is_empty() { String::new() } else { format!(" · {}", e.actor_name) };
+                ui.label(RichText::new(format!("{when}{who} · {} {what}", e.kind)).small().strong());
                 if !e.note.is_empty() {
                     ui.label(&e.note);
                 }
