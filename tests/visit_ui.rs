@@ -23,13 +23,7 @@ fn id(body: &str) -> String {
 /// also "me" on this laptop. Returns the household id.
 fn village(path: &std::path::Path) -> String {
     let mut store = Store::open(path).unwrap();
-    let mut v = Village {
-        id: String::new(),
-        name: "杨家沟村".into(),
-        township: "黄堡镇".into(),
-        county: "王益区".into(),
-        income_threshold: 4000.0,
-    };
+    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
     store.save_village(&mut v, &["一组".into()]).unwrap();
     let mut c = Cadre { name: "王干部".into(), role: CadreRole::Cadre, ..Cadre::default() };
     store.save_cadre(&mut c, Some(&v.id)).unwrap();

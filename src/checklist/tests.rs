@@ -118,13 +118,7 @@ fn blank_visit() -> Visit {
 
 /// A store with a village, one household of two and its cadre; returns (household id, cadre id).
 fn village(store: &mut Store) -> (String, String) {
-    let mut v = Village {
-        id: String::new(),
-        name: "杨家沟村".into(),
-        township: "黄堡镇".into(),
-        county: "王益区".into(),
-        income_threshold: 4000.0,
-    };
+    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
     store.save_village(&mut v, &["一组".into()]).unwrap();
     let mut c = Cadre { name: "王干部".into(), role: Role::Cadre, ..Cadre::default() };
     store.save_cadre(&mut c, Some(&v.id)).unwrap();

@@ -13,13 +13,7 @@ fn id(body: &str) -> String {
 }
 
 fn village(store: &mut Store) -> Village {
-    let mut v = Village {
-        id: String::new(),
-        name: "杨家沟村".into(),
-        township: "黄堡镇".into(),
-        county: "王益区".into(),
-        income_threshold: 4000.0,
-    };
+    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
     store.save_village(&mut v, &["一组".into(), "二组".into()]).unwrap();
     v
 }
