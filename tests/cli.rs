@@ -88,7 +88,8 @@ fn status_shows_the_month_and_problems_lists_the_ledger() {
     assert!(zoufang(&db, &["demo", "--households", "10"]).status.success());
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "INSERT INTO problems(id, village_id, group_name, description, found_date, deadline, status, created_at, updated_at, origin)
+        "DELETE FROM problem_events; DELETE FROM problems;
+         INSERT INTO problems(id, village_id, group_name, description, found_date, deadline, status, created_at, updated_at, origin)
               SELECT 'p1', id, '饮水安全', '三组水源季节性缺水', '2020-01-01', '2020-02-01', '待整改', '', '', 'o' FROM villages;
          INSERT INTO problems(id, village_id, group_name, description, found_date, status, closed_date, created_at, updated_at, origin)
               SELECT 'p2', id, '基础设施', '路灯损坏', '2020-01-01', '已销号', '2020-01-05', '', '', 'o' FROM villages;",

@@ -11,10 +11,22 @@ use zoufang::model::ledger::{Actor, Problem, Status};
 use zoufang::store::{Setting, Store};
 use zoufang::ui::Page;
 
+/// Empties the ledger the demo filled, putting its problems back as proposals to confirm.
+fn empty_ledger(db: &std::path::Path) {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .execute_batch(
+            "DELETE FROM problem_events; DELETE FROM problems;
+             UPDATE visit_answers SET proposal = '待确认' WHERE is_problem = 1;",
+        )
+        .unwrap();
+}
+
 /// A demo village with one open housing problem; "我是…" set to a cadre of `role`.
 fn village_with_problem(db: &std::path::Path, role: CadreRole) -> String {
     let mut s = Store::open(db).unwrap();
     demo::generate(&mut s, &DemoOptions { villages: 1, households: 20, months: 3, seed: 5, today: today() }).unwrap();
+    empty_ledger(db);
     let v = s.villages().unwrap().remove(0);
     let h = s.household_rows(Some(&v.id)).unwrap().remove(0);
     let mut p = Problem::new(&v.id, Some(h.id), "住房安全", "居住C级危房未改造", today());
@@ -183,4 +195,63 @@ fn the_township_view_compares_villages_and_opens_one() {
     h.run();
     click(&mut h, "农户");
     assert!(shows(&h, "共 10 户"), "one village again");
+}
+
+#[test]
+fn problems_found_on_visits_are_confirmed_or_dismissed_into_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    {
+        let mut s = Store::open(&db).unwrap();
+        demo::generate(&mut s, &DemoOptions { villages: 1, households: 30, months: 3, seed: 3, today: today() })
+            .unwrap();
+        empty_ledger(&db);
+        set_me(&mut s, CadreRole::FirstSecretary);
+    }
+    let mut h = harness(&db);
+    h.run();
+    click(&mut h, "问题台账");
+    assert!(shows(&h, "未清零 0 项"));
+    let pending = |h: &egui_kittest::Harness<'_, zoufang::ui::App>| {
+        h.query_all_by_role_and_label(egui::accesskit::Role::Button, "忽略").count()
+    };
+    let before = pending(&h);
+    assert!(before >= 2, "the demo's visits propose problems");
+    h.get_all_by_role_and_label(egui::accesskit::Role::Button, "确认").next().unwrap().click();
+    h.run();
+    assert!(shows(&h, "已确认，问题已进入台账"));
+    assert!(shows(&h, "未清零 1 项"));
+    h.get_all_by_role_and_label(egui::accesskit::Role::Button, "忽略").next().unwrap().click();
+    h.run();
+    assert!(shows(&h, "已忽略此项"));
+    assert_eq!(pending(&h), before - 2);
+    h.get_all_by_role_and_label(egui::accesskit::Role::Button, "修改后确认").next().unwrap().click();
+    h.run();
+    type_into(&mut h, "责任单位", 0, "区水务局");
+    click(&mut h, "保存");
+    assert!(shows(&h, "未清零 2 项"));
+    assert_eq!(pending(&h), before - 3);
+    assert!(h.query_all_by_label("区水务局").next().is_some());
+}
+
+#[test]
+fn a_returned_visit_waits_on_its_cadres_month_page_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    {
+        let mut s = Store::open(&db).unwrap();
+        demo::generate(&mut s, &DemoOptions { villages: 1, households: 20, months: 2, seed: 6, today: today() })
+            .unwrap();
+        let visit = s.visits_for_review(None, Some(zoufang::model::visit::ReviewStatus::Pending)).unwrap().remove(0);
+        let secretary = Actor { cadre_id: None, name: "第一书记".into(), role: Some(CadreRole::FirstSecretary) };
+        s.review_visit(&visit.visit_id, &secretary, true, "照片不清楚，请补拍").unwrap();
+        s.set_setting(Setting::Me, &visit.cadre_id).unwrap();
+    }
+    let mut h = harness(&db);
+    h.run();
+    click(&mut h, "本月走访");
+    assert!(shows(&h, "被退回的走访（1 条）"));
+    assert!(shows(&h, "退回原因：照片不清楚，请补拍"));
+    click(&mut h, "打开修改");
+    assert_eq!(h.state().page(), Page::VisitForm);
 }

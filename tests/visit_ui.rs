@@ -1,20 +1,19 @@
 //! The visit form driven headlessly: a whole visit filled from the keyboard, saved, and seen on
 //! 户详情 and 本月走访; a draft recovered after the app went away without saving.
 
+mod support;
+
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use support::today;
 use zoufang::model::coded::{Relation, Role as CadreRole};
 use zoufang::model::id_number::check_char;
 use zoufang::model::register::{Cadre, Household, Member, Village};
 use zoufang::store::{Setting, Store};
 use zoufang::ui::{App, Page};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
-}
 
 fn id(body: &str) -> String {
     format!("{body}{}", check_char(body))
@@ -24,13 +23,7 @@ fn id(body: &str) -> String {
 /// also "me" on this laptop. Returns the household id.
 fn village(path: &std::path::Path) -> String {
     let mut store = Store::open(path).unwrap();
-    let mut v = Village {
-        id: String::new(),
-        name: "杨家沟村".into(),
-        township: "黄堡镇".into(),
-        county: "王益区".into(),
-        income_threshold: 4000.0,
-    };
+    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
     store.save_village(&mut v, &["一组".into()]).unwrap();
     let mut c = Cadre { name: "王干部".into(), role: CadreRole::Cadre, ..Cadre::default() };
     store.save_cadre(&mut c, Some(&v.id)).unwrap();
@@ -55,12 +48,7 @@ fn village(path: &std::path::Path) -> String {
 }
 
 fn harness(path: &std::path::Path) -> Harness<'static, App> {
-    let app = App::new(Store::open(path), today());
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        .with_max_steps(24)
-        .with_context_setup(zoufang::ui::fonts::install)
-        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    let mut h = support::harness(path);
     h.run();
     h
 }

@@ -113,13 +113,15 @@ impl Catalog {
         Ok(t)
     }
 
-    /// The newest stored template serving `kind`, with its id.
+    /// The newest stored template serving `kind`, with its id (versions that do not parse,
+    /// which only a hand-edited database holds, are passed over).
     pub fn current(&mut self, store: &Store, kind: VisitKind) -> Result<(String, Rc<Template>)> {
         let rows: Vec<TemplateRow> = store.templates()?;
         for row in rows {
-            let t = self.get(store, &row.id)?;
-            if t.kinds.contains(&kind) {
-                return Ok((row.id, t));
+            match self.get(store, &row.id) {
+                Ok(t) if t.kinds.contains(&kind) => return Ok((row.id, t)),
+                Ok(_) | Err(ChecklistError::Stored(..)) => {}
+                Err(e) => return Err(e),
             }
         }
         Err(ChecklistError::NoneForKind(kind.label().to_string()))
@@ -250,7 +252,11 @@ pub fn dimensions(store: &Store, catalog: &mut Catalog, household_id: &str) -> R
             break;
         }
         let Some(visit) = store.visit(&row.id)? else { continue };
-        let template = catalog.get(store, &visit.template_id)?;
+        let template = match catalog.get(store, &visit.template_id) {
+            Ok(t) => t,
+            Err(ChecklistError::Stored(..)) => continue,
+            Err(e) => return Err(e),
+        };
         for d in out.iter_mut().filter(|d| d.date.is_none()) {
             let answered: Vec<&Answer> = visit
                 .answers

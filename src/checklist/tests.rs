@@ -118,13 +118,7 @@ fn blank_visit() -> Visit {
 
 /// A store with a village, one household of two and its cadre; returns (household id, cadre id).
 fn village(store: &mut Store) -> (String, String) {
-    let mut v = Village {
-        id: String::new(),
-        name: "杨家沟村".into(),
-        township: "黄堡镇".into(),
-        county: "王益区".into(),
-        income_threshold: 4000.0,
-    };
+    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
     store.save_village(&mut v, &["一组".into()]).unwrap();
     let mut c = Cadre { name: "王干部".into(), role: Role::Cadre, ..Cadre::default() };
     store.save_cadre(&mut c, Some(&v.id)).unwrap();
@@ -261,4 +255,26 @@ fn visits_are_saved_whole_and_locked_once_reviewed() {
     rusqlite::Connection::open(&path).unwrap().execute("UPDATE visits SET review_status = '已审核'", []).unwrap();
     let err = store.save_visit(&mut visit, d(2026, 6, 10)).unwrap_err();
     assert!(err.to_string().contains("审核"), "{err}");
+}
+
+#[test]
+fn a_stored_version_that_does_not_parse_is_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    let mut store = Store::open(&path).unwrap();
+    village(&mut store);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO checklist_templates(id, code, version, name, body, content_hash, created_at, updated_at, origin)
+             VALUES ('broken', 'monthly', '9', '手改的', 'code = ', 'h', '2999-01-01', '2999-01-01', 'o')",
+            [],
+        )
+        .unwrap();
+    let mut catalog = Catalog::default();
+    let (id, t) = catalog.current(&store, VisitKind::Monthly).unwrap();
+    assert_ne!(id, "broken");
+    assert_eq!(t.name, "帮扶干部每月入户走访");
+    let err = catalog.get(&store, "broken").unwrap_err().to_string();
+    assert!(err.contains("手改的"), "{err}");
 }

@@ -3,6 +3,7 @@
 //! The same options give the same data (row keys included); a different seed gives different
 //! villages, with their own names and 户编号, so demo villages can be merged side by side.
 
+mod ledger;
 mod names;
 mod rng;
 mod visits;

@@ -62,7 +62,7 @@ fn yearly_income(g: &mut Generator, members: &[Member], on: NaiveDate) -> f64 {
 impl Generator {
     /// A row key for a visit: keys increase in the order visits are made, so their rows are
     /// appended to the tables' indexes rather than scattered through them.
-    fn visit_key(&mut self) -> String {
+    pub(super) fn visit_key(&mut self) -> String {
         self.visit_millis += 1;
         self.rng.uuid_v7(self.visit_millis)
     }
@@ -109,6 +109,9 @@ impl Generator {
                 }
                 template.score(&mut visit, ctx);
                 w.save_visit(&mut visit, false)?;
+                if !this_month {
+                    self.ledger_entries(w, &visit, &template, &household.village_id)?;
+                }
                 made += 1;
             }
             month = month + Months::new(1);

@@ -53,6 +53,12 @@ impl Month {
     }
 }
 
+/// The widest date range stored dates fall in (as text they sort like dates, unlike
+/// `NaiveDate::MIN`/`MAX`, whose years carry signs).
+pub fn all_time() -> (NaiveDate, NaiveDate) {
+    (NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date"), NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"))
+}
+
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{:02}", self.year, self.month)

@@ -25,6 +25,19 @@ pub struct Village {
     pub income_threshold: f64,
 }
 
+impl Village {
+    /// A new (not yet saved) village with the default income threshold.
+    pub fn new(name: &str, township: &str, county: &str) -> Self {
+        Village {
+            id: String::new(),
+            name: name.to_string(),
+            township: township.to_string(),
+            county: county.to_string(),
+            income_threshold: DEFAULT_INCOME_THRESHOLD,
+        }
+    }
+}
+
 /// A 村民小组.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {

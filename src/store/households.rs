@@ -188,20 +188,6 @@ impl Store {
             Ok(())
         })
     }
-
-    /// Archives (or restores) a household.
-    pub fn set_household_archived(&mut self, id: &str, archived: bool) -> Result<()> {
-        self.write(|w| {
-            let n = w.exec(
-                "UPDATE households SET archived_at = CASE WHEN ?2 THEN ?3 END, updated_at = ?3, origin = ?4 WHERE id = ?1",
-                params![id, archived, w.stamp, w.origin],
-            )?;
-            if n == 0 {
-                return Err(StoreError::Missing(id.to_string()));
-            }
-            Ok(())
-        })
-    }
 }
 
 impl Writer<'_> {

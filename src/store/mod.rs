@@ -27,7 +27,7 @@ pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
 pub use problems::{ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
-pub use review::{AWAITING, RETURNED, REVIEWED, ReviewRow};
+pub use review::ReviewRow;
 pub use templates::{TemplateRow, content_hash};
 pub use visits::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, VisitEntry, VisitRow};
 

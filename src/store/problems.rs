@@ -4,8 +4,10 @@ use super::{Result, Store, StoreError, Writer};
 use crate::i18n::t;
 use crate::model::ids::new_id;
 use crate::model::ledger::{Actor, Problem, Status, check_transition};
+use crate::model::visit::Proposal;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
+use std::collections::HashMap;
 
 /// One line of the ledger: the problem with the household and cadre it concerns.
 #[derive(Debug, Clone)]
@@ -166,6 +168,42 @@ impl Store {
         })
     }
 
+    /// Enters a problem proposed by a visit's answer (`p.visit_id` and `p.item_code` name it) in
+    /// the ledger and marks the proposal 已确认, in one transaction.
+    pub fn confirm_proposal(&mut self, p: &mut Problem, actor: &Actor) -> Result<()> {
+        let problems = p.problems();
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let (Some(visit), Some(item)) = (p.visit_id.clone(), p.item_code.clone()) else {
+            return Err(StoreError::Missing(t("ledger.proposal").to_string()));
+        };
+        self.write(|w| {
+            w.save_problem(p, None, actor)?;
+            w.set_proposal(&visit, &item, Proposal::Confirmed)
+        })
+    }
+
+    /// Marks a proposed answer 已忽略 (judged not a problem).
+    pub fn dismiss_proposal(&mut self, visit_id: &str, item: &str) -> Result<()> {
+        self.write(|w| w.set_proposal(visit_id, item, Proposal::Ignored))
+    }
+
+    /// Problems not yet rectified that came from a checklist item which a later visit to the same
+    /// household answered without a problem: problem id → the date of that visit.
+    pub fn rechecked_fine(&self, village_id: Option<&str>) -> Result<HashMap<String, NaiveDate>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT p.id, max(v.visit_date) FROM problems p
+               JOIN visits v ON v.household_id = p.household_id AND v.deleted_at IS NULL AND v.visit_date > p.found_date
+               JOIN visit_answers a ON a.visit_id = v.id AND a.item_code = p.item_code
+              WHERE p.deleted_at IS NULL AND p.status IN ('待整改', '整改中') AND a.is_problem = 0 AND a.value <> '不适用'
+                AND (?1 IS NULL OR p.village_id = ?1)
+              GROUP BY p.id",
+        )?;
+        let rows = st.query_map([village_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Sets the responsible unit and/or the deadline of many problems at once, in one
     /// transaction, each change in its problem's history. Returns how many changed.
     pub fn bulk_update(
@@ -200,7 +238,9 @@ impl Store {
 }
 
 impl Writer<'_> {
-    /// Inserts or updates a problem and records the event (`before` is the stored version).
+    /// Inserts or updates a problem and records the event (`before` is the stored version). A new
+    /// problem is stored with its status and dates as given; an existing one keeps its own (they
+    /// change only through [`Store::change_status`]).
     pub fn save_problem(&self, p: &mut Problem, before: Option<&Problem>, actor: &Actor) -> Result<()> {
         let is_new = p.id.is_empty();
         if is_new {
@@ -210,8 +250,8 @@ impl Writer<'_> {
         self.exec(
             "INSERT INTO problems(id, village_id, household_id, visit_id, item_code, group_name, description, found_date,
                                   responsible_person, responsible_unit, deadline, measures, progress, status,
-                                  created_at, updated_at, origin)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)
+                                  rectified_date, closed_by, closed_date, created_at, updated_at, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?17, ?18, ?19, ?15, ?15, ?16)
              ON CONFLICT(id) DO UPDATE SET household_id = excluded.household_id, group_name = excluded.group_name,
                description = excluded.description, found_date = excluded.found_date,
                responsible_person = excluded.responsible_person, responsible_unit = excluded.responsible_unit,
@@ -233,7 +273,10 @@ impl Writer<'_> {
                 p.progress,
                 status.code(),
                 self.stamp,
-                self.origin
+                self.origin,
+                p.rectified,
+                p.closed_by,
+                p.closed
             ],
         )?;
         match before {
@@ -243,6 +286,23 @@ impl Writer<'_> {
                 if note.is_empty() { Ok(()) } else { self.problem_event(&p.id, actor, "修改", None, None, &note) }
             }
         }
+    }
+
+    /// Records what became of a visit's proposed problem; the visit's stamp moves so the
+    /// decision travels with it to other laptops.
+    pub(crate) fn set_proposal(&self, visit_id: &str, item: &str, to: Proposal) -> Result<()> {
+        let n = self.exec(
+            "UPDATE visit_answers SET proposal = ?3 WHERE visit_id = ?1 AND item_code = ?2 AND is_problem = 1",
+            params![visit_id, item, to.code()],
+        )?;
+        if n == 0 {
+            return Err(StoreError::Missing(format!("{visit_id}/{item}")));
+        }
+        self.exec(
+            "UPDATE visits SET updated_at = ?2, origin = ?3 WHERE id = ?1",
+            params![visit_id, self.stamp, self.origin],
+        )?;
+        Ok(())
     }
 
     /// Appends an event to a problem's history.

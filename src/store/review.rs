@@ -5,15 +5,9 @@ use super::{Result, Store, StoreError};
 use crate::i18n::t;
 use crate::model::coded::Role;
 use crate::model::ledger::Actor;
+use crate::model::visit::ReviewStatus;
 use chrono::NaiveDate;
 use rusqlite::params;
-
-/// A visit's review state (stored as its Chinese word).
-pub const AWAITING: &str = "待审核";
-/// Reviewed: read-only from now on.
-pub const REVIEWED: &str = "已审核";
-/// Returned to its cadre with a reason.
-pub const RETURNED: &str = "已退回";
 
 /// One visit in the review list.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,14 +29,14 @@ pub struct ReviewRow {
     /// Answers flagged as problems.
     pub problems: i64,
     /// 待审核 / 已审核 / 已退回.
-    pub status: String,
+    pub status: ReviewStatus,
     /// The reviewer's comment or the reason for returning.
     pub comment: String,
 }
 
 impl Store {
     /// Visits of the village (or all) in a review state, newest first; `status` `None` = any.
-    pub fn visits_for_review(&self, village_id: Option<&str>, status: Option<&str>) -> Result<Vec<ReviewRow>> {
+    pub fn visits_for_review(&self, village_id: Option<&str>, status: Option<ReviewStatus>) -> Result<Vec<ReviewRow>> {
         let mut st = self.db().prepare_cached(
             "SELECT v.id, v.household_id, h.head_name, v.cadre_id, c.name, v.visit_date, v.kind,
                     (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
@@ -51,7 +45,7 @@ impl Store {
               WHERE v.deleted_at IS NULL AND (?1 IS NULL OR h.village_id = ?1) AND (?2 IS NULL OR v.review_status = ?2)
               ORDER BY v.visit_date DESC, v.created_at DESC",
         )?;
-        let rows = st.query_map(params![village_id, status], |r| {
+        let rows = st.query_map(params![village_id, status.map(ReviewStatus::code)], |r| {
             Ok(ReviewRow {
                 visit_id: r.get(0)?,
                 household_id: r.get(1)?,
@@ -61,7 +55,7 @@ impl Store {
                 date: r.get(5)?,
                 kind: r.get(6)?,
                 problems: r.get(7)?,
-                status: r.get(8)?,
+                status: ReviewStatus::from_code(&r.get::<_, String>(8)?).unwrap_or(ReviewStatus::Pending),
                 comment: r.get(9)?,
             })
         })?;
@@ -84,7 +78,7 @@ impl Store {
                   WHERE id = ?1 AND deleted_at IS NULL AND review_status <> '已审核'",
                 params![
                     visit_id,
-                    if returned { RETURNED } else { REVIEWED },
+                    if returned { ReviewStatus::Returned } else { ReviewStatus::Reviewed }.code(),
                     actor.cadre_id,
                     w.stamp,
                     comment.trim(),

@@ -13,13 +13,7 @@ fn id(body: &str) -> String {
 }
 
 fn village(store: &mut Store) -> Village {
-    let mut v = Village {
-        id: String::new(),
-        name: "杨家沟村".into(),
-        township: "黄堡镇".into(),
-        county: "王益区".into(),
-        income_threshold: 4000.0,
-    };
+    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
     store.save_village(&mut v, &["一组".into(), "二组".into()]).unwrap();
     v
 }
@@ -298,6 +292,7 @@ mod dashboard {
     use super::*;
     use crate::model::ledger::{Actor, Problem};
     use crate::model::month::Month;
+    use crate::model::visit::ReviewStatus;
 
     fn visit(s: &Store, household: &str, cadre: &str, date: &str) {
         s.db()
@@ -444,16 +439,70 @@ mod dashboard {
         let mut x = Cadre { name: "干部X".into(), ..Cadre::default() };
         s.save_cadre(&mut x, Some(&v.id)).unwrap();
         visit(&s, &a.id, &x.id, "2026-11-05");
-        let id = s.visits_for_review(Some(&v.id), Some(AWAITING)).unwrap()[0].visit_id.clone();
+        let id = s.visits_for_review(Some(&v.id), Some(ReviewStatus::Pending)).unwrap()[0].visit_id.clone();
         let cadre = Actor { cadre_id: Some(x.id.clone()), name: "干部X".into(), role: Some(Role::Cadre) };
         let secretary = Actor { cadre_id: None, name: "书记".into(), role: Some(Role::FirstSecretary) };
         assert!(s.review_visit(&id, &cadre, false, "").is_err());
         assert!(s.review_visit(&id, &secretary, true, " ").is_err(), "returning needs a reason");
         s.review_visit(&id, &secretary, true, "未拍照片").unwrap();
-        let returned = s.visits_for_review(Some(&v.id), Some(RETURNED)).unwrap();
+        let returned = s.visits_for_review(Some(&v.id), Some(ReviewStatus::Returned)).unwrap();
         assert_eq!((returned.len(), returned[0].comment.as_str()), (1, "未拍照片"));
         s.review_visit(&id, &secretary, false, "").unwrap();
         assert!(s.review_visit(&id, &secretary, true, "再退回").is_err(), "a reviewed visit stays reviewed");
-        assert_eq!(s.visits_for_review(Some(&v.id), Some(REVIEWED)).unwrap().len(), 1);
+        assert_eq!(s.visits_for_review(Some(&v.id), Some(ReviewStatus::Reviewed)).unwrap().len(), 1);
+    }
+}
+
+mod proposals {
+    use super::*;
+    use crate::demo::{DemoOptions, generate};
+    use crate::model::ledger::{Actor, Problem};
+    use crate::model::month::all_time;
+
+    #[test]
+    fn proposals_become_problems_and_a_later_fine_visit_is_noticed() {
+        let mut s = Store::open_in_memory().unwrap();
+        generate(&mut s, &DemoOptions { villages: 1, households: 30, months: 3, seed: 3, today: today() }).unwrap();
+        let pending: Vec<_> = s
+            .problem_answers(None, all_time().0, all_time().1)
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.proposal.as_deref() == Some("待确认") && a.date < today())
+            .collect();
+        assert!(pending.len() >= 2, "the demo proposes problems");
+        let (a, b) = (&pending[0], &pending[1]);
+        let village = s.villages().unwrap().remove(0);
+        let mut p = Problem::new(&village.id, Some(a.household_id.clone()), "饮水安全", "饮水不达标", a.date);
+        p.visit_id = Some(a.visit_id.clone());
+        p.item_code = Some(a.item.clone());
+        s.confirm_proposal(&mut p, &Actor::default()).unwrap();
+        s.dismiss_proposal(&b.visit_id, &b.item).unwrap();
+        let state = |s: &Store, visit: &str, item: &str| {
+            s.problem_answers(None, all_time().0, all_time().1)
+                .unwrap()
+                .into_iter()
+                .find(|x| x.visit_id == visit && x.item == item)
+                .and_then(|x| x.proposal)
+        };
+        assert_eq!(state(&s, &a.visit_id, &a.item).as_deref(), Some("已确认"));
+        assert_eq!(state(&s, &b.visit_id, &b.item).as_deref(), Some("已忽略"));
+        assert_eq!(s.problem(&p.id).unwrap().unwrap().visit_id.as_deref(), Some(a.visit_id.as_str()));
+        assert!(!s.rechecked_fine(None).unwrap().contains_key(&p.id));
+
+        let cadre: String =
+            s.db().query_row("SELECT cadre_id FROM visits WHERE id = ?1", [&a.visit_id], |r| r.get(0)).unwrap();
+        let template: String =
+            s.db().query_row("SELECT template_id FROM visits WHERE id = ?1", [&a.visit_id], |r| r.get(0)).unwrap();
+        s.db()
+            .execute_batch(&format!(
+                "INSERT INTO visits(id, household_id, cadre_id, visit_date, kind, template_id, created_at, updated_at, origin)
+                      VALUES ('later', '{}', '{cadre}', '{}', '每月走访', '{template}', '', '', 'o');
+                 INSERT INTO visit_answers(visit_id, item_code, value, is_problem) VALUES ('later', '{}', '是', 0);",
+                a.household_id,
+                today(),
+                a.item
+            ))
+            .unwrap();
+        assert_eq!(s.rechecked_fine(None).unwrap().get(&p.id), Some(&today()));
     }
 }

@@ -44,13 +44,11 @@ impl HouseholdDetail {
             .and_then(|g| store.groups(&household.village_id).ok()?.into_iter().find(|x| &x.id == g))
             .map(|g| g.name)
             .unwrap_or_default();
-        let latest = match store.latest_visit(id).map_err(|e| fail(&e))? {
-            Some(v) => {
-                let template = catalog.get(store, &v.template_id).map_err(|e| fail(&e))?;
-                Some((v, template))
-            }
-            None => None,
-        };
+        // A visit whose checklist version cannot be read shows in the history only.
+        let latest = store
+            .latest_visit(id)
+            .map_err(|e| fail(&e))?
+            .and_then(|v| catalog.get(store, &v.template_id).ok().map(|t| (v, t)));
         Ok(HouseholdDetail {
             group,
             history: store.assignment_history(id).map_err(|e| fail(&e))?,

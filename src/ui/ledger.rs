@@ -5,15 +5,17 @@
 
 use super::app::App;
 use super::widgets::{ERROR, Notice, OK, date_field, line};
+use crate::checklist::Catalog;
 use crate::i18n::{t, tf};
 use crate::model::ledger::{Actor, GROUPS, Problem, Status, days_overdue, next_statuses};
-use crate::model::month::Month;
+use crate::model::month::{Month, all_time};
 use crate::model::search::Query;
+use crate::model::visit::Proposal;
 use crate::store::{HouseholdRow, ProblemEvent, ProblemRow, Store};
 use chrono::NaiveDate;
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Which statuses the ledger shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,6 +72,44 @@ pub struct LedgerPage {
     bulk_unit: String,
     bulk_deadline: Option<NaiveDate>,
     detail: Option<Detail>,
+    /// Problem answers of visits waiting to be confirmed or dismissed.
+    proposals: Vec<Proposed>,
+    /// Open problems a later visit found fine: problem id → that visit's date.
+    rechecked: HashMap<String, NaiveDate>,
+}
+
+/// A visit's problem answer proposed for the ledger, as the problem it would become.
+#[derive(Debug, Clone)]
+struct Proposed {
+    problem: Problem,
+    head_name: String,
+    answer: String,
+}
+
+/// The pending proposals of a village (or all), newest visit first.
+fn pending_proposals(store: &Store, catalog: &mut Catalog, village_id: Option<&str>) -> Vec<Proposed> {
+    let (from, to) = all_time();
+    let answers = store.problem_answers(village_id, from, to).unwrap_or_default();
+    answers
+        .into_iter()
+        .filter(|a| a.proposal.as_deref() == Some(Proposal::Pending.code()))
+        .map(|a| {
+            let item = catalog.get(store, &a.template_id).ok().and_then(|t| t.item(&a.item).cloned());
+            let (group, text) = item
+                .map(|i| (i.group, i.text))
+                .unwrap_or_else(|| (GROUPS[GROUPS.len() - 1].to_string(), a.item.clone()));
+            let mut description = format!("{text}：{}", a.value);
+            if !a.note.trim().is_empty() {
+                description = format!("{description}（{}）", a.note.trim());
+            }
+            let village =
+                store.household(&a.household_id).ok().flatten().map(|(h, _)| h.village_id).unwrap_or_default();
+            let mut problem = Problem::new(&village, Some(a.household_id.clone()), &group, &description, a.date);
+            problem.visit_id = Some(a.visit_id.clone());
+            problem.item_code = Some(a.item.clone());
+            Proposed { problem, head_name: a.head_name, answer: a.value }
+        })
+        .collect()
 }
 
 impl LedgerPage {
@@ -80,10 +120,12 @@ impl LedgerPage {
         self.applied = None;
     }
 
-    fn refresh(&mut self, store: &Store, village_id: Option<&str>, today: NaiveDate) {
+    fn refresh(&mut self, store: &Store, catalog: &mut Catalog, village_id: Option<&str>, today: NaiveDate) {
         if self.rows.is_none() {
             self.rows = Some(store.problems(village_id).unwrap_or_default());
             self.households = Some(store.household_rows(village_id).unwrap_or_default());
+            self.rechecked = store.rechecked_fine(village_id).unwrap_or_default();
+            self.proposals = pending_proposals(store, catalog, village_id);
         }
         if self.applied.as_ref() != Some(&(self.filters.clone(), today)) {
             self.visible = filter_problems(
@@ -157,13 +199,34 @@ impl App {
     pub(super) fn show_ledger(&mut self, ui: &mut Ui) {
         let Some(store) = self.store.as_ref() else { return };
         let village_id = self.village.as_ref().map(|v| v.id.clone());
-        self.ledger.refresh(store, village_id.as_deref(), self.today);
+        self.ledger.refresh(store, &mut self.catalog, village_id.as_deref(), self.today);
         let cadres = self.cadres.rows(store).to_vec();
         let rows = self.ledger.rows.as_deref().unwrap_or_default();
         let open = rows.iter().filter(|r| r.problem.status.is_open()).count();
         let overdue =
             rows.iter().filter(|r| days_overdue(r.problem.status, r.problem.deadline, self.today).is_some()).count();
 
+        if self.ledger.detail.is_some() {
+            egui::Panel::right("problem-detail").exact_size(430.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.problem_detail(ui));
+            });
+        }
+        // Everything else stays left of the detail panel, however wide the table would be.
+        let rest = ui.available_rect_before_wrap();
+        ui.scope_builder(egui::UiBuilder::new().max_rect(rest), |ui| {
+            ui.set_clip_rect(rest.intersect(ui.clip_rect()));
+            self.ledger_main(ui, village_id.as_deref(), open, overdue, &cadres);
+        });
+    }
+
+    fn ledger_main(
+        &mut self,
+        ui: &mut Ui,
+        village_id: Option<&str>,
+        open: usize,
+        overdue: usize,
+        cadres: &[crate::store::CadreRow],
+    ) {
         ui.horizontal(|ui| {
             ui.heading(t("ledger.title"));
             let color = if open == 0 { OK } else { ERROR };
@@ -177,9 +240,9 @@ impl App {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let new = ui.add_enabled(village_id.is_some(), egui::Button::new(t("ledger.new")));
                 if new.on_disabled_hover_text(t("app.pick_village")).clicked() {
-                    let v = village_id.clone().unwrap_or_default();
+                    let v = village_id.unwrap_or_default();
                     self.ledger.detail = Some(Detail {
-                        problem: Problem::new(&v, None, GROUPS[0], "", self.today),
+                        problem: Problem::new(v, None, GROUPS[0], "", self.today),
                         events: Vec::new(),
                         household_query: String::new(),
                         note: String::new(),
@@ -188,15 +251,80 @@ impl App {
                 }
             });
         });
-        self.ledger_filters(ui, &cadres);
+        self.proposals_panel(ui);
+        self.ledger_filters(ui, cadres);
         self.ledger_bulk_bar(ui);
         ui.separator();
-        if self.ledger.detail.is_some() {
-            egui::Panel::right("problem-detail").exact_size(430.0).show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.problem_detail(ui));
-            });
-        }
         self.ledger_table(ui);
+    }
+
+    /// Problems proposed by visits: confirm as they are, edit then confirm, or dismiss.
+    fn proposals_panel(&mut self, ui: &mut Ui) {
+        let n = self.ledger.proposals.len();
+        if n == 0 {
+            return;
+        }
+        let mut act = None;
+        egui::CollapsingHeader::new(
+            RichText::new(tf("ledger.proposals", &[("n", &n.to_string())])).strong().color(ERROR),
+        )
+        .id_salt("proposals")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("proposal-list").max_height(150.0).show(ui, |ui| {
+                egui::Grid::new("proposal-grid").striped(true).num_columns(6).spacing([12.0, 4.0]).show(ui, |ui| {
+                    for (i, p) in self.ledger.proposals.iter().enumerate() {
+                        ui.label(p.problem.found.to_string());
+                        ui.label(&p.head_name);
+                        ui.label(&p.problem.group);
+                        ui.label(&p.problem.description);
+                        ui.label(RichText::new(crate::i18n::value(&p.answer)).color(ERROR));
+                        ui.horizontal(|ui| {
+                            if ui.small_button(t("ledger.confirm")).clicked() {
+                                act = Some((i, ProposalAction::Confirm));
+                            }
+                            if ui.small_button(t("ledger.edit_confirm")).clicked() {
+                                act = Some((i, ProposalAction::Edit));
+                            }
+                            if ui.small_button(t("ledger.dismiss")).clicked() {
+                                act = Some((i, ProposalAction::Dismiss));
+                            }
+                        });
+                        ui.end_row();
+                    }
+                });
+            });
+        });
+        let Some((i, action)) = act else { return };
+        let mut proposed = self.ledger.proposals[i].problem.clone();
+        if let ProposalAction::Edit = action {
+            self.ledger.detail = Some(Detail {
+                problem: proposed,
+                events: Vec::new(),
+                household_query: String::new(),
+                note: String::new(),
+                tried: false,
+            });
+            return;
+        }
+        let actor = self.actor();
+        let Some(store) = self.store.as_mut() else { return };
+        let result = match action {
+            ProposalAction::Dismiss => store
+                .dismiss_proposal(
+                    proposed.visit_id.as_deref().unwrap_or_default(),
+                    proposed.item_code.as_deref().unwrap_or_default(),
+                )
+                .map(|_| t("ledger.dismissed")),
+            _ => store.confirm_proposal(&mut proposed, &actor).map(|_| t("ledger.confirmed")),
+        };
+        match result {
+            Ok(msg) => {
+                self.notice = Some(Notice::info(msg));
+                self.data_changed();
+            }
+            Err(e) => self.notice = Some(Notice::error(e.to_string())),
+        }
     }
 
     fn ledger_filters(&mut self, ui: &mut Ui, cadres: &[crate::store::CadreRow]) {
@@ -320,7 +448,7 @@ impl App {
     fn ledger_table(&mut self, ui: &mut Ui) {
         let Some(store) = self.store.as_ref() else { return };
         let village_id = self.village.as_ref().map(|v| v.id.as_str());
-        self.ledger.refresh(store, village_id, self.today);
+        self.ledger.refresh(store, &mut self.catalog, village_id, self.today);
         let page = &mut self.ledger;
         if page.visible.is_empty() {
             ui.add_space(20.0);
@@ -331,107 +459,114 @@ impl App {
         let rows = page.rows.as_deref().unwrap_or_default();
         let mut open = None;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-        TableBuilder::new(ui)
-            .striped(true)
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::exact(28.0))
-            .column(Column::exact(64.0))
-            .column(Column::exact(76.0))
-            .column(Column::remainder().at_least(180.0).clip(true))
-            .column(Column::exact(80.0))
-            .column(Column::exact(70.0))
-            .column(Column::exact(92.0))
-            .column(Column::exact(150.0))
-            .column(Column::exact(100.0))
-            .header(26.0, |mut h| {
-                for key in [
-                    "",
-                    "ledger.status",
-                    "field.problem_group",
-                    "field.description",
-                    "field.head_name",
-                    "field.cadre",
-                    "field.found_date",
-                    "field.deadline",
-                    "field.responsible_unit",
-                ] {
-                    h.col(|ui| {
-                        if !key.is_empty() {
-                            ui.strong(t(key));
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(row_height, page.visible.len(), |mut row| {
-                    let r = &rows[page.visible[row.index()]];
-                    let p = &r.problem;
-                    row.col(|ui| {
-                        let mut on = page.selected.contains(&p.id);
-                        let c = ui.add(egui::Checkbox::without_text(&mut on));
-                        c.widget_info(|| {
-                            egui::WidgetInfo::selected(
-                                egui::Role::CheckBox,
-                                true,
-                                on,
-                                tf("ledger.select_one", &[("what", &p.description)]),
-                            )
-                        });
-                        if c.changed() {
-                            if on {
-                                page.selected.insert(p.id.clone());
-                            } else {
-                                page.selected.remove(&p.id);
+        egui::ScrollArea::horizontal().id_salt("ledger-wide").show(ui, |ui| {
+            TableBuilder::new(ui)
+                .striped(true)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::exact(28.0))
+                .column(Column::exact(80.0))
+                .column(Column::exact(76.0))
+                .column(Column::remainder().at_least(180.0).clip(true))
+                .column(Column::exact(80.0))
+                .column(Column::exact(84.0))
+                .column(Column::exact(92.0))
+                .column(Column::exact(176.0))
+                .column(Column::exact(100.0))
+                .header(26.0, |mut h| {
+                    for key in [
+                        "",
+                        "ledger.status",
+                        "field.problem_group",
+                        "field.description",
+                        "field.head_name",
+                        "field.cadre",
+                        "field.found_date",
+                        "field.deadline",
+                        "field.responsible_unit",
+                    ] {
+                        h.col(|ui| {
+                            if !key.is_empty() {
+                                ui.strong(t(key));
                             }
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(RichText::new(p.status.label()).color(status_color(p.status)).strong());
-                    });
-                    row.col(|ui| {
-                        ui.label(&p.group);
-                    });
-                    row.col(|ui| {
-                        if ui.link(&p.description).clicked() {
-                            open = Some(p.id.clone());
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(if p.household_id.is_some() {
-                            r.head_name.as_str()
-                        } else {
-                            t("ledger.whole_village")
                         });
-                    });
-                    row.col(|ui| {
-                        ui.label(&r.cadre_name);
-                    });
-                    row.col(|ui| {
-                        ui.label(p.found.to_string());
-                    });
-                    row.col(|ui| match (p.deadline, days_overdue(p.status, p.deadline, today)) {
-                        (Some(d), Some(late)) => {
-                            ui.label(
-                                RichText::new(format!(
-                                    "{d} {}",
-                                    tf("ledger.days_overdue", &[("n", &late.to_string())])
-                                ))
-                                .color(ERROR)
-                                .strong(),
-                            );
-                        }
-                        (Some(d), None) => {
-                            ui.label(d.to_string());
-                        }
-                        (None, _) => {
-                            ui.label(RichText::new(t("ledger.no_deadline")).weak());
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(&p.responsible_unit);
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, page.visible.len(), |mut row| {
+                        let r = &rows[page.visible[row.index()]];
+                        let p = &r.problem;
+                        row.col(|ui| {
+                            let mut on = page.selected.contains(&p.id);
+                            let c = ui.add(egui::Checkbox::without_text(&mut on));
+                            c.widget_info(|| {
+                                egui::WidgetInfo::selected(
+                                    egui::Role::CheckBox,
+                                    true,
+                                    on,
+                                    tf("ledger.select_one", &[("what", &p.description)]),
+                                )
+                            });
+                            if c.changed() {
+                                if on {
+                                    page.selected.insert(p.id.clone());
+                                } else {
+                                    page.selected.remove(&p.id);
+                                }
+                            }
+                        });
+                        row.col(|ui| {
+                            let r = ui.label(RichText::new(p.status.label()).color(status_color(p.status)).strong());
+                            if let Some(date) = page.rechecked.get(&p.id) {
+                                ui.label(RichText::new("✓").color(OK))
+                                    .on_hover_text(tf("ledger.rechecked", &[("date", &date.to_string())]));
+                            }
+                            drop(r);
+                        });
+                        row.col(|ui| {
+                            ui.label(&p.group);
+                        });
+                        row.col(|ui| {
+                            if ui.link(&p.description).clicked() {
+                                open = Some(p.id.clone());
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(if p.household_id.is_some() {
+                                r.head_name.as_str()
+                            } else {
+                                t("ledger.whole_village")
+                            });
+                        });
+                        row.col(|ui| {
+                            ui.label(&r.cadre_name);
+                        });
+                        row.col(|ui| {
+                            ui.label(p.found.to_string());
+                        });
+                        row.col(|ui| match (p.deadline, days_overdue(p.status, p.deadline, today)) {
+                            (Some(d), Some(late)) => {
+                                ui.label(
+                                    RichText::new(format!(
+                                        "{d} {}",
+                                        tf("ledger.days_overdue", &[("n", &late.to_string())])
+                                    ))
+                                    .color(ERROR)
+                                    .strong(),
+                                );
+                            }
+                            (Some(d), None) => {
+                                ui.label(d.to_string());
+                            }
+                            (None, _) => {
+                                ui.label(RichText::new(t("ledger.no_deadline")).weak());
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(&p.responsible_unit);
+                        });
                     });
                 });
-            });
+        });
         if let Some(id) = open {
             self.open_problem(&id);
         }
@@ -452,6 +587,7 @@ impl App {
 
     fn problem_detail(&mut self, ui: &mut Ui) {
         let households = self.ledger.households.clone().unwrap_or_default();
+        let rechecked = self.ledger.rechecked.clone();
         let Some(d) = self.ledger.detail.as_mut() else { return };
         let is_new = d.problem.id.is_empty();
         let problems: Vec<_> =
@@ -581,6 +717,9 @@ impl App {
                 if ui.add_enabled(!d.note.trim().is_empty(), egui::Button::new(t("ledger.add_progress"))).clicked() {
                     action = Some(DetailAction::Progress);
                 }
+                if let Some(date) = rechecked.get(&d.problem.id) {
+                    ui.label(RichText::new(tf("ledger.rechecked", &[("date", &date.to_string())])).color(OK));
+                }
                 for to in next_statuses(d.problem.status) {
                     let label = tf("ledger.move_to", &[("status", to.label())]);
                     if ui.button(RichText::new(label).color(status_color(*to))).clicked() {
@@ -591,13 +730,16 @@ impl App {
             ui.separator();
             ui.label(RichText::new(t("ledger.history")).strong());
             for e in &d.events {
-                let when = e.at.get(..16).unwrap_or(&e.at).replace('T', " ");
+                let when = chrono::DateTime::parse_from_rfc3339(&e.at)
+                    .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|_| e.at.clone());
                 let what = match (e.from, e.to) {
                     (Some(a), Some(b)) => format!("{} → {}", a.label(), b.label()),
                     (None, Some(b)) => b.label().to_string(),
                     _ => String::new(),
                 };
-                ui.label(RichText::new(format!("{when} · {} · {} {what}", e.actor_name, e.kind)).small().strong());
+                let who = if e.actor_name.is_empty() { String::new() } else { format!(" · {}", e.actor_name) };
+                ui.label(RichText::new(format!("{when}{who} · {} {what}", e.kind)).small().strong());
                 if !e.note.is_empty() {
                     ui.label(&e.note);
                 }
@@ -620,7 +762,11 @@ impl App {
             }
             DetailAction::Save => {
                 d.tried = true;
-                store.save_problem(&mut d.problem, &actor).map(|_| t("ledger.saved"))
+                if d.problem.id.is_empty() && d.problem.visit_id.is_some() {
+                    store.confirm_proposal(&mut d.problem, &actor).map(|_| t("ledger.confirmed"))
+                } else {
+                    store.save_problem(&mut d.problem, &actor).map(|_| t("ledger.saved"))
+                }
             }
             DetailAction::Progress => {
                 store.add_progress(&id, &d.note, &actor, today).map(|_| t("ledger.progress_added"))
@@ -637,6 +783,12 @@ impl App {
             Err(e) => self.notice = Some(Notice::error(e.to_string())),
         }
     }
+}
+
+enum ProposalAction {
+    Confirm,
+    Edit,
+    Dismiss,
 }
 
 enum DetailAction {

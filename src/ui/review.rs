@@ -4,13 +4,14 @@
 use super::app::App;
 use super::widgets::{ERROR, Notice, OK};
 use crate::i18n::{t, tf};
-use crate::store::{AWAITING, RETURNED, REVIEWED, ReviewRow};
+use crate::model::visit::ReviewStatus;
+use crate::store::ReviewRow;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 /// State of the 审核 screen.
 pub struct ReviewPage {
-    status: &'static str,
+    status: ReviewStatus,
     rows: Option<Vec<ReviewRow>>,
     selected: Option<String>,
     comment: String,
@@ -18,7 +19,7 @@ pub struct ReviewPage {
 
 impl Default for ReviewPage {
     fn default() -> Self {
-        ReviewPage { status: AWAITING, rows: None, selected: None, comment: String::new() }
+        ReviewPage { status: ReviewStatus::Pending, rows: None, selected: None, comment: String::new() }
     }
 }
 
@@ -40,10 +41,8 @@ impl App {
         let rows = page.rows.clone().unwrap_or_default();
         ui.horizontal(|ui| {
             ui.heading(t("review.title"));
-            for status in [AWAITING, RETURNED, REVIEWED] {
-                if ui.selectable_label(page.status == status, crate::i18n::value(status)).clicked()
-                    && page.status != status
-                {
+            for &status in ReviewStatus::ALL {
+                if ui.selectable_label(page.status == status, status.label()).clicked() && page.status != status {
                     page.status = status;
                     page.rows = None;
                     page.selected = None;
@@ -64,7 +63,7 @@ impl App {
                     ))
                     .strong(),
                 );
-                if r.status == REVIEWED {
+                if r.status == ReviewStatus::Reviewed {
                     ui.label(RichText::new(t("review.read_only")).color(OK));
                 } else {
                     ui.horizontal(|ui| {
@@ -85,6 +84,7 @@ impl App {
             ui.label(RichText::new(t("review.none")).size(16.0).weak());
         } else {
             let mut open_household = None;
+            let mut open_visit = None;
             let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
             TableBuilder::new(ui)
                 .striped(true)
@@ -133,6 +133,9 @@ impl App {
                             ui.label(RichText::new(r.problems.to_string()).color(color));
                         });
                         row.col(|ui| {
+                            if ui.button(t("review.open")).clicked() {
+                                open_visit = Some(r.visit_id.clone());
+                            }
                             if ui.button(t("review.pick")).clicked() {
                                 page.selected = Some(r.visit_id.clone());
                                 page.comment = r.comment.clone();
@@ -147,6 +150,9 @@ impl App {
                 });
             if let Some(id) = open_household {
                 self.open_household(&id);
+            }
+            if let Some(id) = open_visit {
+                self.open_visit(&id, super::app::Page::Review);
             }
         }
         if let Some((id, returned)) = act {

@@ -6,7 +6,8 @@ use super::widgets::{ERROR, OK};
 use crate::checklist::Catalog;
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
-use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, Store};
+use crate::model::visit::ReviewStatus;
+use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, ReviewRow, Store};
 use chrono::NaiveDate;
 use egui::{RichText, Ui, WidgetInfo};
 use std::rc::Rc;
@@ -17,6 +18,8 @@ pub struct ThisMonthPage {
     month: Option<Month>,
     status: Option<Rc<MonthStatus>>,
     problems: Rc<Vec<Found>>,
+    /// Visits the first secretary sent back, with the reason.
+    returned: Rc<Vec<ReviewRow>>,
 }
 
 /// A problem found in the month: the answer with its item's group and question.
@@ -39,6 +42,7 @@ impl ThisMonthPage {
             return;
         }
         self.status = store.month_status(village_id, month, today).ok().map(Rc::new);
+        self.returned = Rc::new(store.visits_for_review(village_id, Some(ReviewStatus::Returned)).unwrap_or_default());
         self.problems = Rc::new(
             store
                 .problem_answers(village_id, month.first_day(), month.last_day())
@@ -66,7 +70,9 @@ impl App {
         self.this_month.load(store, &mut self.catalog, village_id.as_deref(), self.today);
         let Some(status) = self.this_month.status.clone() else { return };
         let problems = self.this_month.problems.clone();
+        let returned = self.this_month.returned.clone();
         let mut visit = None;
+        let mut reopen = None;
         let mut detail = None;
         let mut shift = 0i32;
         ui.horizontal(|ui| {
@@ -100,6 +106,21 @@ impl App {
                 } else if let Some(id) = household_list(ui, "mine", &mine, 5.0) {
                     visit = Some(id);
                 }
+            }
+        }
+        let sent_back: Vec<&ReviewRow> =
+            returned.iter().filter(|r| me.as_ref().is_none_or(|m| &r.cadre_id == m)).collect();
+        if !sent_back.is_empty() {
+            ui.add_space(6.0);
+            ui.label(RichText::new(tf("month.returned", &[("n", &sent_back.len().to_string())])).strong().color(ERROR));
+            for r in sent_back {
+                ui.horizontal(|ui| {
+                    ui.label(format!("{} · {} · {}", r.date, r.head_name, r.cadre_name));
+                    ui.label(RichText::new(tf("month.return_reason", &[("reason", &r.comment)])).color(ERROR));
+                    if ui.button(t("month.fix_visit")).clicked() {
+                        reopen = Some(r.visit_id.clone());
+                    }
+                });
             }
         }
         ui.add_space(8.0);
@@ -159,6 +180,8 @@ impl App {
         }
         if let Some(id) = visit {
             self.open_new_visit(&id, Page::ThisMonth);
+        } else if let Some(id) = reopen {
+            self.open_visit(&id, Page::ThisMonth);
         } else if let Some(id) = detail {
             self.open_detail(&id);
         }

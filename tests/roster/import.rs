@@ -20,13 +20,7 @@ fn import(store: &mut Store, path: &Path) -> Plan {
 
 fn with_village() -> Store {
     let mut store = Store::open_in_memory().unwrap();
-    let mut v = Village {
-        id: String::new(),
-        name: "杨家沟村".into(),
-        township: "黄堡镇".into(),
-        county: "王益区".into(),
-        income_threshold: 4000.0,
-    };
+    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
     store.save_village(&mut v, &[]).unwrap();
     store
 }

@@ -21,6 +21,7 @@ pub fn harness(db: &Path) -> Harness<'static, App> {
     let app = App::new(Store::open(db), today());
     Harness::builder()
         .with_size(egui::vec2(1366.0, 768.0))
+        .with_max_steps(30)
         .with_context_setup(zoufang::ui::fonts::install)
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
 }

@@ -371,13 +371,7 @@ fn a_first_secretarys_edit_round_trips_without_false_conflicts() {
 /// holds `head_id`.
 fn separate_laptop(code: &str, head_id: &str, phone: &str) -> Store {
     let mut store = Store::open_in_memory().unwrap();
-    let mut v = Village {
-        id: String::new(),
-        name: "杨家沟村".into(),
-        township: "黄堡镇".into(),
-        county: "王益区".into(),
-        income_threshold: 4000.0,
-    };
+    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
     store.save_village(&mut v, &["一组".into()]).unwrap();
     let group = store.groups(&v.id).unwrap()[0].id.clone();
     let mut h = Household {

@@ -131,6 +131,8 @@ fn a_conflict_is_settled_by_the_users_choice() {
     h.run();
     assert!(h.query_by_label_contains("有 1 处冲突").is_some());
     // Mine is newer and chosen by default; the user takes theirs.
+    h.get_by_label("采用对方").scroll_to_me();
+    h.run();
     h.get_by_label("采用对方").click();
     h.run();
     button(&h, "确认合并");
