@@ -105,7 +105,7 @@ pub struct Column {
 impl Column {
     /// A column for short values (names, dates, counts).
     pub fn short(header: impl Into<String>) -> Column {
-        Column { header: header.into(), max_width: 20.0 }
+        Column { header: header.into(), max_width: 24.0 }
     }
 
     /// A column for sentences, which wrap.

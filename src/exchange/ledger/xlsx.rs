@@ -18,6 +18,8 @@ const MIN_WIDTH: f64 = 6.0;
 const PADDING: f64 = 2.0;
 /// The height of one line of text, in points (Chinese fonts need more than Excel's 15).
 const LINE_HEIGHT: f64 = 16.0;
+/// The height of a line of the title, in points.
+const TITLE_HEIGHT: f64 = 24.0;
 
 impl From<XlsxError> for ExchangeError {
     fn from(e: XlsxError) -> Self {
@@ -50,8 +52,10 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
     } else {
         ws.write_string_with_format(0, 0, &sheet.title, &styles.title)?;
     }
-    ws.set_row_height(0, 24)?;
     let widths = column_widths(sheet);
+    // The title wraps onto more lines when the sheet is narrower than it (14-point type).
+    let lines = (display_width(&sheet.title) * 14.0 / 11.0 / widths.iter().sum::<f64>()).ceil().max(1.0);
+    ws.set_row_height(0, TITLE_HEIGHT * lines)?;
     let mut row: u32 = 1;
     for (i, table) in sheet.tables.iter().enumerate() {
         if i > 0 {
@@ -171,7 +175,7 @@ impl Styles {
             ]
         });
         Styles {
-            title: Format::new().set_bold().set_font_size(14).set_align(FormatAlign::VerticalCenter),
+            title: Format::new().set_bold().set_font_size(14).set_text_wrap().set_align(FormatAlign::VerticalCenter),
             caption: Format::new().set_bold().set_font_size(12),
             header: base
                 .set_bold()
