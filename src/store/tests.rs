@@ -429,6 +429,8 @@ mod dashboard {
             ["2026-10-08", "2026-11-05", "2026-11-05"]
         );
         assert!(s.visits_between(Some("another"), day("2026-01-01"), day("2026-12-31")).unwrap().is_empty());
+        s.db().execute("UPDATE households SET deleted_at = '2026-11-20' WHERE id = ?1", [&b.id]).unwrap();
+        assert_eq!(nov(&s).len(), 1, "a removed household's visits are left out");
     }
 
     #[test]

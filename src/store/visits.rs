@@ -200,12 +200,13 @@ impl Store {
     }
 
     /// The visits of `from..=to` in a village (`None`: everywhere) with their answers and review
-    /// comments, by date, then 户编号.
+    /// comments, by date, then 户编号; visits of households removed from the register are left out.
     pub fn visits_between(&self, village_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitEntry>> {
         let columns = VISIT_COLUMNS.split(',').map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let mut st = self.db().prepare_cached(&format!(
             "SELECT {columns}, v.review_comment FROM visits v JOIN households h ON h.id = v.household_id
-              WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND (?1 IS NULL OR h.village_id = ?1)
+              WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+                AND (?1 IS NULL OR h.village_id = ?1)
               ORDER BY v.visit_date, h.code, v.created_at"
         ))?;
         let mut entries = st
@@ -217,7 +218,8 @@ impl Store {
         let mut st = self.db().prepare_cached(
             "SELECT a.visit_id, a.item_code, a.value, a.is_problem, a.note FROM visit_answers a
                JOIN visits v ON v.id = a.visit_id JOIN households h ON h.id = v.household_id
-              WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND (?1 IS NULL OR h.village_id = ?1)",
+              WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+                AND (?1 IS NULL OR h.village_id = ?1)",
         )?;
         let answers =
             st.query_map(params![village_id, from, to], |r| Ok((r.get::<_, String>(0)?, answer_at(r, 1)?)))?;
