@@ -72,10 +72,11 @@ fn row(ctx: &Context<'_>, n: usize, r: &ProblemRow, check: String) -> Vec<Cell> 
     cells.push(Cell::text(&p.measures));
     cells.push(Cell::text(&p.progress));
     cells.push(Cell::text(responsible(p)));
+    let head = if p.household_id.is_some() { r.head_name.as_str() } else { t("sheet.whole_village") };
+    cells.push(Cell::text(head));
     let household = p.household_id.as_ref().and_then(|id| ctx.households.get(id));
-    cells.push(Cell::text(household.map_or(t("sheet.whole_village"), |h| h.head_name.as_str())));
     cells.push(Cell::text(household.map(|h| ctx.id_number(&h.head_id_number)).unwrap_or_default()));
-    cells.push(Cell::text(household.map_or("", |h| h.code.as_str())));
+    cells.push(Cell::text(&r.household_code));
     cells.push(Cell::date(Some(p.found)));
     let deadline = Cell::date(p.deadline);
     cells.push(if late.is_some() { deadline.alert() } else { deadline });
