@@ -37,6 +37,7 @@ pub struct LedgerExport {
     month: Option<Month>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    /// The villages picked here (`None`: those of the top bar).
     scope: Option<Scope>,
     full_ids: bool,
     csv: bool,
@@ -80,6 +81,7 @@ impl App {
         let villages = self.villages.clone();
         let page = &mut self.exchange.ledger;
         let mut scope = page.scope.clone().unwrap_or(default_scope);
+        let shown_before = scope.clone();
         let mut browse = false;
         egui::Grid::new("ledger-export-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
             ui.label(t("sheet.ui.period"));
@@ -154,7 +156,10 @@ impl App {
             });
             ui.end_row();
         });
-        page.scope = Some(scope.clone());
+        // Until the user picks here, the ledgers follow the village chosen in the top bar.
+        if scope != shown_before {
+            page.scope = Some(scope.clone());
+        }
         if browse {
             self.browse_ledger_path();
         }
