@@ -3,6 +3,8 @@
 
 use crate::checklist::{self, Catalog};
 use crate::demo::{self, DemoOptions};
+use crate::exchange::error::ExchangeError;
+use crate::exchange::ledger::{self, LedgerOptions, Period};
 use crate::exchange::merge::{self, MergeReport, Settlement, Side};
 use crate::exchange::package;
 use crate::exchange::roster::{self, Roster, Workbook};
@@ -116,6 +118,31 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         village: Option<String>,
     },
+    /// Export the ledgers (走访台账, 问题整改台账, 帮扶人到位情况, 汇总) of a month or a date range as an
+    /// Excel workbook, or as one CSV file per sheet when FILE ends in .csv (导出台账).
+    ExportLedger {
+        /// The file to write: FILE.xlsx, or FILE.csv for FILE-走访台账.csv and the others.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The month, YYYY-MM (default: this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// The first day of a date range, YYYY-MM-DD (with --to).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// The last day of a date range, YYYY-MM-DD (with --from).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        /// The village (default: the village chosen in the window, or the only one).
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// Every village of the database (a township's ledgers).
+        #[arg(long)]
+        all_villages: bool,
+        /// Write ID numbers in full (by default the middle digits are hidden).
+        #[arg(long)]
+        full_ids: bool,
+    },
     /// Merge village packages into the database, all in one transaction (合并).
     Merge {
         /// Package files (.zfp).
@@ -202,6 +229,38 @@ fn village_id(store: &Store, name: Option<&str>) -> anyhow::Result<Option<String
     let Some(name) = name else { return Ok(None) };
     let found = store.villages()?.into_iter().find(|v| v.name == name.trim());
     found.map(|v| Some(v.id)).ok_or_else(|| anyhow::anyhow!(tf("cli.err.village", &[("name", name)])))
+}
+
+/// The period of `export-ledger`: a month (default: this one) or `--from`/`--to`.
+fn ledger_period(month: Option<&str>, from: Option<&str>, to: Option<&str>) -> anyhow::Result<Period> {
+    let date = |s: &str| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| anyhow::anyhow!(tf("sheet.err.date", &[("date", s)])))
+    };
+    match (month, from, to) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => anyhow::bail!(t("sheet.err.month_and_range")),
+        (_, Some(from), Some(to)) => Ok(Period::range(date(from)?, date(to)?)?),
+        (_, Some(_), None) | (_, None, Some(_)) => anyhow::bail!(t("sheet.err.half_range")),
+        (month, None, None) => Ok(Period::Month(parse_month(month)?)),
+    }
+}
+
+/// The village of `export-ledger`: the one named, else the one chosen in the window, else the
+/// only one.
+fn ledger_village(store: &Store, name: Option<&str>) -> anyhow::Result<String> {
+    if name.is_none()
+        && let Some(current) = store.setting(Setting::CurrentVillage)?
+        && store.village(&current)?.is_some()
+    {
+        return Ok(current);
+    }
+    match package::village_to_pack(store, name) {
+        Ok(v) => Ok(v.id),
+        Err(ExchangeError::WhichVillage(names)) => {
+            anyhow::bail!(tf("sheet.err.which_village", &[("names", &names)]))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Prints a month's visits, problems by group and the review backlog.
@@ -428,6 +487,32 @@ pub fn run(db: &std::path::Path, command: Command) -> anyhow::Result<ExitCode> {
                 eprintln!("{}", tf("cli.merge_unsettled", &[("n", &unsettled.to_string())]));
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::ExportLedger { out, month, from, to, village, all_villages, full_ids } => {
+            let period = ledger_period(month.as_deref(), from.as_deref(), to.as_deref())?;
+            let village_id = match (village.as_deref(), all_villages) {
+                (Some(_), true) => anyhow::bail!(t("sheet.err.village_and_all")),
+                (_, true) => None,
+                (name, false) => Some(ledger_village(&store, name)?),
+            };
+            let opts =
+                LedgerOptions { period, village_id, full_ids, today: today(), exported_at: Local::now().naive_local() };
+            let done = ledger::export(&store, &opts, &out)?;
+            let (visits, problems) = (done.visits.to_string(), done.problems.to_string());
+            if ledger::Format::of(&out) == Some(ledger::Format::Csv) {
+                let n = done.files.len().to_string();
+                println!("{}", tf("sheet.cli.done_csv", &[("n", &n), ("visits", &visits), ("problems", &problems)]));
+                for f in &done.files {
+                    println!("  {}", f.display());
+                }
+            } else {
+                let path = out.display().to_string();
+                println!(
+                    "{}",
+                    tf("sheet.cli.done_xlsx", &[("path", &path), ("visits", &visits), ("problems", &problems)])
+                );
+            }
+            println!("{}", t(if full_ids { "sheet.cli.full" } else { "sheet.cli.masked" }));
         }
         Command::ImportRoster { village, dry_run, .. } => {
             let roster = roster.expect("read above");

@@ -68,6 +68,24 @@ pub enum ExchangeError {
     /// No village of that name.
     #[error("{}", tf("exchange.err.unknown_village", &[("name", .0)]))]
     UnknownVillage(String),
+    /// A ledger's date range that ends before it starts.
+    #[error("{}", tf("sheet.err.range", &[("from", .0), ("to", .1)]))]
+    BadRange(String, String),
+    /// A ledger file name that is neither `.xlsx` nor `.csv`.
+    #[error("{}", tf("sheet.err.extension", &[("path", &show(.0))]))]
+    LedgerExtension(PathBuf),
+    /// The folder to write into does not exist.
+    #[error("{}", tf("sheet.err.no_folder", &[("path", &show(.0))]))]
+    NoFolder(PathBuf),
+    /// A file that could not be written: most often one open in Excel or WPS.
+    #[error("{}", tf("sheet.err.unwritable", &[("path", &show(.0)), ("reason", .1)]))]
+    Unwritable(PathBuf, String),
+    /// The workbook could not be made.
+    #[error("{}", tf("sheet.err.xlsx", &[("reason", .0)]))]
+    Xlsx(String),
+    /// A stored checklist could not be read.
+    #[error(transparent)]
+    Checklist(#[from] crate::checklist::ChecklistError),
     /// A file could not be read or written.
     #[error("{}", tf("store.err.io", &[("path", &show(.0)), ("reason", .1)]))]
     Io(PathBuf, String),

@@ -73,9 +73,14 @@ impl Manifest {
 
 /// The usual file name of a village's package made on `day`: `村名-YYYY-MM.zfp`.
 pub fn default_file_name(village_name: &str, day: NaiveDate) -> String {
+    format!("{}-{}.{EXTENSION}", safe_file_part(village_name), day.format("%Y-%m"))
+}
+
+/// `text` made fit for a file name on Windows: characters it forbids become `_`.
+pub(super) fn safe_file_part(text: &str) -> String {
     let safe: String =
-        village_name.chars().map(|c| if c.is_control() || r#"\/:*?"<>|"#.contains(c) { '_' } else { c }).collect();
-    format!("{}-{}.{EXTENSION}", safe.trim(), day.format("%Y-%m"))
+        text.chars().map(|c| if c.is_control() || r#"\/:*?"<>|"#.contains(c) { '_' } else { c }).collect();
+    safe.trim().to_string()
 }
 
 /// The village to pack: the one named (or with this id), or the only one there is.

@@ -143,46 +143,7 @@ impl Store {
     pub fn dashboard(&self, village_id: Option<&str>, month: Month, today: NaiveDate) -> Result<Dashboard> {
         let Coverage { assigned, not_visited, missed_by_cadre, cadres } = self.coverage(village_id, month)?;
         let as_of = month.last_day().min(today);
-        let mut groups: Vec<GroupCounts> =
-            GROUPS.iter().map(|g| GroupCounts { group: g.to_string(), ..Default::default() }).collect();
-        let mut st = self.db().prepare_cached(
-            "SELECT group_name,
-                    count(CASE WHEN found_date BETWEEN ?2 AND ?3 THEN 1 END),
-                    count(CASE WHEN rectified_date BETWEEN ?2 AND ?3 THEN 1 END),
-                    count(CASE WHEN found_date <= ?4 AND (closed_date IS NULL OR closed_date > ?4) THEN 1 END),
-                    count(CASE WHEN found_date <= ?4 AND (closed_date IS NULL OR closed_date > ?4)
-                        AND (rectified_date IS NULL OR rectified_date > ?4) AND deadline < ?4 THEN 1 END)
-               FROM problems WHERE deleted_at IS NULL AND (?1 IS NULL OR village_id = ?1)
-              GROUP BY group_name",
-        )?;
-        let rows = st.query_map(params![village_id, month.first_day(), month.last_day(), as_of], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (group, found, rectified, open, overdue) = row?;
-            let slot = match groups.iter().position(|g| g.group == group) {
-                Some(i) => i,
-                None => {
-                    groups.push(GroupCounts { group, ..Default::default() });
-                    groups.len() - 1
-                }
-            };
-            let g = &mut groups[slot];
-            (g.found, g.rectified, g.open, g.overdue) =
-                (found as usize, rectified as usize, open as usize, overdue as usize);
-        }
-        let awaiting_review: i64 = self.db().query_row(
-            "SELECT count(*) FROM visits v JOIN households h ON h.id = v.household_id
-              WHERE v.deleted_at IS NULL AND v.review_status = '待审核' AND (?1 IS NULL OR h.village_id = ?1)",
-            [village_id],
-            |r| r.get(0),
-        )?;
+        let groups = self.problem_group_counts(village_id, month.first_day(), month.last_day(), as_of)?;
         let mut series = Vec::new();
         for m in month.last_n(12) {
             let (assigned, visited) =
@@ -204,13 +165,70 @@ impl Store {
             missed_by_cadre,
             groups,
             cadres,
-            awaiting_review: awaiting_review as usize,
+            awaiting_review: self.awaiting_review(village_id)?,
             series,
         })
     }
 
+    /// Problems by checklist group (every group of the checklist, in order, then any other):
+    /// found and rectified in `from..=to`, and open / overdue as of `as_of`.
+    pub fn problem_group_counts(
+        &self,
+        village_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+        as_of: NaiveDate,
+    ) -> Result<Vec<GroupCounts>> {
+        let mut groups: Vec<GroupCounts> =
+            GROUPS.iter().map(|g| GroupCounts { group: g.to_string(), ..Default::default() }).collect();
+        let mut st = self.db().prepare_cached(
+            "SELECT group_name,
+                    count(CASE WHEN found_date BETWEEN ?2 AND ?3 THEN 1 END),
+                    count(CASE WHEN rectified_date BETWEEN ?2 AND ?3 THEN 1 END),
+                    count(CASE WHEN found_date <= ?4 AND (closed_date IS NULL OR closed_date > ?4) THEN 1 END),
+                    count(CASE WHEN found_date <= ?4 AND (closed_date IS NULL OR closed_date > ?4)
+                        AND (rectified_date IS NULL OR rectified_date > ?4) AND deadline < ?4 THEN 1 END)
+               FROM problems WHERE deleted_at IS NULL AND (?1 IS NULL OR village_id = ?1)
+              GROUP BY group_name",
+        )?;
+        let rows = st.query_map(params![village_id, from, to, as_of], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (group, found, rectified, open, overdue) = row?;
+            let slot = match groups.iter().position(|g| g.group == group) {
+                Some(i) => i,
+                None => {
+                    groups.push(GroupCounts { group, ..Default::default() });
+                    groups.len() - 1
+                }
+            };
+            let g = &mut groups[slot];
+            (g.found, g.rectified, g.open, g.overdue) =
+                (found as usize, rectified as usize, open as usize, overdue as usize);
+        }
+        Ok(groups)
+    }
+
+    /// Visits awaiting the first secretary's review, in one village or all.
+    pub fn awaiting_review(&self, village_id: Option<&str>) -> Result<usize> {
+        let n: i64 = self.db().query_row(
+            "SELECT count(*) FROM visits v JOIN households h ON h.id = v.household_id
+              WHERE v.deleted_at IS NULL AND v.review_status = '待审核' AND (?1 IS NULL OR h.village_id = ?1)",
+            [village_id],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
     /// Assigned households, those not visited, and per-cadre attendance for a month.
-    fn coverage(&self, village_id: Option<&str>, month: Month) -> Result<Coverage> {
+    pub fn coverage(&self, village_id: Option<&str>, month: Month) -> Result<Coverage> {
         let mut st = self.db().prepare_cached(ASSIGNED_SQL)?;
         let rows = st.query_map(params![village_id, month.first_day(), month.last_day()], |r| {
             Ok((
@@ -290,11 +308,23 @@ impl Store {
 }
 
 /// Visit coverage of a month.
-struct Coverage {
-    assigned: usize,
-    not_visited: Vec<HouseholdRef>,
-    missed_by_cadre: Vec<HouseholdRef>,
-    cadres: Vec<Attendance>,
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    /// Households assigned to a cadre in the month.
+    pub assigned: usize,
+    /// Of those, not visited by anyone, by group and head.
+    pub not_visited: Vec<HouseholdRef>,
+    /// Of those, not visited by their own cadre.
+    pub missed_by_cadre: Vec<HouseholdRef>,
+    /// Per-cadre attendance, by name.
+    pub cadres: Vec<Attendance>,
+}
+
+impl Coverage {
+    /// Households visited at least once.
+    pub fn visited(&self) -> usize {
+        self.assigned - self.not_visited.len()
+    }
 }
 
 /// The FROM/WHERE part shared by the month-coverage query (households assigned in the month).

@@ -20,7 +20,7 @@ mod villages;
 mod visits;
 
 pub use cadres::{AssignmentRow, CadreRow};
-pub use dashboard::{Attendance, Dashboard, GroupCounts, HouseholdRef, MonthPoint, VillageFigures};
+pub use dashboard::{Attendance, Coverage, Dashboard, GroupCounts, HouseholdRef, MonthPoint, VillageFigures};
 pub use error::StoreError;
 pub use households::HouseholdRow;
 pub use meta::Setting;
@@ -29,7 +29,7 @@ pub use problems::{ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
 pub use review::ReviewRow;
 pub use templates::{TemplateRow, content_hash};
-pub use visits::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, VisitRow};
+pub use visits::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, VisitEntry, VisitRow};
 
 use crate::model::ids::now_stamp;
 use rusqlite::{Connection, OpenFlags, Transaction};

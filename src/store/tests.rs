@@ -380,6 +380,55 @@ mod dashboard {
         let open_in_ledger = rows.iter().filter(|r| r.problem.status.is_open()).count();
         assert_eq!(open_in_ledger, d.open(), "the dashboard agrees with the ledger for the current month");
         assert_eq!(d.awaiting_review, 3);
+
+        // Over two months: everything found and rectified in them, open as of the day asked.
+        let day = |x: &str| NaiveDate::parse_from_str(x, "%Y-%m-%d").unwrap();
+        let two = s.problem_group_counts(Some(&v.id), day("2026-10-01"), day("2026-11-30"), day("2026-10-31")).unwrap();
+        let sum = |f: fn(&GroupCounts) -> usize| two.iter().map(f).sum::<usize>();
+        assert_eq!((sum(|g| g.found), sum(|g| g.rectified)), (3, 2));
+        assert_eq!((sum(|g| g.open), sum(|g| g.overdue)), (1, 0), "饮水安全 open on Oct 31, due Nov 1");
+        let coverage = s.coverage(Some(&v.id), Month::parse("2026-10").unwrap()).unwrap();
+        assert_eq!((coverage.assigned, coverage.visited()), (3, 1));
+    }
+
+    #[test]
+    fn visits_between_bring_their_answers_and_review_comments() {
+        let mut s = Store::open_in_memory().unwrap();
+        let v = village(&mut s);
+        let a = household(&mut s, &v, "甲", "A1", "").unwrap();
+        let b = household(&mut s, &v, "乙", "A0", "").unwrap();
+        let mut x = Cadre { name: "干部X".into(), ..Cadre::default() };
+        s.save_cadre(&mut x, Some(&v.id)).unwrap();
+        visit(&s, &a.id, &x.id, "2026-10-08");
+        visit(&s, &a.id, &x.id, "2026-11-05");
+        visit(&s, &b.id, &x.id, "2026-11-05");
+        let day = |x: &str| NaiveDate::parse_from_str(x, "%Y-%m-%d").unwrap();
+        let nov = |s: &Store| s.visits_between(Some(&v.id), day("2026-11-01"), day("2026-11-30")).unwrap();
+        let id = nov(&s).into_iter().find(|e| e.visit.household_id == a.id).unwrap().visit.id;
+        s.db()
+            .execute_batch(&format!(
+                "INSERT INTO visit_answers(visit_id, item_code, value, is_problem, note)
+                 VALUES ('{id}', 'food', '否', 1, '缺口粮'), ('{id}', 'water', '是', 0, '')"
+            ))
+            .unwrap();
+        let secretary = Actor { cadre_id: None, name: "书记".into(), role: Some(Role::FirstSecretary) };
+        s.review_visit(&id, &secretary, true, "未拍照片").unwrap();
+
+        let got = nov(&s);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].visit.household_id, b.id, "same day: by 户编号");
+        let mine = &got[1];
+        assert_eq!((mine.visit.id.as_str(), mine.review_comment.as_str()), (id.as_str(), "未拍照片"));
+        let mut answers: Vec<(String, bool, String)> =
+            mine.visit.answers.iter().map(|a| (a.item.clone(), a.is_problem, a.note.clone())).collect();
+        answers.sort();
+        assert_eq!(answers, [("food".into(), true, "缺口粮".into()), ("water".into(), false, String::new())]);
+        let all = s.visits_between(None, day("2026-01-01"), day("2026-12-31")).unwrap();
+        assert_eq!(
+            all.iter().map(|e| e.visit.date.to_string()).collect::<Vec<_>>(),
+            ["2026-10-08", "2026-11-05", "2026-11-05"]
+        );
+        assert!(s.visits_between(Some("another"), day("2026-01-01"), day("2026-12-31")).unwrap().is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::model::month::Month;
 use crate::model::visit::{Answer, Proposal, ReviewStatus, Visit};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One line of a household's visit history.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,11 +120,43 @@ pub struct ProblemAnswer {
     pub proposal: Option<String>,
 }
 
+/// A visit with its answers and the first secretary's comment, as ledgers list it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisitEntry {
+    /// The visit with its answers.
+    pub visit: Visit,
+    /// The reviewer's comment or the reason it was returned.
+    pub review_comment: String,
+}
+
 /// A household is overdue when not visited for more than this many days.
 pub const OVERDUE_DAYS: i64 = 30;
 
 const VISIT_COLUMNS: &str = "id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
      household_income, income_per_capita, satisfaction, review_status";
+
+fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
+    Ok(Visit {
+        id: r.get(0)?,
+        household_id: r.get(1)?,
+        cadre_id: r.get(2)?,
+        date: r.get(3)?,
+        kind: r.get(4)?,
+        template_id: r.get(5)?,
+        measures: r.get(6)?,
+        difficulties: r.get(7)?,
+        household_income: r.get(8)?,
+        income_per_capita: r.get(9)?,
+        satisfaction: r.get(10)?,
+        answers: Vec::new(),
+        review: ReviewStatus::from_code(&r.get::<_, String>(11)?).unwrap_or(ReviewStatus::Pending),
+    })
+}
+
+/// An answer from the columns item_code, value, is_problem, note starting at `at`.
+fn answer_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Answer> {
+    Ok(Answer { item: r.get(at)?, value: r.get(at + 1)?, is_problem: r.get(at + 2)?, note: r.get(at + 3)? })
+}
 
 impl Store {
     /// Saves a visit and its answers in one transaction and deletes the form's draft. A new
@@ -153,34 +185,49 @@ impl Store {
     pub fn visit(&self, id: &str) -> Result<Option<Visit>> {
         let visit = self
             .db()
-            .query_row(&format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?1 AND deleted_at IS NULL"), [id], |r| {
-                Ok(Visit {
-                    id: r.get(0)?,
-                    household_id: r.get(1)?,
-                    cadre_id: r.get(2)?,
-                    date: r.get(3)?,
-                    kind: r.get(4)?,
-                    template_id: r.get(5)?,
-                    measures: r.get(6)?,
-                    difficulties: r.get(7)?,
-                    household_income: r.get(8)?,
-                    income_per_capita: r.get(9)?,
-                    satisfaction: r.get(10)?,
-                    answers: Vec::new(),
-                    review: ReviewStatus::from_code(&r.get::<_, String>(11)?).unwrap_or(ReviewStatus::Pending),
-                })
-            })
+            .query_row(
+                &format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?1 AND deleted_at IS NULL"),
+                [id],
+                visit_from_row,
+            )
             .optional()?;
         let Some(mut visit) = visit else { return Ok(None) };
         let mut st = self
             .db()
             .prepare_cached("SELECT item_code, value, is_problem, note FROM visit_answers WHERE visit_id = ?1")?;
-        visit.answers = st
-            .query_map([id], |r| {
-                Ok(Answer { item: r.get(0)?, value: r.get(1)?, is_problem: r.get(2)?, note: r.get(3)? })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        visit.answers = st.query_map([id], |r| answer_at(r, 0))?.collect::<rusqlite::Result<_>>()?;
         Ok(Some(visit))
+    }
+
+    /// The visits of `from..=to` in a village (`None`: everywhere) with their answers and review
+    /// comments, by date, then 户编号.
+    pub fn visits_between(&self, village_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitEntry>> {
+        let columns = VISIT_COLUMNS.split(',').map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let mut st = self.db().prepare_cached(&format!(
+            "SELECT {columns}, v.review_comment FROM visits v JOIN households h ON h.id = v.household_id
+              WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND (?1 IS NULL OR h.village_id = ?1)
+              ORDER BY v.visit_date, h.code, v.created_at"
+        ))?;
+        let mut entries = st
+            .query_map(params![village_id, from, to], |r| {
+                Ok(VisitEntry { visit: visit_from_row(r)?, review_comment: r.get(12)? })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let at: HashMap<String, usize> = entries.iter().enumerate().map(|(i, e)| (e.visit.id.clone(), i)).collect();
+        let mut st = self.db().prepare_cached(
+            "SELECT a.visit_id, a.item_code, a.value, a.is_problem, a.note FROM visit_answers a
+               JOIN visits v ON v.id = a.visit_id JOIN households h ON h.id = v.household_id
+              WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND (?1 IS NULL OR h.village_id = ?1)",
+        )?;
+        let answers =
+            st.query_map(params![village_id, from, to], |r| Ok((r.get::<_, String>(0)?, answer_at(r, 1)?)))?;
+        for row in answers {
+            let (visit_id, answer) = row?;
+            if let Some(&i) = at.get(&visit_id) {
+                entries[i].visit.answers.push(answer);
+            }
+        }
+        Ok(entries)
     }
 
     /// A household's visits, newest first.

@@ -192,6 +192,7 @@ impl App {
             });
             return;
         }
+        self.finish_ledger_export(ui.ctx());
         self.top_bar(ui);
         self.message_bar(ui);
         if self.page != Page::Welcome {

@@ -1,6 +1,8 @@
-//! 导出/合并: export a village's package for the township or the first secretary, and merge
-//! packages from cadres' laptops or from villages — a preview first, conflicts settled by the
-//! user, then one transaction.
+//! 导出/合并: export a village's package for the township or the first secretary, merge packages
+//! from cadres' laptops or from villages — a preview first, conflicts settled by the user, then
+//! one transaction — and export the ledgers as spreadsheets.
+
+mod ledger_export;
 
 use super::app::App;
 use super::widgets::{ERROR, Notice};
@@ -32,6 +34,8 @@ pub struct ExchangePage {
     preview: Option<MergeReport>,
     /// The side chosen for each conflict of the preview.
     choices: HashMap<ConflictKey, Side>,
+    /// The 导出台账 section.
+    pub(super) ledger: ledger_export::LedgerExport,
 }
 
 impl App {
@@ -47,6 +51,11 @@ impl App {
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
                 self.merge_section(ui);
+            });
+            ui.add_space(12.0);
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                self.ledger_export_section(ui);
             });
         });
     }
@@ -96,7 +105,7 @@ impl App {
                         Some(dir) => dialog.set_directory(dir),
                         None => dialog,
                     };
-                    if let Some(path) = self.run_dialog(|| dialog.save_file()) {
+                    if let Some(path) = self.run_dialog(t("exchange.ui.no_dialog").to_string(), || dialog.save_file()) {
                         self.exchange.out = path.display().to_string();
                     }
                 }
@@ -158,7 +167,7 @@ impl App {
             }
             if ui.button(t("exchange.ui.browse")).clicked() {
                 let dialog = rfd::FileDialog::new().add_filter(t("exchange.ui.filter"), &[package::EXTENSION]);
-                if let Some(files) = self.run_dialog(|| dialog.pick_files()) {
+                if let Some(files) = self.run_dialog(t("exchange.ui.no_dialog").to_string(), || dialog.pick_files()) {
                     self.add_packages(files);
                 }
             }
@@ -199,12 +208,13 @@ impl App {
         }
     }
 
-    /// Runs a file dialog; when it could not open at all, says so and points to the path field.
-    fn run_dialog<T>(&mut self, open: impl FnOnce() -> Option<T>) -> Option<T> {
+    /// Runs a file dialog; when it could not open at all, says so (`unavailable`) so the user
+    /// turns to the path field.
+    fn run_dialog<T>(&mut self, unavailable: String, open: impl FnOnce() -> Option<T>) -> Option<T> {
         let started = Instant::now();
         let chosen = open();
         if chosen.is_none() && started.elapsed() < NO_DIALOG {
-            self.notice = Some(Notice::error(t("exchange.ui.no_dialog")));
+            self.notice = Some(Notice::error(unavailable));
         }
         chosen
     }
@@ -343,12 +353,16 @@ fn unquote(text: &str) -> PathBuf {
 
 /// `current`'s folder (else the documents folder) with the village's usual package name.
 fn default_out(current: &str, village: &Village, today: chrono::NaiveDate) -> String {
-    let name = package::default_file_name(&village.name, today);
-    let folder = Path::new(current.trim()).parent().filter(|p| p.is_dir()).map(Path::to_path_buf).or_else(|| {
+    in_folder_of(current, &package::default_file_name(&village.name, today))
+}
+
+/// The file `name` in `current`'s folder (else in the documents folder).
+fn in_folder_of(current: &str, name: &str) -> String {
+    let folder = unquote(current).parent().filter(|p| p.is_dir()).map(Path::to_path_buf).or_else(|| {
         let dirs = directories::UserDirs::new()?;
         Some(dirs.document_dir().unwrap_or(dirs.home_dir()).to_path_buf())
     });
-    folder.map(|d| d.join(&name)).unwrap_or_else(|| PathBuf::from(name)).display().to_string()
+    folder.map(|d| d.join(name)).unwrap_or_else(|| PathBuf::from(name)).display().to_string()
 }
 
 #[cfg(test)]

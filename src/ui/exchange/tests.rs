@@ -140,3 +140,77 @@ fn a_conflict_is_settled_by_the_users_choice() {
     let store = h.state().store.as_ref().unwrap();
     assert_eq!(store.household(&id).unwrap().unwrap().0.phone, "13900000001");
 }
+
+/// The 导出/合并 page of a demo village's app, with `path` typed as where the ledgers go.
+fn ledger_page(db: &Path, path: &Path) -> Harness<'static, App> {
+    let mut h = harness(demo_store(db, 1));
+    button(&h, "导出/合并");
+    h.run();
+    h.get_by_label("台账保存到").set_text_value_accesskit(&path.display().to_string());
+    h.run();
+    h
+}
+
+/// Clicks 导出台账 and steps the app until the file is written (on its own thread).
+fn export_ledger(h: &mut Harness<'_, App>) {
+    h.get_by_role_and_label(Role::Button, "导出台账").scroll_to_me();
+    h.run();
+    button(h, "导出台账");
+    h.run();
+    for _ in 0..500 {
+        if !h.state().exchange.ledger.is_writing() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    h.run();
+    assert!(!h.state().exchange.ledger.is_writing(), "the write finished");
+}
+
+#[test]
+fn the_ledgers_are_exported_to_the_path_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(demo_store(&dir.path().join("a.db"), 1));
+    button(&h, "导出/合并");
+    h.run();
+    assert!(h.query_by_label("导出台账（Excel）").is_some());
+    let suggested = h.get_by_label("台账保存到").value().unwrap_or_default();
+    assert!(suggested.ends_with("台账-2026-11.xlsx"), "{suggested}");
+    drop(h);
+    let out = dir.path().join("十一月台账.xlsx");
+    let mut h = ledger_page(&dir.path().join("b.db"), &out);
+    export_ledger(&mut h);
+    assert!(notice(&h).starts_with("已导出台账") && notice(&h).contains("十一月台账.xlsx"), "{}", notice(&h));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    assert_eq!(calamine::Reader::sheet_names(&book), ["走访台账", "问题整改台账", "帮扶人到位情况", "汇总"]);
+    let visits = calamine::Reader::worksheet_range(&mut book, "走访台账").unwrap();
+    let ids: Vec<String> = visits.rows().skip(2).map(|r| r[3].to_string()).collect();
+    assert!(!ids.is_empty() && ids.iter().all(|id| id.contains('*')), "masked by default: {ids:?}");
+}
+
+#[test]
+fn csv_with_full_ids_renames_the_file_and_writes_one_per_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = ledger_page(&dir.path().join("a.db"), &dir.path().join("给乡镇.xlsx"));
+    h.get_by_label("CSV（每张表一个文件）").scroll_to_me();
+    h.run();
+    h.get_by_label("CSV（每张表一个文件）").click();
+    h.get_by_label("写入完整身份证号（默认只显示前 6 位和后 4 位）").click();
+    h.run();
+    let path = h.get_by_label("台账保存到").value().unwrap_or_default();
+    assert!(path.ends_with("给乡镇.csv"), "the typed name keeps, its extension follows the format: {path}");
+    export_ledger(&mut h);
+    assert!(notice(&h).starts_with("已导出 4 个 CSV 文件"), "{}", notice(&h));
+    let visits = std::fs::read_to_string(dir.path().join("给乡镇-走访台账.csv")).unwrap();
+    let first = visits.lines().nth(2).unwrap();
+    assert!(first.contains(",\"=\"\"") && !first.contains('*'), "full ID numbers: {first}");
+}
+
+#[test]
+fn a_bad_ledger_path_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = ledger_page(&dir.path().join("a.db"), &dir.path().join("无此文件夹").join("台账.xlsx"));
+    export_ledger(&mut h);
+    assert!(notice(&h).contains("不存在"), "{}", notice(&h));
+}

@@ -1,0 +1,80 @@
+//! Writing a ledger as CSV: one file per sheet, UTF-8 with a byte order mark (so Excel and WPS
+//! read the Chinese correctly), fields quoted as RFC 4180 says, lines ending CRLF.
+
+use super::sheet::{Book, Cell, Sheet, Value};
+use super::{Result, csv_paths, write_file};
+use std::path::{Path, PathBuf};
+
+/// The UTF-8 byte order mark.
+const BOM: &str = "\u{feff}";
+
+/// Writes one CSV file per sheet beside `path` and returns their paths.
+pub(super) fn write(book: &Book, path: &Path) -> Result<Vec<PathBuf>> {
+    let paths = csv_paths(book, path);
+    for (sheet, file) in book.sheets.iter().zip(&paths) {
+        write_file(file, sheet_text(sheet).as_bytes())?;
+    }
+    Ok(paths)
+}
+
+/// A sheet as CSV text: the title line, then each table's caption, headers and rows, with an
+/// empty line between tables.
+pub(super) fn sheet_text(sheet: &Sheet) -> String {
+    let mut out = String::from(BOM);
+    line(&mut out, [field(&sheet.title)]);
+    for (i, table) in sheet.tables.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\r\n");
+        }
+        if let Some(caption) = &table.caption {
+            line(&mut out, [field(caption)]);
+        }
+        line(&mut out, table.columns.iter().map(|c| field(&c.header)));
+        for cells in &table.rows {
+            line(&mut out, cells.iter().map(cell));
+        }
+    }
+    out
+}
+
+fn line(out: &mut String, fields: impl IntoIterator<Item = String>) {
+    let fields: Vec<String> = fields.into_iter().collect();
+    out.push_str(&fields.join(","));
+    out.push_str("\r\n");
+}
+
+/// A cell as a field. A long run of digits (a full ID number, a 户编号) is written as the
+/// formula ="…" so that Excel and WPS keep it as text rather than rounding it to 15 digits.
+fn cell(c: &Cell) -> String {
+    match &c.value {
+        Value::Text(s) if s.len() >= 12 && s.chars().all(|ch| ch.is_ascii_digit() || ch == 'X') => {
+            field(&format!("=\"{s}\""))
+        }
+        _ => field(&c.shown()),
+    }
+}
+
+/// Quotes a field that holds a comma, a quote or a line break, doubling its quotes.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\r', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_only_when_they_must_be() {
+        assert_eq!(field("张三"), "张三");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("他说\"好\""), "\"他说\"\"好\"\"\"");
+        assert_eq!(field("第一行\n第二行"), "\"第一行\n第二行\"");
+    }
+
+    #[test]
+    fn long_digit_runs_stay_text_in_excel() {
+        assert_eq!(cell(&Cell::text("61020219800101123X")), "\"=\"\"61020219800101123X\"\"\"");
+        assert_eq!(cell(&Cell::text("610202********123X")), "610202********123X");
+        assert_eq!(cell(&Cell::int(1234567890123)), "1234567890123");
+    }
+}

@@ -1,0 +1,111 @@
+//! 问题整改台账: the problems being worked on in the period, in the columns of the township's
+//! monthly form (序号 · 排查项目 · 排查内容 · 排查情况 · 整改措施 · 整改进度 · 责任单位) plus the
+//! household, the dates and the status — overdue ones in red with their days.
+
+use super::Result;
+use super::rows::Context;
+use super::sheet::{Cell, Column, Sheet, Table};
+use super::visits::short;
+use crate::i18n::{t, tf};
+use crate::model::ledger::{GROUPS, Problem, Status, days_overdue};
+use crate::store::ProblemRow;
+
+/// The 问题整改台账 sheet: problems found by the period's end and not struck off before it
+/// began, by village, 排查项目 and found date. Statuses are those of the export day.
+pub(super) fn sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
+    let (from, to) = (ctx.opts.period.first_day(), ctx.opts.period.last_day());
+    let mut problems: Vec<ProblemRow> = ctx
+        .store
+        .problems(ctx.opts.village_id.as_deref())?
+        .into_iter()
+        .filter(|r| r.problem.found <= to && r.problem.closed.is_none_or(|c| c >= from))
+        .collect();
+    let rank = |g: &str| GROUPS.iter().position(|x| *x == g).unwrap_or(GROUPS.len());
+    problems.sort_by(|a, b| {
+        let key = |r: &ProblemRow| {
+            (ctx.village_name(&r.problem.village_id).to_string(), rank(&r.problem.group), r.problem.found)
+        };
+        key(a).cmp(&key(b)).then_with(|| a.head_name.cmp(&b.head_name))
+    });
+    let mut columns = ctx.lead_columns();
+    columns.push(Column::short(t("sheet.item")));
+    for key in ["sheet.check", "sheet.finding", "sheet.rectify_measures", "sheet.progress"] {
+        columns.push(Column::long(t(key)));
+    }
+    columns.push(Column::short(t("sheet.unit")));
+    for key in ["sheet.head", "sheet.id_number", "sheet.code"] {
+        columns.push(Column::short(t(key)));
+    }
+    for key in ["sheet.found", "sheet.deadline"] {
+        columns.push(Column { header: t(key).to_string(), max_width: 12.0 });
+    }
+    columns.push(Column::short(t("sheet.status")));
+    let mut rows = Vec::with_capacity(problems.len());
+    for (n, r) in problems.iter().enumerate() {
+        let check = check_text(ctx, &r.problem)?;
+        rows.push(row(ctx, n + 1, r, check));
+    }
+    let name = t("sheet.problems").to_string();
+    Ok(Sheet {
+        title: ctx.title(&name),
+        name,
+        tables: vec![Table { caption: None, columns, rows }],
+        frozen_columns: ctx.lead_columns().len() as u16 + 1,
+    })
+}
+
+/// 排查内容: the checklist item that found the problem, when it came from a visit.
+fn check_text(ctx: &mut Context<'_>, p: &Problem) -> Result<String> {
+    let (Some(visit_id), Some(item)) = (&p.visit_id, &p.item_code) else { return Ok(String::new()) };
+    let Some(visit) = ctx.store.visit(visit_id)? else { return Ok(String::new()) };
+    let template = ctx.template(&visit.template_id)?;
+    Ok(template.item(item).map(|i| short(&i.text)).unwrap_or_default())
+}
+
+fn row(ctx: &Context<'_>, n: usize, r: &ProblemRow, check: String) -> Vec<Cell> {
+    let p = &r.problem;
+    let late = days_overdue(p.status, p.deadline, ctx.opts.today);
+    let mut cells = ctx.lead_cells(n, &p.village_id);
+    cells.push(Cell::text(&p.group));
+    cells.push(Cell::text(check));
+    cells.push(Cell::text(&p.description));
+    cells.push(Cell::text(&p.measures));
+    cells.push(Cell::text(&p.progress));
+    cells.push(Cell::text(responsible(p)));
+    let household = p.household_id.as_ref().and_then(|id| ctx.households.get(id));
+    cells.push(Cell::text(household.map_or(t("sheet.whole_village"), |h| h.head_name.as_str())));
+    cells.push(Cell::text(household.map(|h| ctx.id_number(&h.head_id_number)).unwrap_or_default()));
+    cells.push(Cell::text(household.map_or("", |h| h.code.as_str())));
+    cells.push(Cell::date(Some(p.found)));
+    let deadline = Cell::date(p.deadline);
+    cells.push(if late.is_some() { deadline.alert() } else { deadline });
+    cells.push(match late {
+        Some(days) => {
+            Cell::text(tf("sheet.status_overdue", &[("status", p.status.label()), ("n", &days.to_string())])).alert()
+        }
+        None => Cell::text(status(p)),
+    });
+    cells
+}
+
+/// 责任单位, with the person responsible after it when there is one.
+fn responsible(p: &Problem) -> String {
+    match (p.responsible_unit.trim(), p.responsible_person.trim()) {
+        (unit, "") => unit.to_string(),
+        ("", person) => person.to_string(),
+        (unit, person) => tf("sheet.unit_person", &[("unit", unit), ("person", person)]),
+    }
+}
+
+/// The status, with the day it was rectified or struck off.
+fn status(p: &Problem) -> String {
+    let dated = |d: Option<chrono::NaiveDate>| match d {
+        Some(d) => tf("sheet.status_dated", &[("status", p.status.label()), ("date", &d.to_string())]),
+        None => p.status.label().to_string(),
+    };
+    match p.status {
+        Status::Rectified => dated(p.rectified),
+        Status::Closed => dated(p.closed),
+        Status::Open | Status::InProgress => p.status.label().to_string(),
+    }
+}

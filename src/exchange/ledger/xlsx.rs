@@ -1,0 +1,213 @@
+//! Writing a ledger as one XLSX workbook: a merged title line, bold headers frozen in view and
+//! filterable, column widths measured on the Chinese text, real dates (yyyy-mm-dd), wrapped long
+//! text, red overdue cells, and A4 landscape pages one page wide with the headers on every page.
+
+use super::sheet::{Book, Cell, Emphasis, Sheet, Value, display_width};
+use super::{Result, write_file};
+use crate::exchange::error::ExchangeError;
+use crate::i18n::t;
+use chrono::Datelike;
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::path::Path;
+
+/// Excel's paper size code for A4.
+const A4: u8 = 9;
+/// The narrowest column.
+const MIN_WIDTH: f64 = 6.0;
+/// Room beside the widest text of a column.
+const PADDING: f64 = 2.0;
+/// The height of one line of text, in points (Chinese fonts need more than Excel's 15).
+const LINE_HEIGHT: f64 = 16.0;
+
+impl From<XlsxError> for ExchangeError {
+    fn from(e: XlsxError) -> Self {
+        ExchangeError::Xlsx(e.to_string())
+    }
+}
+
+/// Writes `book` as an XLSX file at `path` (replacing it); nothing is written when the workbook
+/// cannot be made.
+pub(super) fn write(book: &Book, path: &Path) -> Result<()> {
+    write_file(path, &to_bytes(book)?)
+}
+
+/// The workbook's bytes.
+pub(super) fn to_bytes(book: &Book) -> Result<Vec<u8>> {
+    let styles = Styles::new();
+    let mut workbook = Workbook::new();
+    for sheet in &book.sheets {
+        let ws = workbook.add_worksheet();
+        ws.set_name(&sheet.name)?;
+        write_sheet(ws, sheet, &styles)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()> {
+    let width = sheet.width().max(1) as u16;
+    if width > 1 {
+        ws.merge_range(0, 0, 0, width - 1, &sheet.title, &styles.title)?;
+    } else {
+        ws.write_string_with_format(0, 0, &sheet.title, &styles.title)?;
+    }
+    ws.set_row_height(0, 24)?;
+    let widths = column_widths(sheet);
+    let mut row: u32 = 1;
+    for (i, table) in sheet.tables.iter().enumerate() {
+        if i > 0 {
+            row += 1;
+        }
+        if let Some(caption) = &table.caption {
+            ws.write_string_with_format(row, 0, caption, &styles.caption)?;
+            row += 1;
+        }
+        for (col, c) in table.columns.iter().enumerate() {
+            ws.write_string_with_format(row, col as u16, &c.header, &styles.header)?;
+        }
+        fit_height(ws, row, table.columns.iter().map(|c| c.header.as_str()), &widths)?;
+        let header_row = row;
+        row += 1;
+        for cells in &table.rows {
+            for (col, cell) in cells.iter().enumerate() {
+                write_cell(ws, row, col as u16, cell, styles)?;
+            }
+            let texts = cells.iter().map(|c| if let Value::Text(s) = &c.value { s.as_str() } else { "" });
+            fit_height(ws, row, texts, &widths)?;
+            row += 1;
+        }
+        if sheet.is_list() && !table.rows.is_empty() {
+            ws.autofilter(header_row, 0, row - 1, table.columns.len() as u16 - 1)?;
+        }
+    }
+    for (col, w) in widths.into_iter().enumerate() {
+        ws.set_column_width(col as u16, w)?;
+    }
+    let header_rows = if sheet.is_list() { 2 } else { 1 };
+    ws.set_freeze_panes(header_rows, if sheet.is_list() { sheet.frozen_columns } else { 0 })?;
+    ws.set_repeat_rows(0, header_rows - 1)?;
+    ws.set_landscape();
+    ws.set_paper_size(A4);
+    // Lists run over as many pages as they need, one page wide; a report keeps to one page.
+    ws.set_print_fit_to_pages(1, if sheet.is_list() { 0 } else { 1 });
+    ws.set_print_center_horizontally(true);
+    ws.set_footer(t("sheet.footer"));
+    Ok(())
+}
+
+fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell, styles: &Styles) -> Result<()> {
+    let f = styles.of(cell);
+    match &cell.value {
+        Value::Empty => ws.write_blank(row, col, f)?,
+        Value::Text(s) => ws.write_string_with_format(row, col, s, f)?,
+        Value::Int(n) => ws.write_number_with_format(row, col, *n as f64, f)?,
+        Value::Number(n) | Value::Percent(n) => ws.write_number_with_format(row, col, *n, f)?,
+        Value::Date(d) => {
+            let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+            ws.write_date_with_format(row, col, &date, f)?
+        }
+    };
+    Ok(())
+}
+
+/// Makes a row tall enough for its wrapped text (spreadsheet programs do not all do it when they
+/// open a file): the most lines any of its `texts` needs in its column's width.
+fn fit_height<'t>(ws: &mut Worksheet, row: u32, texts: impl Iterator<Item = &'t str>, widths: &[f64]) -> Result<()> {
+    let lines = texts.zip(widths).map(|(text, width)| lines_in(text, *width)).max().unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, lines as f64 * LINE_HEIGHT)?;
+    }
+    Ok(())
+}
+
+/// The lines `text` takes wrapped in a column `width` wide.
+fn lines_in(text: &str, width: f64) -> usize {
+    let room = (width - PADDING).max(1.0);
+    text.lines().map(|line| (display_width(line) / room).ceil().max(1.0) as usize).sum::<usize>().max(1)
+}
+
+/// Each column's width: its widest header or cell (Chinese characters counting two), within the
+/// column's limit; longer text wraps.
+pub(super) fn column_widths(sheet: &Sheet) -> Vec<f64> {
+    let mut widths = vec![MIN_WIDTH; sheet.width()];
+    let mut limits = vec![MIN_WIDTH; sheet.width()];
+    for table in &sheet.tables {
+        for (i, c) in table.columns.iter().enumerate() {
+            limits[i] = limits[i].max(c.max_width);
+            widths[i] = widths[i].max(display_width(&c.header) + PADDING);
+        }
+        for cells in &table.rows {
+            for (i, cell) in cells.iter().enumerate() {
+                widths[i] = widths[i].max(display_width(&cell.shown()) + PADDING);
+            }
+        }
+    }
+    widths.iter().zip(&limits).map(|(w, l)| w.min(*l)).collect()
+}
+
+/// The formats cells are written with.
+struct Styles {
+    title: Format,
+    caption: Format,
+    header: Format,
+    /// By kind of value (text, whole number, amount, percent, date) and emphasis.
+    cells: [[Format; 3]; 5],
+}
+
+impl Styles {
+    fn new() -> Self {
+        let base = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
+        let kinds = [
+            base.clone().set_text_wrap(),
+            base.clone().set_num_format("0"),
+            base.clone().set_num_format("#,##0"),
+            base.clone().set_num_format("0.0%"),
+            base.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
+        ];
+        let cells = kinds.map(|k| {
+            [
+                k.clone(),
+                k.clone().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006)),
+                k.set_bold(),
+            ]
+        });
+        Styles {
+            title: Format::new().set_bold().set_font_size(14).set_align(FormatAlign::VerticalCenter),
+            caption: Format::new().set_bold().set_font_size(12),
+            header: base
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xD9E1F2)),
+            cells,
+        }
+    }
+
+    fn of(&self, cell: &Cell) -> &Format {
+        let kind = match cell.value {
+            Value::Empty | Value::Text(_) => 0,
+            Value::Int(_) => 1,
+            Value::Number(_) => 2,
+            Value::Percent(_) => 3,
+            Value::Date(_) => 4,
+        };
+        let emphasis = match cell.emphasis {
+            Emphasis::Plain => 0,
+            Emphasis::Alert => 1,
+            Emphasis::Total => 2,
+        };
+        &self.cells[kind][emphasis]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_text_counts_its_lines() {
+        assert_eq!(lines_in("", 10.0), 1);
+        assert_eq!(lines_in("正常", 10.0), 1);
+        assert_eq!(lines_in("一二三四五六七八九十", 12.0), 2, "20 wide in 10 of room");
+        assert_eq!(lines_in("第一行\n第二行", 30.0), 2);
+    }
+}

@@ -1,0 +1,275 @@
+//! 导出台账（Excel）: the ledgers of a month or a date range, of one village or all, as an XLSX
+//! workbook or CSV files. The rows are read from the database at once; the file is written on a
+//! background thread while the button waits.
+
+use super::{in_folder_of, unquote};
+use crate::exchange::error::ExchangeError;
+use crate::exchange::ledger::{self, Exported, Format, LedgerOptions, Period};
+use crate::i18n::{t, tf};
+use crate::model::month::Month;
+use crate::ui::app::App;
+use crate::ui::widgets::{Notice, date_field};
+use chrono::NaiveDate;
+use egui::{RichText, Ui};
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Which villages the ledgers cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Scope {
+    /// One village, by id.
+    Village(String),
+    /// Every village.
+    All,
+}
+
+/// A write under way: the thread and the file it writes.
+struct Writing {
+    thread: JoinHandle<Result<Exported, ExchangeError>>,
+    path: PathBuf,
+}
+
+/// State of the 导出台账 section.
+#[derive(Default)]
+pub struct LedgerExport {
+    by_range: bool,
+    month: Option<Month>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    scope: Option<Scope>,
+    full_ids: bool,
+    csv: bool,
+    /// Where the file goes.
+    out: String,
+    /// The file name last suggested: while the path ends with it, a change of period, villages
+    /// or format suggests a new one.
+    suggested: String,
+    writing: Option<Writing>,
+}
+
+impl LedgerExport {
+    /// Whether a file is being written.
+    pub fn is_writing(&self) -> bool {
+        self.writing.is_some()
+    }
+
+    fn format(&self) -> Format {
+        if self.csv { Format::Csv } else { Format::Xlsx }
+    }
+
+    fn period(&self, today: NaiveDate) -> Result<Period, ExchangeError> {
+        if self.by_range {
+            Period::range(self.from.unwrap_or(today), self.to.unwrap_or(today))
+        } else {
+            Ok(Period::Month(self.month.unwrap_or(Month::of(today))))
+        }
+    }
+}
+
+impl App {
+    pub(super) fn ledger_export_section(&mut self, ui: &mut Ui) {
+        ui.label(RichText::new(t("sheet.ui.title")).strong().size(17.0));
+        ui.label(RichText::new(t("sheet.ui.hint")).weak());
+        ui.add_space(6.0);
+        let today = self.today;
+        let default_scope = match &self.village {
+            Some(v) => Scope::Village(v.id.clone()),
+            None => Scope::All,
+        };
+        let villages = self.villages.clone();
+        let page = &mut self.exchange.ledger;
+        let mut scope = page.scope.clone().unwrap_or(default_scope);
+        let mut browse = false;
+        egui::Grid::new("ledger-export-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
+            ui.label(t("sheet.ui.period"));
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut page.by_range, false, t("sheet.ui.by_month"));
+                ui.radio_value(&mut page.by_range, true, t("sheet.ui.by_range"));
+            });
+            ui.end_row();
+            if page.by_range {
+                let first = Month::of(today).first_day();
+                for (key, date, start) in
+                    [("sheet.ui.from", &mut page.from, first), ("sheet.ui.to", &mut page.to, today)]
+                {
+                    let l = ui.label(t(key));
+                    date_field(ui, l.id, date.get_or_insert(start), Some(today));
+                    ui.end_row();
+                }
+            } else {
+                ui.label(t("sheet.ui.month"));
+                let month = page.month.get_or_insert(Month::of(today));
+                ui.horizontal(|ui| {
+                    if ui.button("◀").on_hover_text(t("sheet.ui.prev_month")).clicked() {
+                        *month = month.prev();
+                    }
+                    ui.label(RichText::new(month.to_string()).strong());
+                    let next = ui.add_enabled(*month < Month::of(today), egui::Button::new("▶"));
+                    if next.on_hover_text(t("sheet.ui.next_month")).clicked() {
+                        *month = month.next();
+                    }
+                });
+                ui.end_row();
+            }
+            let l = ui.label(t("sheet.ui.scope"));
+            let all = tf("app.all_villages", &[("n", &villages.len().to_string())]);
+            let shown = match &scope {
+                Scope::All => all.clone(),
+                Scope::Village(id) => villages.iter().find(|v| &v.id == id).map(|v| v.name.clone()).unwrap_or_default(),
+            };
+            egui::ComboBox::from_id_salt("ledger-scope")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    if villages.len() > 1 {
+                        ui.selectable_value(&mut scope, Scope::All, all);
+                    }
+                    for v in &villages {
+                        ui.selectable_value(&mut scope, Scope::Village(v.id.clone()), &v.name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            ui.label(t("sheet.ui.format"));
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut page.csv, false, t("sheet.ui.xlsx"));
+                ui.radio_value(&mut page.csv, true, t("sheet.ui.csv"));
+            });
+            ui.end_row();
+            ui.label("");
+            ui.checkbox(&mut page.full_ids, t("sheet.ui.full_ids"));
+            ui.end_row();
+            let village_name = match &scope {
+                Scope::Village(id) => villages.iter().find(|v| &v.id == id).map(|v| v.name.as_str()),
+                Scope::All => None,
+            };
+            if let Ok(period) = page.period(today) {
+                suggest_path(page, village_name, period);
+            }
+            let l = ui.label(t("sheet.ui.save_to"));
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut page.out).desired_width(520.0)).labelled_by(l.id);
+                browse = ui.button(t("exchange.ui.browse")).clicked();
+            });
+            ui.end_row();
+        });
+        page.scope = Some(scope.clone());
+        if browse {
+            self.browse_ledger_path();
+        }
+        ui.add_space(6.0);
+        let writing = self.exchange.ledger.is_writing();
+        ui.horizontal(|ui| {
+            let button = egui::Button::new(RichText::new(t("sheet.ui.button")).size(16.0));
+            if ui.add_enabled(!writing, button).clicked() {
+                self.export_ledger(&scope);
+            }
+            if writing {
+                ui.label(RichText::new(t("sheet.ui.writing")).strong());
+            }
+        });
+    }
+
+    fn browse_ledger_path(&mut self) {
+        let page = &self.exchange.ledger;
+        let typed = unquote(&page.out);
+        let format = page.format();
+        let filter = if format == Format::Csv { t("sheet.ui.csv") } else { t("sheet.ui.xlsx") };
+        let dialog = rfd::FileDialog::new()
+            .add_filter(filter, &[format.extension()])
+            .set_file_name(typed.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+        let dialog = match typed.parent().filter(|p| p.is_dir()) {
+            Some(dir) => dialog.set_directory(dir),
+            None => dialog,
+        };
+        let unavailable = tf("sheet.ui.no_dialog", &[("path", &typed.display().to_string())]);
+        if let Some(path) = self.run_dialog(unavailable, || dialog.save_file()) {
+            self.exchange.ledger.out = path.display().to_string();
+        }
+    }
+
+    /// Reads the ledgers and starts writing them to the path typed.
+    fn export_ledger(&mut self, scope: &Scope) {
+        let Some(store) = &self.store else { return };
+        let page = &self.exchange.ledger;
+        let path = unquote(&page.out);
+        if path.as_os_str().is_empty() {
+            self.notice = Some(Notice::error(t("sheet.ui.need_path")));
+            return;
+        }
+        if Format::of(&path).is_none() {
+            self.notice = Some(Notice::error(ExchangeError::LedgerExtension(path).to_string()));
+            return;
+        }
+        let opts = page.period(self.today).map(|period| LedgerOptions {
+            period,
+            village_id: match scope {
+                Scope::Village(id) => Some(id.clone()),
+                Scope::All => None,
+            },
+            full_ids: page.full_ids,
+            today: self.today,
+            exported_at: chrono::Local::now().naive_local(),
+        });
+        match opts.and_then(|opts| ledger::build(store, &opts)) {
+            Ok(book) => {
+                let target = path.clone();
+                let thread = std::thread::spawn(move || ledger::write(&book, &target));
+                self.exchange.ledger.writing = Some(Writing { thread, path });
+                self.notice = Some(Notice::info(t("sheet.ui.writing")));
+            }
+            Err(e) => self.notice = Some(Notice::error(e.to_string())),
+        }
+    }
+
+    /// Reports a finished write; while one is under way, looks again shortly.
+    pub(in crate::ui) fn finish_ledger_export(&mut self, ctx: &egui::Context) {
+        let Some(writing) = &self.exchange.ledger.writing else { return };
+        if !writing.thread.is_finished() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+            return;
+        }
+        let Some(Writing { thread, path }) = self.exchange.ledger.writing.take() else { return };
+        self.notice = Some(match thread.join() {
+            Ok(Ok(done)) => Notice::info(done_message(&path, &done)),
+            Ok(Err(e)) => Notice::error(e.to_string()),
+            Err(_) => Notice::error(t("sheet.ui.failed")),
+        });
+    }
+}
+
+/// Puts the usual file name for the choices into the path, unless the user typed their own.
+fn suggest_path(page: &mut LedgerExport, village: Option<&str>, period: Period) {
+    let name = ledger::default_file_name(village, period, page.format());
+    let current = unquote(&page.out);
+    let file = current.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    if page.out.trim().is_empty() || file == page.suggested {
+        page.out = in_folder_of(&page.out, &name);
+    } else if Format::of(&current).is_some_and(|f| f != page.format()) {
+        page.out = current.with_extension(page.format().extension()).display().to_string();
+    }
+    page.suggested = name;
+}
+
+/// The message after writing: the workbook's path, or the CSV files' folder and names.
+fn done_message(path: &Path, done: &Exported) -> String {
+    let (visits, problems) = (done.visits.to_string(), done.problems.to_string());
+    if done.files.len() == 1 {
+        let path = path.display().to_string();
+        return tf("sheet.ui.done_xlsx", &[("path", &path), ("visits", &visits), ("problems", &problems)]);
+    }
+    let folder = path.parent().map(|p| p.display().to_string()).unwrap_or_default();
+    let names: Vec<String> =
+        done.files.iter().filter_map(|f| f.file_name()).map(|n| n.to_string_lossy().to_string()).collect();
+    tf(
+        "sheet.ui.done_csv",
+        &[
+            ("n", &done.files.len().to_string()),
+            ("folder", &folder),
+            ("names", &names.join("、")),
+            ("visits", &visits),
+            ("problems", &problems),
+        ],
+    )
+}
