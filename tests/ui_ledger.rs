@@ -3,7 +3,7 @@
 
 mod support;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use support::*;
 use zoufang::demo::{self, DemoOptions};
 use zoufang::model::coded::Role as CadreRole;
@@ -212,8 +212,10 @@ fn problems_found_on_visits_are_confirmed_or_dismissed_into_the_ledger() {
     h.run();
     click(&mut h, "问题台账");
     assert!(shows(&h, "未清零 0 项"));
-    let pending = |h: &egui_kittest::Harness<'_, zoufang::ui::App>| {
-        h.query_all_by_role_and_label(egui::accesskit::Role::Button, "忽略").count()
+    // The count in the proposals' header ("走访发现、待确认的问题（N 项）").
+    let pending = |h: &egui_kittest::Harness<'_, zoufang::ui::App>| -> usize {
+        let header = h.get_by_label_contains("待确认的问题（").accesskit_node().label().unwrap_or_default().to_string();
+        header.split('（').nth(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
     };
     let before = pending(&h);
     assert!(before >= 2, "the demo's visits propose problems");

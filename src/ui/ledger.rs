@@ -83,7 +83,6 @@ pub struct LedgerPage {
 struct Proposed {
     problem: Problem,
     head_name: String,
-    answer: String,
 }
 
 /// The pending proposals of a village (or all), newest visit first.
@@ -107,7 +106,7 @@ fn pending_proposals(store: &Store, catalog: &mut Catalog, village_id: Option<&s
             let mut problem = Problem::new(&village, Some(a.household_id.clone()), &group, &description, a.date);
             problem.visit_id = Some(a.visit_id.clone());
             problem.item_code = Some(a.item.clone());
-            Proposed { problem, head_name: a.head_name, answer: a.value }
+            Proposed { problem, head_name: a.head_name }
         })
         .collect()
 }
@@ -271,15 +270,23 @@ impl App {
         .id_salt("proposals")
         .default_open(true)
         .show(ui, |ui| {
-            egui::ScrollArea::vertical().id_salt("proposal-list").max_height(150.0).show(ui, |ui| {
-                egui::Grid::new("proposal-grid").striped(true).num_columns(6).spacing([12.0, 4.0]).show(ui, |ui| {
-                    for (i, p) in self.ledger.proposals.iter().enumerate() {
-                        ui.label(p.problem.found.to_string());
-                        ui.label(&p.head_name);
-                        ui.label(&p.problem.group);
-                        ui.label(&p.problem.description);
-                        ui.label(RichText::new(crate::i18n::value(&p.answer)).color(ERROR));
+            // Only the rows in view are laid out: a township can have thousands of proposals.
+            let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+            let proposals = &self.ledger.proposals;
+            egui::ScrollArea::vertical().id_salt("proposal-list").max_height(150.0).show_rows(
+                ui,
+                row_height,
+                proposals.len(),
+                |ui, range| {
+                    for i in range {
+                        let p = &proposals[i];
                         ui.horizontal(|ui| {
+                            let cell = |ui: &mut Ui, width: f32, text: &str| {
+                                ui.add_sized([width, row_height], egui::Label::new(text).truncate());
+                            };
+                            cell(ui, 86.0, &p.problem.found.to_string());
+                            cell(ui, 64.0, &p.head_name);
+                            cell(ui, 64.0, &p.problem.group);
                             if ui.small_button(t("ledger.confirm")).clicked() {
                                 act = Some((i, ProposalAction::Confirm));
                             }
@@ -289,11 +296,11 @@ impl App {
                             if ui.small_button(t("ledger.dismiss")).clicked() {
                                 act = Some((i, ProposalAction::Dismiss));
                             }
+                            ui.add(egui::Label::new(RichText::new(&p.problem.description).color(ERROR)).truncate());
                         });
-                        ui.end_row();
                     }
-                });
-            });
+                },
+            );
         });
         let Some((i, action)) = act else { return };
         let mut proposed = self.ledger.proposals[i].problem.clone();
