@@ -11,7 +11,7 @@ use crate::model::id_number::mask;
 use crate::model::search::Query;
 use crate::store::{HouseholdRow, Store};
 use chrono::NaiveDate;
-use egui::{RichText, Ui, WidgetInfo};
+use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use std::collections::HashSet;
 
@@ -325,23 +325,12 @@ impl App {
                 body.rows(row_height, list.visible.len(), |mut row| {
                     let r = &rows[list.visible[row.index()]];
                     row.col(|ui| {
-                        let mut on = list.selected.contains(&r.id);
-                        let c = ui.add(egui::Checkbox::without_text(&mut on));
-                        c.widget_info(|| {
-                            WidgetInfo::selected(
-                                egui::Role::CheckBox,
-                                true,
-                                on,
-                                tf("households.select_one", &[("name", &r.head_name)]),
-                            )
-                        });
-                        if c.changed() {
-                            if on {
-                                list.selected.insert(r.id.clone());
-                            } else {
-                                list.selected.remove(&r.id);
-                            }
-                        }
+                        super::widgets::select_checkbox(
+                            ui,
+                            &mut list.selected,
+                            &r.id,
+                            tf("households.select_one", &[("name", &r.head_name)]),
+                        );
                     });
                     row.col(|ui| {
                         ui.label(&r.group);

@@ -503,23 +503,12 @@ impl App {
                         let r = &rows[page.visible[row.index()]];
                         let p = &r.problem;
                         row.col(|ui| {
-                            let mut on = page.selected.contains(&p.id);
-                            let c = ui.add(egui::Checkbox::without_text(&mut on));
-                            c.widget_info(|| {
-                                egui::WidgetInfo::selected(
-                                    egui::Role::CheckBox,
-                                    true,
-                                    on,
-                                    tf("ledger.select_one", &[("what", &p.description)]),
-                                )
-                            });
-                            if c.changed() {
-                                if on {
-                                    page.selected.insert(p.id.clone());
-                                } else {
-                                    page.selected.remove(&p.id);
-                                }
-                            }
+                            super::widgets::select_checkbox(
+                                ui,
+                                &mut page.selected,
+                                &p.id,
+                                tf("ledger.select_one", &[("what", &p.description)]),
+                            );
                         });
                         row.col(|ui| {
                             let r = ui.label(RichText::new(p.status.label()).color(status_color(p.status)).strong());

@@ -171,6 +171,20 @@ pub fn last_day_of_month(year: i32, month: u32) -> u32 {
     (28..=31).rev().find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some()).unwrap_or(28)
 }
 
+/// A row's selection checkbox, named `name` for screen readers, keeping `selected` in step.
+pub fn select_checkbox(ui: &mut Ui, selected: &mut std::collections::HashSet<String>, id: &str, name: String) {
+    let mut on = selected.contains(id);
+    let c = ui.add(egui::Checkbox::without_text(&mut on));
+    c.widget_info(|| egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &name));
+    if c.changed() {
+        if on {
+            selected.insert(id.to_string());
+        } else {
+            selected.remove(id);
+        }
+    }
+}
+
 /// A message for the bar at the bottom of the window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
