@@ -46,6 +46,8 @@ pub struct Filters {
 #[derive(Default)]
 pub struct HouseholdList {
     rows: Option<Vec<HouseholdRow>>,
+    /// The village's group names, loaded with the rows (for the 组 filter).
+    groups: Vec<String>,
     visible: Vec<usize>,
     applied: Option<Filters>,
     /// The filters being edited.
@@ -67,6 +69,8 @@ impl HouseholdList {
     fn refresh(&mut self, store: &Store, village_id: Option<&str>) {
         if self.rows.is_none() {
             self.rows = Some(store.household_rows(village_id).unwrap_or_default());
+            let groups = village_id.and_then(|v| store.groups(v).ok()).unwrap_or_default();
+            self.groups = groups.into_iter().map(|g| g.name).collect();
         }
         if self.applied.as_ref() != Some(&self.filters) {
             let rows = self.rows.as_deref().unwrap_or_default();
@@ -107,13 +111,7 @@ impl App {
         let Some(store) = self.store.as_ref() else { return };
         let village_id = self.village.as_ref().map(|v| v.id.clone());
         self.households.refresh(store, village_id.as_deref());
-        let groups: Vec<String> = village_id
-            .as_deref()
-            .and_then(|v| store.groups(v).ok())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|g| g.name)
-            .collect();
+        let groups = self.households.groups.clone();
         let cadres = self.cadres.rows(store).to_vec();
 
         if ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::F))) {
