@@ -7,7 +7,7 @@ use super::widgets::{ERROR, coded_combo, field_error, line, optional_field, text
 use crate::i18n::{t, tf};
 use crate::model::coded::Relation;
 use crate::model::id_number::IdNumber;
-use crate::model::register::{Field, FieldProblem, Household, Member, member_list_problems};
+use crate::model::register::{Field, FieldProblem, Group, Household, Member, member_list_problems};
 use crate::store::{AssignmentRow, Store, StoreError};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
@@ -24,6 +24,8 @@ pub struct HouseholdForm {
     /// The cadre chosen for the household.
     pub cadre: Option<String>,
     history: Vec<AssignmentRow>,
+    /// The village's 村民小组, loaded with the form.
+    groups: Vec<Group>,
     /// Which ID numbers already belong to another household (cached per number).
     owners: HashMap<String, Option<String>>,
     /// Required-field errors show once a save was tried.
@@ -34,7 +36,8 @@ pub struct HouseholdForm {
 
 impl HouseholdForm {
     /// A blank household of `village_id` with one member row for the head.
-    pub fn new_household(village_id: String, today: NaiveDate) -> Self {
+    pub fn new_household(store: &Store, village_id: String, today: NaiveDate) -> Self {
+        let groups = store.groups(&village_id).unwrap_or_default();
         let household = Household { village_id, ..Household::default() };
         let members = vec![Member::default()];
         HouseholdForm {
@@ -43,6 +46,7 @@ impl HouseholdForm {
             members,
             cadre: None,
             history: Vec::new(),
+            groups,
             owners: HashMap::new(),
             tried: false,
             confirm_discard: false,
@@ -55,12 +59,14 @@ impl HouseholdForm {
         let (household, members) = store.household(id)?.ok_or_else(|| StoreError::Missing(id.to_string()))?;
         let history = store.assignment_history(id)?;
         let cadre = history.iter().find(|a| a.assignment.end.is_none()).map(|a| a.assignment.cadre_id.clone());
+        let groups = store.groups(&household.village_id)?;
         Ok(HouseholdForm {
             original: (household.clone(), members.clone(), cadre.clone()),
             household,
             members,
             cadre,
             history,
+            groups,
             owners: HashMap::new(),
             tried: false,
             confirm_discard: false,
@@ -111,7 +117,7 @@ impl App {
             return;
         };
         let problems = form.problems(store);
-        let groups = store.groups(&form.household.village_id).unwrap_or_default();
+        let groups = form.groups.clone();
         let cadres = self.cadres.rows(store).to_vec();
         let save =
             ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S)));

@@ -199,7 +199,8 @@ impl App {
             self.notice = Some(super::widgets::Notice::error(t("app.pick_village")));
             return;
         };
-        self.form = Some(HouseholdForm::new_household(village_id, self.today));
+        let Some(store) = self.store.as_ref() else { return };
+        self.form = Some(HouseholdForm::new_household(store, village_id, self.today));
         self.page = Page::HouseholdEdit;
     }
 
