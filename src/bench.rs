@@ -39,12 +39,11 @@ fn median_p95(mut samples: Vec<Duration>) -> (f64, f64) {
 }
 
 /// Runs every measurement in a temporary folder and prints one line per figure.
-pub fn run(opts: BenchOptions) -> Result<()> {
+pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
     let dir = tempfile_dir()?;
     let db = dir.join("township.db");
     let villages = opts.households.div_ceil(VILLAGE_SIZE).max(1);
     let per_village = opts.households / villages;
-    let today = crate::cli::today();
     // Before the township is written: its gigabytes of dirty pages being flushed would slow the
     // commits measured here.
     bulk_insert(&dir, today)?;
@@ -251,7 +250,7 @@ fn merge_vs_backup(db: &Path, dir: &Path) -> Result<()> {
         let township = Store::open(db)?;
         let village = township.villages()?.remove(0);
         let t = Instant::now();
-        let manifest = package::pack(&township, &village.id, &file)?;
+        let manifest = package::pack(&township, &village.id, &file, &crate::progress::Progress::none())?;
         (manifest.rows.iter().map(|(_, n)| n).sum::<i64>(), t.elapsed())
     };
     println!("pack one village ({rows} rows): {:.0} ms", ms(pack_time));

@@ -10,5 +10,6 @@ pub mod demo;
 pub mod exchange;
 pub mod i18n;
 pub mod model;
+pub mod progress;
 pub mod store;
 pub mod ui;

@@ -7,9 +7,11 @@
 //! needed, unless a template of the same code was loaded before.
 
 mod condition;
+mod findings;
 mod template;
 
 pub use condition::{Applies, Condition};
+pub use findings::{Finding, Proposed, findings, pending_proposals};
 pub use template::{Item, ItemKind, ItemRole, Limit, ProblemRule, Template, TemplateError, parse};
 
 use crate::i18n::tf;

@@ -18,6 +18,7 @@ pub use sheet::{Book, Cell, Column, Emphasis, Sheet, Table, Value};
 use super::error::ExchangeError;
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
+use crate::progress::Progress;
 use crate::store::Store;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::path::{Path, PathBuf};
@@ -157,12 +158,19 @@ pub fn write(book: &Book, path: &Path) -> Result<Exported> {
     Ok(Exported { files, visits: rows(0), problems: rows(1) })
 }
 
-/// Builds the ledger and writes it to `path`.
-pub fn export(store: &Store, opts: &LedgerOptions, path: &Path) -> Result<Exported> {
+/// Builds the ledger and writes it to `path`; `progress` hears reading, then writing.
+pub fn export(store: &Store, opts: &LedgerOptions, path: &Path, progress: &Progress) -> Result<Exported> {
     if Format::of(path).is_none() {
         return Err(ExchangeError::LedgerExtension(path.to_path_buf()));
     }
-    write(&build(store, opts)?, path)
+    progress.step(crate::i18n::t("sheet.reading"), 2);
+    let book = build(store, opts)?;
+    if progress.cancelled() {
+        return Err(crate::store::StoreError::Cancelled.into());
+    }
+    progress.step(crate::i18n::t("sheet.writing"), 2);
+    progress.set_done(1);
+    write(&book, path)
 }
 
 /// The CSV file of each sheet for `path` (`台账.csv` → `台账-走访台账.csv`…), beside it.

@@ -22,10 +22,10 @@
 use super::error::ExchangeError;
 use super::package::Package;
 use super::tables::{ANSWERS, HEAD_ID, Ref, TABLES, Table, column_names, key_list, table};
-use crate::i18n::t;
 use crate::model::coded::Relation;
 use crate::model::ids::now_stamp;
-use crate::store::Store;
+use crate::progress::Progress;
+use crate::store::{Store, StoreError};
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, params, params_from_iter};
@@ -33,26 +33,31 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 mod report;
-pub use report::{Conflict, ConflictKey, Counts, FieldDiff, FileReport, MergeReport, Settlement, Side, local_time};
+mod wording;
+pub use report::{Conflict, ConflictKey, Counts, FieldDiff, FileReport, MergeReport, Settlement, Side};
+use wording::ANSWER_PREFIX;
+pub use wording::{field_diff, field_label, file_line, side_label, table_label};
 
 type Result<T> = std::result::Result<T, ExchangeError>;
 
 /// What merging `files` would do, settling conflicts as `settle` says; nothing is written.
 pub fn preview(store: &mut Store, files: &[PathBuf], settle: &Settlement) -> Result<MergeReport> {
-    merge_if(store, files, settle, |_| false)
+    merge_if(store, files, settle, &Progress::none(), |_| false)
 }
 
 /// Merges `files` into the database in one transaction, settling conflicts as `settle` says.
 pub fn merge(store: &mut Store, files: &[PathBuf], settle: &Settlement) -> Result<MergeReport> {
-    merge_if(store, files, settle, |_| true)
+    merge_if(store, files, settle, &Progress::none(), |_| true)
 }
 
 /// Verifies every package, merges them all in one transaction, and keeps the result only if
-/// `keep` says so on seeing the report (otherwise the transaction is rolled back).
+/// `keep` says so on seeing the report (otherwise the transaction is rolled back). `progress`
+/// hears which package and table is merged, row by row; cancelling it rolls everything back.
 pub fn merge_if(
     store: &mut Store,
     files: &[PathBuf],
     settle: &Settlement,
+    progress: &Progress,
     keep: impl FnOnce(&MergeReport) -> bool,
 ) -> Result<MergeReport> {
     let packages = files.iter().map(|f| Package::open(f)).collect::<Result<Vec<_>>>()?;
@@ -60,7 +65,7 @@ pub fn merge_if(
     let tx = store.conn_mut().transaction()?;
     let mut report = MergeReport { files: Vec::new(), written: false };
     for package in &packages {
-        report.files.push(Merger::new(&tx, package, &me, settle)?.run()?);
+        report.files.push(Merger::new(&tx, package, &me, settle, progress)?.run()?);
     }
     if keep(&report) {
         tx.commit()?;
@@ -162,6 +167,7 @@ struct Merger<'a> {
     pkg: &'a Package,
     me: &'a str,
     settle: &'a Settlement,
+    progress: &'a Progress,
     /// Incoming id → local id, for rows recognised under another id.
     ids: HashMap<String, String>,
     /// Local ids some incoming row was recognised as (each may be claimed once).
@@ -180,7 +186,13 @@ struct Merger<'a> {
 }
 
 impl<'a> Merger<'a> {
-    fn new(tx: &'a Connection, pkg: &'a Package, me: &'a str, settle: &'a Settlement) -> Result<Self> {
+    fn new(
+        tx: &'a Connection,
+        pkg: &'a Package,
+        me: &'a str,
+        settle: &'a Settlement,
+        progress: &'a Progress,
+    ) -> Result<Self> {
         let heads = pkg
             .conn()
             .prepare(
@@ -195,6 +207,7 @@ impl<'a> Merger<'a> {
             pkg,
             me,
             settle,
+            progress,
             ids: HashMap::new(),
             claimed: HashSet::new(),
             heads,
@@ -235,9 +248,20 @@ impl<'a> Merger<'a> {
             pkg.conn().prepare(&format!("SELECT {} FROM {} ORDER BY {}", shape.list(), t.name, key_list(t)))?;
         let mut rows = st.query([])?;
         let mut counts = Counts::default();
+        let file = self.pkg.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let step = crate::i18n::tf("exchange.merging", &[("file", &file), ("table", &table_label(t.name))]);
+        self.progress.step(step, self.pkg.manifest().rows_of(t.name).max(0) as u64);
+        let mut n = 0u64;
         while let Some(row) = rows.next()? {
             let values = (0..shape.columns.len()).map(|i| row.get(i)).collect::<rusqlite::Result<Vec<Value>>>()?;
             self.row(&shape, values, &mut counts)?;
+            n += 1;
+            if n % 256 == 0 {
+                self.progress.set_done(n);
+                if self.progress.cancelled() {
+                    return Err(StoreError::Cancelled.into());
+                }
+            }
         }
         Ok(counts)
     }
@@ -506,52 +530,6 @@ fn later_than(a: &str, b: &str) -> String {
         _ => now,
     };
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// A table as people call it.
-pub fn table_label(table: &str) -> String {
-    t(&format!("exchange.table.{table}")).to_string()
-}
-
-/// The prefix of a conflict field that is a visit's answer to a checklist item.
-const ANSWER_PREFIX: &str = "answer:";
-
-/// A column (or a visit's answer to an item) as people call it.
-pub fn field_label(column: &str) -> String {
-    match column.strip_prefix(ANSWER_PREFIX) {
-        Some(item) => crate::i18n::tf("exchange.answer_field", &[("item", item)]),
-        None => t(&format!("exchange.field.{column}")).to_string(),
-    }
-}
-
-/// A package's line in a report: file, village, device and when it was made.
-pub fn file_line(f: &FileReport) -> String {
-    let m = &f.manifest;
-    crate::i18n::tf(
-        "exchange.file_line",
-        &[
-            ("path", &f.path.display().to_string()),
-            ("village", &m.village_name),
-            ("device", m.device_id.get(..8).unwrap_or(&m.device_id)),
-            ("created", &local_time(&m.created_at)),
-        ],
-    )
-}
-
-/// One difference of a conflict: the column, mine and theirs.
-pub fn field_diff(d: &FieldDiff) -> String {
-    crate::i18n::tf(
-        "exchange.field_diff",
-        &[("column", &field_label(&d.column)), ("mine", &d.mine), ("theirs", &d.theirs)],
-    )
-}
-
-/// A side of a conflict as people call it.
-pub fn side_label(side: Side) -> &'static str {
-    match side {
-        Side::Mine => t("exchange.side.mine"),
-        Side::Theirs => t("exchange.side.theirs"),
-    }
 }
 
 #[cfg(test)]

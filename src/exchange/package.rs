@@ -12,7 +12,8 @@ use super::error::ExchangeError;
 use super::tables::{TABLES, column_names, key_list};
 use crate::model::ids::now_stamp;
 use crate::model::register::Village;
-use crate::store::{SCHEMA_VERSION, Store};
+use crate::progress::Progress;
+use crate::store::{SCHEMA_VERSION, Store, StoreError};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::collections::HashMap;
@@ -100,8 +101,8 @@ pub fn village_to_pack(store: &Store, wanted: Option<&str>) -> Result<Village> {
 }
 
 /// Writes the package of the village `village_id` to `out` (replacing an older file there) and
-/// returns its manifest.
-pub fn pack(store: &Store, village_id: &str, out: &Path) -> Result<Manifest> {
+/// returns its manifest. `progress` hears each table copied; cancelling leaves no file behind.
+pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) -> Result<Manifest> {
     let village = store.village(village_id)?.ok_or_else(|| ExchangeError::UnknownVillage(village_id.to_string()))?;
     let out = std::path::absolute(out).map_err(|e| ExchangeError::io(out, e))?;
     let name = out.file_name().ok_or_else(|| ExchangeError::Io(out.clone(), "not a file name".into()))?;
@@ -120,7 +121,7 @@ pub fn pack(store: &Store, village_id: &str, out: &Path) -> Result<Manifest> {
         rows: Vec::new(),
         checksum: String::new(),
     };
-    let filled = fill(conn, &mut manifest);
+    let filled = fill(conn, &mut manifest, progress);
     let detached = conn.execute("DETACH DATABASE pkg", []);
     let finished = filled.and(detached.map(|_| ()).map_err(ExchangeError::from)).and_then(|()| {
         std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| ExchangeError::io(&partial, e))?;
@@ -135,11 +136,19 @@ pub fn pack(store: &Store, village_id: &str, out: &Path) -> Result<Manifest> {
 }
 
 /// Copies the village's rows into the attached `pkg`, then writes knowledge and manifest.
-fn fill(conn: &Connection, manifest: &mut Manifest) -> Result<()> {
+fn fill(conn: &Connection, manifest: &mut Manifest, progress: &Progress) -> Result<()> {
     conn.pragma_update_and_check(Some("pkg"), "journal_mode", "DELETE", |r| r.get::<_, String>(0))?;
     let tx = conn.unchecked_transaction()?;
-    for t in TABLES {
+    for (i, t) in TABLES.iter().enumerate() {
         let name = t.name;
+        if progress.cancelled() {
+            return Err(StoreError::Cancelled.into());
+        }
+        progress.step(
+            crate::i18n::tf("exchange.packing", &[("table", &super::merge::table_label(name))]),
+            TABLES.len() as u64,
+        );
+        progress.set_done(i as u64);
         // Columns without a declared type keep every value exactly as stored; a composite key
         // (answers) makes a table without rowid, as in the database.
         let columns = column_names(&tx, name)?.join(", ");

@@ -56,6 +56,28 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// One cadre (archived or not), unless deleted.
+    pub fn cadre(&self, id: &str) -> Result<Option<Cadre>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .db()
+            .prepare_cached(
+                "SELECT id, name, unit, phone, role, archived_at IS NOT NULL FROM cadres
+                  WHERE id = ?1 AND deleted_at IS NULL",
+            )?
+            .query_row([id], |r| {
+                Ok(Cadre {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    unit: r.get(2)?,
+                    phone: r.get(3)?,
+                    role: Role::from_code(&r.get::<_, String>(4)?).unwrap_or(Role::Cadre),
+                    archived: r.get(5)?,
+                })
+            })
+            .optional()?)
+    }
+
     /// Creates or updates a cadre (of `village_id`, if given).
     pub fn save_cadre(&mut self, cadre: &mut Cadre, village_id: Option<&str>) -> Result<()> {
         let problems = cadre.problems();
@@ -74,16 +96,6 @@ impl Store {
                 changed += usize::from(w.assign(h, cadre_id, start)?);
             }
             Ok(changed)
-        })
-    }
-
-    /// Ends the current assignment of each household on `end` (leaving it unassigned).
-    pub fn unassign(&mut self, household_ids: &[String], end: NaiveDate) -> Result<()> {
-        self.write(|w| {
-            for h in household_ids {
-                w.end_assignment(h, end)?;
-            }
-            Ok(())
         })
     }
 

@@ -1,6 +1,6 @@
 //! What can go wrong with the database, said in one sentence for the user.
 
-use crate::i18n::tf;
+use crate::i18n::{t, tf};
 use crate::model::register::FieldProblem;
 use std::path::{Path, PathBuf};
 
@@ -63,6 +63,9 @@ pub enum StoreError {
     /// Anything else SQLite reports.
     #[error("{}", tf("store.err.sqlite", &[("reason", &.0.to_string())]))]
     Sqlite(#[from] rusqlite::Error),
+    /// The user stopped a long job; its transaction was rolled back.
+    #[error("{}", t("store.err.cancelled"))]
+    Cancelled,
 }
 
 impl StoreError {

@@ -7,10 +7,12 @@
 pub mod backup;
 mod cadres;
 mod dashboard;
+mod drafts;
 mod error;
 mod households;
 mod meta;
 mod migrations;
+mod month;
 mod problems;
 mod raw;
 mod report;
@@ -25,16 +27,18 @@ pub use error::StoreError;
 pub use households::HouseholdRow;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
+pub use month::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer};
 pub use problems::{ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
 pub use review::ReviewRow;
 pub use templates::{TemplateRow, content_hash};
-pub use visits::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, VisitEntry, VisitRow};
+pub use visits::{VisitEntry, VisitRow};
 
 use crate::model::ids::now_stamp;
 use rusqlite::{Connection, OpenFlags, Transaction};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The marker every zoufang database carries in `meta.app`.
 const APP_MARKER: &str = "zoufang";
@@ -44,8 +48,10 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     device_id: String,
-    /// Held open while the store lives: its lock keeps a second zoufang out.
-    _lock: Option<File>,
+    /// Held open while the store or one of its workers lives: its lock keeps a second zoufang out.
+    lock: Option<Arc<File>>,
+    /// Transactions this connection committed (see [`Store::revision`]).
+    writes: u64,
 }
 
 /// Result of store operations.
@@ -65,7 +71,8 @@ impl Store {
             check_existing(path)?;
         }
         let conn = Connection::open(path).map_err(|e| StoreError::from_open(path, e))?;
-        let mut store = Store { conn, path: path.to_path_buf(), device_id: String::new(), _lock: Some(lock) };
+        let mut store =
+            Store { conn, path: path.to_path_buf(), device_id: String::new(), lock: Some(Arc::new(lock)), writes: 0 };
         store.prepare()?;
         Ok(store)
     }
@@ -73,7 +80,8 @@ impl Store {
     /// A database in memory, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:"), device_id: String::new(), _lock: None };
+        let mut store =
+            Store { conn, path: PathBuf::from(":memory:"), device_id: String::new(), lock: None, writes: 0 };
         store.prepare()?;
         Ok(store)
     }
@@ -102,6 +110,24 @@ impl Store {
         Ok(())
     }
 
+    /// A second connection to the same database for a background job, sharing this store's lock
+    /// (a worker thread reads and writes while the window keeps drawing from this one).
+    pub fn worker(&self) -> Result<Store> {
+        let conn = Connection::open(&self.path).map_err(|e| StoreError::from_open(&self.path, e))?;
+        let mut store =
+            Store { conn, path: self.path.clone(), device_id: String::new(), lock: self.lock.clone(), writes: 0 };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    /// The data revision: it moves whenever a transaction commits, through this connection or
+    /// any other (a background job's, another program's). Whatever a screen caches remembers the
+    /// revision it was read at and is read again when it moved.
+    pub fn revision(&self) -> u64 {
+        let others: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0)).unwrap_or(0);
+        self.writes.wrapping_add(others as u64)
+    }
+
     /// The path the database was opened from.
     pub fn path(&self) -> &Path {
         &self.path
@@ -118,6 +144,7 @@ impl Store {
         let w = Writer { tx, origin: self.device_id.clone(), stamp: now_stamp() };
         let value = f(&w)?;
         w.tx.commit()?;
+        self.writes += 1;
         Ok(value)
     }
 

@@ -10,8 +10,10 @@ impl Store {
         &self.conn
     }
 
-    /// The open connection, for a transaction the caller commits or rolls back itself.
+    /// The open connection, for a transaction the caller commits or rolls back itself (the data
+    /// revision moves: whatever was cached is read again).
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        self.writes += 1;
         &mut self.conn
     }
 }

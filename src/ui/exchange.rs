@@ -6,9 +6,10 @@ mod ledger_export;
 
 use super::app::App;
 use super::widgets::{ERROR, Notice};
-use crate::exchange::merge::{self, ConflictKey, Counts, FileReport, MergeReport, Settlement, Side, local_time};
+use crate::exchange::merge::{self, ConflictKey, Counts, FileReport, MergeReport, Settlement, Side};
 use crate::exchange::package;
 use crate::i18n::{t, tf};
+use crate::model::ids::local_time;
 use crate::model::register::Village;
 use egui::{RichText, Ui};
 use std::collections::HashMap;
@@ -125,7 +126,7 @@ impl App {
             self.notice = Some(Notice::error(t("exchange.ui.need_path")));
             return;
         }
-        self.notice = Some(match package::pack(store, &village.id, &out) {
+        self.notice = Some(match package::pack(store, &village.id, &out, &crate::progress::Progress::none()) {
             Ok(m) => Notice::info(tf(
                 "exchange.ui.exported",
                 &[

@@ -392,7 +392,7 @@ impl App {
         }
         let (Some(store), Some(plan)) = (self.store.as_mut(), self.import.plan.as_ref()) else { return };
         let new_village = matches!(plan.village, roster::VillageTarget::New(_));
-        let result = roster::import(store, plan, self.today).and_then(|done| {
+        let result = roster::import(store, plan, self.today, &crate::progress::Progress::none()).and_then(|done| {
             if new_village {
                 store.set_setting(Setting::CurrentVillage, &done.village_id)?;
             }

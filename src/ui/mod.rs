@@ -33,7 +33,7 @@ const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// Opens the window on the database at `db`. A database that cannot be opened is reported in
 /// the window (and on stderr) and left untouched.
-pub fn run(db: PathBuf) -> ExitCode {
+pub fn run(db: PathBuf, today: chrono::NaiveDate) -> ExitCode {
     let opened = Store::open(&db);
     match &opened {
         Err(e) => eprintln!("{e}"),
@@ -60,7 +60,7 @@ pub fn run(db: PathBuf) -> ExitCode {
         options,
         Box::new(move |cc| {
             fonts::install(&cc.egui_ctx);
-            Ok(Box::new(Window(App::new(opened, crate::cli::today()))))
+            Ok(Box::new(Window(App::new(opened, today))))
         }),
     );
     match result {

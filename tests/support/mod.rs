@@ -59,3 +59,31 @@ pub fn click(h: &mut Harness<'_, App>, label: &str) {
 pub fn shows(h: &Harness<'_, App>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
+
+/// Runs the real `zoufang` binary on the database at `db`.
+pub fn zoufang(db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_zoufang"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("zoufang runs")
+}
+
+/// What a run printed, standard output then standard error.
+pub fn text(o: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// The standard output of a run that must succeed.
+pub fn ok(out: std::process::Output) -> String {
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+/// The standard error of a run that must fail.
+pub fn failed(out: std::process::Output) -> String {
+    assert!(!out.status.success(), "should fail: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}

@@ -5,6 +5,7 @@ use crate::demo::{self, DemoOptions};
 use crate::model::id_number::mask;
 use crate::model::ledger::{Actor, Problem, Status};
 use crate::model::register::Village;
+use crate::progress::Progress;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use chrono::NaiveDate;
 
@@ -135,7 +136,7 @@ fn a_village_month_reads_back_with_its_sheets_headers_rows_and_dates() {
     let problems = add_problems(&mut store, &village);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("台账.xlsx");
-    let done = export(&store, &options(october(), Some(&village)), &path).unwrap();
+    let done = export(&store, &options(october(), Some(&village)), &path, &Progress::none()).unwrap();
     assert_eq!(done.files, std::slice::from_ref(&path));
     let book = read(&path);
     let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
@@ -258,7 +259,7 @@ fn full_id_numbers_only_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("full.xlsx");
     let opts = LedgerOptions { full_ids: true, ..options(october(), Some(&village)) };
-    export(&store, &opts, &path).unwrap();
+    export(&store, &opts, &path, &Progress::none()).unwrap();
     let book = read(&path);
     let visits = &book[0].1;
     let ids: Vec<String> = body(visits).iter().map(|r| text(&r[column(visits, "身份证号")])).collect();
@@ -274,7 +275,8 @@ fn csv_files_have_a_bom_quoted_fields_and_the_same_rows() {
     let village = store.villages().unwrap().remove(0);
     let problems = add_problems(&mut store, &village);
     let dir = tempfile::tempdir().unwrap();
-    let done = export(&store, &options(october(), Some(&village)), &dir.path().join("十月.csv")).unwrap();
+    let done =
+        export(&store, &options(october(), Some(&village)), &dir.path().join("十月.csv"), &Progress::none()).unwrap();
     let names: Vec<String> = done.files.iter().map(|f| f.file_name().unwrap().to_string_lossy().to_string()).collect();
     assert_eq!(names, ["十月-走访台账.csv", "十月-问题整改台账.csv", "十月-帮扶人到位情况.csv", "十月-汇总.csv"]);
     let visits = std::fs::read(&done.files[0]).unwrap();
@@ -301,7 +303,7 @@ fn a_township_lists_every_village_and_compares_them() {
     assert_eq!(villages.len(), 2);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("全镇.xlsx");
-    export(&store, &options(october(), None), &path).unwrap();
+    export(&store, &options(october(), None), &path, &Progress::none()).unwrap();
     let book = read(&path);
     let visits = &book[0].1;
     assert!(text(&visits[0][0]).contains("全部村（2 个）"));
@@ -323,7 +325,7 @@ fn a_township_lists_every_village_and_compares_them() {
 
     // One village of the township: only its rows.
     let one = dir.path().join("一个村.xlsx");
-    export(&store, &options(october(), Some(&villages[1])), &one).unwrap();
+    export(&store, &options(october(), Some(&villages[1])), &one, &Progress::none()).unwrap();
     let book = read(&one);
     assert_eq!(body(&book[0].1).len(), per_village[1]);
 }
@@ -352,14 +354,16 @@ fn files_that_cannot_be_written_are_refused_in_one_sentence() {
     let village = store.villages().unwrap().remove(0);
     let opts = options(october(), Some(&village));
     let dir = tempfile::tempdir().unwrap();
-    let err = export(&store, &opts, &dir.path().join("台账.pdf")).unwrap_err().to_string();
+    let err = export(&store, &opts, &dir.path().join("台账.pdf"), &Progress::none()).unwrap_err().to_string();
     assert!(err.contains(".xlsx") && err.contains("台账.pdf"), "{err}");
-    let err = export(&store, &opts, &dir.path().join("没有的文件夹").join("台账.xlsx")).unwrap_err().to_string();
+    let err = export(&store, &opts, &dir.path().join("没有的文件夹").join("台账.xlsx"), &Progress::none())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("没有的文件夹") && err.contains("不存在"), "{err}");
     // A folder where the file should be stands in for a file another program holds.
     let held = dir.path().join("占用.xlsx");
     std::fs::create_dir(&held).unwrap();
-    let err = export(&store, &opts, &held).unwrap_err().to_string();
+    let err = export(&store, &opts, &held, &Progress::none()).unwrap_err().to_string();
     assert!(err.contains("Excel/WPS"), "{err}");
 }
 

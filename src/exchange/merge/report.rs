@@ -151,11 +151,3 @@ impl MergeReport {
         c
     }
 }
-
-/// A stored stamp (RFC 3339, UTC) as this laptop's local time, `YYYY-MM-DD HH:MM`; anything
-/// unreadable as it is.
-pub fn local_time(stamp: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(stamp)
-        .map(|d| d.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| stamp.to_string())
-}

@@ -122,7 +122,7 @@ fn only_village(store: &Store) -> Village {
 
 fn pack_in(store: &Store, dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
-    pack(store, &only_village(store).id, &path).unwrap();
+    pack(store, &only_village(store).id, &path, &Progress::none()).unwrap();
     path
 }
 
@@ -527,12 +527,13 @@ fn packing_replaces_an_old_file_and_leaves_no_partial_file() {
     let a = village_store(1, 5);
     let path = dir.path().join("村.zfp");
     std::fs::write(&path, b"old").unwrap();
-    let m = pack(&a, &only_village(&a).id, &path).unwrap();
+    let m = pack(&a, &only_village(&a).id, &path, &Progress::none()).unwrap();
     let opened = Package::open(&path).unwrap();
     assert_eq!(opened.manifest(), &m);
     assert_eq!(m.rows_of("households"), 5);
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names, vec![std::ffi::OsString::from("村.zfp")]);
-    let err = pack(&a, &only_village(&a).id, &dir.path().join("no-such-folder").join("x.zfp")).unwrap_err();
+    let err = pack(&a, &only_village(&a).id, &dir.path().join("no-such-folder").join("x.zfp"), &Progress::none())
+        .unwrap_err();
     assert!(matches!(err, ExchangeError::Store(_) | ExchangeError::Io(..)), "{err:?}");
 }

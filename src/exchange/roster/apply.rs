@@ -3,7 +3,8 @@
 
 use super::plan::{Action, Plan, VillageTarget};
 use crate::model::register::Cadre;
-use crate::store::{Result, Store};
+use crate::progress::Progress;
+use crate::store::{Result, Store, StoreError};
 use chrono::NaiveDate;
 
 /// What an import wrote.
@@ -40,7 +41,10 @@ impl Imported {
 
 /// Writes the preview's households into the database in one transaction; assignments start
 /// `today`. On any failure nothing is written.
-pub fn import(store: &mut Store, plan: &Plan, today: NaiveDate) -> Result<Imported> {
+/// `progress` counts the households written; cancelling it rolls everything back.
+pub fn import(store: &mut Store, plan: &Plan, today: NaiveDate, progress: &Progress) -> Result<Imported> {
+    let changing = plan.households.iter().filter(|h| h.action != Action::Unchanged).count();
+    progress.step(crate::i18n::t("roster.importing"), changing as u64);
     store.write(|w| {
         let mut village = plan.village.village().clone();
         if let VillageTarget::New(_) = plan.village {
@@ -55,6 +59,10 @@ pub fn import(store: &mut Store, plan: &Plan, today: NaiveDate) -> Result<Import
             done.cadres_added += 1;
         }
         for hp in plan.households.iter().filter(|h| h.action != Action::Unchanged) {
+            if progress.cancelled() {
+                return Err(StoreError::Cancelled);
+            }
+            progress.add(1);
             let mut household = hp.household.clone();
             household.village_id = village.id.clone();
             if let Some(group) = &hp.group {

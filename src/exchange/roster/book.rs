@@ -107,11 +107,6 @@ impl Sheet {
         self.rows.is_empty()
     }
 
-    /// Whether every cell of the row is blank.
-    pub fn row_is_blank(&self, row: usize) -> bool {
-        self.rows.get(row).is_none_or(|r| r.iter().all(Cell::is_blank))
-    }
-
     /// Drops blank cells at the end of each row and blank rows at the end.
     fn trim(&mut self) {
         for row in &mut self.rows {

@@ -64,7 +64,13 @@ fn a_new_laptop_starts_from_a_package_after_a_preview() {
     let dir = tempfile::tempdir().unwrap();
     let source = demo_store(&dir.path().join("a.db"), 1);
     let file = dir.path().join("村.zfp");
-    package::pack(&source, &package::village_to_pack(&source, None).unwrap().id, &file).unwrap();
+    package::pack(
+        &source,
+        &package::village_to_pack(&source, None).unwrap().id,
+        &file,
+        &crate::progress::Progress::none(),
+    )
+    .unwrap();
     let mut h = harness(Store::open(&dir.path().join("new.db")).unwrap());
     assert_eq!(h.state().page(), Page::Welcome);
     button(&h, "合并数据包");
@@ -106,7 +112,7 @@ fn a_conflict_is_settled_by_the_users_choice() {
     let mut b = Store::open(&dir.path().join("b.db")).unwrap();
     let first = dir.path().join("1.zfp");
     let village = package::village_to_pack(&a, None).unwrap().id;
-    package::pack(&a, &village, &first).unwrap();
+    package::pack(&a, &village, &first, &crate::progress::Progress::none()).unwrap();
     merge::merge(&mut b, &[first], &Settlement::newest()).unwrap();
     let id = a.household_rows(None).unwrap()[0].id.clone();
     let set_phone = |store: &Store, phone: &str, at: &str| {
@@ -121,7 +127,7 @@ fn a_conflict_is_settled_by_the_users_choice() {
     set_phone(&a, "13900000001", "2099-01-01T00:00:00.000Z");
     set_phone(&b, "13900000002", "2099-01-02T00:00:00.000Z");
     let second = dir.path().join("2.zfp");
-    package::pack(&a, &village, &second).unwrap();
+    package::pack(&a, &village, &second, &crate::progress::Progress::none()).unwrap();
 
     let mut h = harness(b);
     button(&h, "导出/合并");

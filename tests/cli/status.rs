@@ -1,15 +1,7 @@
 //! The headless twin: demo data, status and check through the real binary.
 
+use crate::support::{text, zoufang};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn zoufang(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zoufang")).arg("--db").arg(db).args(args).output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
 
 /// Every household as (户编号, head, members' names and ID numbers), in order.
 fn households(db: &Path) -> Vec<(String, String, String)> {

@@ -1,11 +1,9 @@
 //! The register through the real screens: first start, creating the village, adding a household
 //! with a member by typing Chinese, validation beside the fields, and finding it by pinyin.
 
-mod support;
-
+use crate::support::*;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
-use support::*;
 use zoufang::model::id_number::check_char;
 use zoufang::store::Store;
 use zoufang::ui::Page;

@@ -5,5 +5,3 @@ mod cli;
 mod fixtures;
 mod import;
 mod screen;
-#[path = "../support/mod.rs"]
-mod support;

@@ -1,5 +1,6 @@
 //! Switching the interface to English in 设置 (its own test binary: the language is global).
 
+#[path = "../support/mod.rs"]
 mod support;
 
 use egui_kittest::kittest::Queryable;

@@ -1,14 +1,12 @@
 //! The visit form driven headlessly: a whole visit filled from the keyboard, saved, and seen on
 //! 户详情 and 本月走访; a draft recovered after the app went away without saving.
 
-mod support;
-
+use crate::support::today;
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use support::today;
 use zoufang::model::coded::{Relation, Role as CadreRole};
 use zoufang::model::id_number::check_char;
 use zoufang::model::register::{Cadre, Household, Member, Village};
@@ -48,7 +46,7 @@ fn village(path: &std::path::Path) -> String {
 }
 
 fn harness(path: &std::path::Path) -> Harness<'static, App> {
-    let mut h = support::harness(path);
+    let mut h = crate::support::harness(path);
     h.run();
     h
 }

@@ -1,10 +1,11 @@
 //! The import through the library: every kind of file and messy cell the issue lists.
 
-use crate::fixtures::*;
+use super::fixtures::*;
 use std::path::Path;
 use zoufang::exchange::roster::{self, Action, Plan, Problem, Roster, RosterError, Target, VillageTarget, Workbook};
 use zoufang::model::coded::{Category, Health, Relation};
 use zoufang::model::register::Village;
+use zoufang::progress::Progress;
 use zoufang::store::Store;
 
 fn preview(store: &Store, path: &Path) -> Result<Plan, RosterError> {
@@ -14,7 +15,7 @@ fn preview(store: &Store, path: &Path) -> Result<Plan, RosterError> {
 
 fn import(store: &mut Store, path: &Path) -> Plan {
     let plan = preview(store, path).unwrap();
-    roster::import(store, &plan, today()).unwrap();
+    roster::import(store, &plan, today(), &Progress::none()).unwrap();
     plan
 }
 
@@ -55,7 +56,7 @@ fn a_national_roster_imports_into_a_new_village_and_again_changes_nothing() {
     assert_eq!(plan.new_cadres.len(), file.cadres);
     assert_eq!(store.summary().unwrap().households, 0, "a preview writes nothing");
 
-    let done = roster::import(&mut store, &plan, today()).unwrap();
+    let done = roster::import(&mut store, &plan, today(), &Progress::none()).unwrap();
     assert_eq!(done.households_added, file.households);
     let s = store.summary().unwrap();
     assert_eq!((s.villages, s.groups, s.households, s.members), (1, 5, file.households as i64, file.people as i64));
@@ -74,7 +75,7 @@ fn a_national_roster_imports_into_a_new_village_and_again_changes_nothing() {
     assert!(again.new_cadres.is_empty());
     assert!(!again.has_changes());
     let before = people(&store);
-    roster::import(&mut store, &again, today()).unwrap();
+    roster::import(&mut store, &again, today(), &Progress::none()).unwrap();
     assert_eq!(people(&store), before);
     assert_eq!(store.summary().unwrap(), s);
 }
@@ -115,7 +116,7 @@ fn importing_again_updates_and_lists_what_changed() {
         assert!(changes.contains(expected), "{expected} missing from:\n{changes}");
     }
     assert_eq!(plan.new_cadres, vec!["高峰".to_string()]);
-    roster::import(&mut store, &plan, today()).unwrap();
+    roster::import(&mut store, &plan, today(), &Progress::none()).unwrap();
     let row = &store.household_rows(None).unwrap()[0];
     assert_eq!((row.members, row.cadre_name.as_str()), (4, "高峰"));
     let history = store.assignment_history(&row.id).unwrap();
@@ -420,7 +421,7 @@ fn a_failed_import_leaves_the_database_as_it_was() {
     let mut m = vec![zoufang::model::register::Member { name: "占位".into(), ..Default::default() }];
     store.save_household(&mut h, &mut m, None, today()).unwrap();
     let before = store.summary().unwrap();
-    let err = roster::import(&mut store, &plan, today()).unwrap_err();
+    let err = roster::import(&mut store, &plan, today(), &Progress::none()).unwrap_err();
     assert!(err.to_string().contains("户编号"), "{err}");
     assert_eq!(store.summary().unwrap(), before);
     assert_eq!(store.cadres(true).unwrap().len(), 0, "no cadre was left behind");
@@ -529,7 +530,7 @@ fn cadres_are_found_by_name_within_the_village_only() {
     let plan = roster::plan(&store, &roster, Some(here), today()).unwrap();
     assert_eq!(plan.new_cadres, vec!["马文".to_string()], "the 马文 of another village is not this one");
     assert!(problems_on(&plan, 3)[0].reason.contains("按第一人“高峰”分配"));
-    roster::import(&mut store, &plan, today()).unwrap();
+    roster::import(&mut store, &plan, today(), &Progress::none()).unwrap();
     let rows = store.household_rows(None).unwrap();
     let of = |head: &str| rows.iter().find(|r| r.head_name == head).unwrap().cadre_id.clone().unwrap();
     assert_ne!(of("严一"), elsewhere.id);

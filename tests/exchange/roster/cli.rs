@@ -1,13 +1,9 @@
 //! `zoufang import-roster` as a user runs it.
 
-use crate::fixtures::*;
+use super::fixtures::*;
+use crate::support::zoufang;
 use std::path::Path;
-use std::process::{Command, Output};
 use zoufang::store::Store;
-
-fn zoufang(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zoufang")).arg("--db").arg(db).args(args).output().unwrap()
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -1,22 +1,8 @@
 //! `zoufang pack`, `zoufang merge` and `zoufang export-ledger` as a script runs them.
 
+use crate::support::{failed, ok, zoufang};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn zoufang(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zoufang")).arg("--db").arg(db).args(args).output().expect("zoufang runs")
-}
-
-fn ok(out: Output) -> String {
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr));
-    stdout
-}
-
-fn failed(out: Output) -> String {
-    assert!(!out.status.success(), "should fail: {}", String::from_utf8_lossy(&out.stdout));
-    String::from_utf8(out.stderr).unwrap()
-}
+use std::process::Output;
 
 /// A demo village made with `seed`, packed into `dir`; returns the database and the package.
 fn demo_village(dir: &Path, seed: u64) -> (PathBuf, PathBuf) {

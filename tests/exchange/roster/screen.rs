@@ -1,7 +1,7 @@
 //! The import screen driven headlessly by its labels: a path typed into the labelled field (no
 //! file dialog needed), the preview, then 确认导入 or 取消.
 
-use crate::fixtures::*;
+use super::fixtures::*;
 use crate::support::{click, shows, type_into};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};

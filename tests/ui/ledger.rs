@@ -1,10 +1,8 @@
 //! The ledger through the real screens: recording a problem by hand, moving it to 已整改, the
 //! role check on 销号, striking it off as the first secretary and seeing 清零 count down.
 
-mod support;
-
+use crate::support::*;
 use egui_kittest::kittest::{NodeT, Queryable};
-use support::*;
 use zoufang::demo::{self, DemoOptions};
 use zoufang::model::coded::Role as CadreRole;
 use zoufang::model::ledger::{Actor, Problem, Status};

@@ -1,0 +1,173 @@
+//! The command line's arguments: every subcommand and flag, with the help text `--help` prints.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// zoufang (走访) — 帮扶干部入户走访清单 / household visit checklists.
+#[derive(Debug, Parser)]
+#[command(name = "zoufang", version, about)]
+pub struct Cli {
+    /// Database file (default: zoufang.db in the user's data folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// What to do; none opens the window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Headless jobs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make synthetic demo villages (演示数据).
+    Demo {
+        /// Number of villages.
+        #[arg(long, default_value_t = 1)]
+        villages: usize,
+        /// Households per village.
+        #[arg(long, default_value_t = 120)]
+        households: usize,
+        /// Months of history.
+        #[arg(long, default_value_t = 6)]
+        months: u32,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Print a short summary: register, visits of a month, ledger, review backlog (概况).
+    Status {
+        /// The month, YYYY-MM (default: this month).
+        #[arg(long)]
+        month: Option<String>,
+        /// Only this village (by name).
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// List problems of the ledger as text (问题台账).
+    Problems {
+        /// Only problems not yet struck off.
+        #[arg(long)]
+        open: bool,
+        /// Only problems past their deadline and not rectified.
+        #[arg(long)]
+        overdue: bool,
+        /// Only this village (by name).
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// Check integrity and consistency; exits non-zero on any problem (检查).
+    Check,
+    /// Checklist templates (走访清单).
+    Template {
+        /// What to do with templates.
+        #[command(subcommand)]
+        action: TemplateAction,
+    },
+    /// Measure the quality bars on synthetic township data in a temporary folder (性能测试).
+    Bench {
+        /// Households in the township.
+        #[arg(long, default_value_t = 10_000)]
+        households: usize,
+        /// Months of visit history.
+        #[arg(long, default_value_t = 24)]
+        months: u32,
+    },
+    /// Import the household roster (花名册) from .xlsx, .xls or .csv, printing the preview first;
+    /// exits non-zero only when nothing could be imported (导入花名册).
+    ImportRoster {
+        /// The roster file.
+        file: PathBuf,
+        /// The sheet to read (default: the first that looks like a roster).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// The village to import into (default: the database's only village; with none, one is
+        /// made from the file's 行政村 column).
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// Print the preview only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Back the database up (备份): to FILE, or dated into the `backups` folder beside it,
+    /// keeping the newest ten.
+    Backup {
+        /// Where to write the copy.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Write one village's package for the township or the first secretary (导出数据包).
+    Pack {
+        /// The package file to write; given a folder, 村名-YYYY-MM.zfp inside it.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The village (name or id); needed when the database holds several.
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+    },
+    /// Export the ledgers (走访台账, 问题整改台账, 帮扶人到位情况, 汇总) of a month or a date range as an
+    /// Excel workbook, or as one CSV file per sheet when FILE ends in .csv (导出台账).
+    ExportLedger {
+        /// The file to write: FILE.xlsx, or FILE.csv for FILE-走访台账.csv and the others.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The month, YYYY-MM (default: this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// The first day of a date range, YYYY-MM-DD (with --to).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// The last day of a date range, YYYY-MM-DD (with --from).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        /// The village (default: the village chosen in the window, or the only one).
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// Every village of the database (a township's ledgers).
+        #[arg(long)]
+        all_villages: bool,
+        /// Write ID numbers in full (by default the middle digits are hidden).
+        #[arg(long)]
+        full_ids: bool,
+    },
+    /// Merge village packages into the database, all in one transaction (合并).
+    Merge {
+        /// Package files (.zfp).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Only show what merging would do.
+        #[arg(long)]
+        dry_run: bool,
+        /// How to settle rows changed on both sides; without it, conflicts stop the merge.
+        #[arg(long, value_enum, value_name = "WHICH")]
+        conflicts: Option<Settle>,
+    },
+}
+
+/// How `merge` settles conflicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Settle {
+    /// The newer version wins.
+    Newest,
+    /// Keep this database's version.
+    Mine,
+    /// Take the package's version.
+    Theirs,
+}
+
+/// What to do with checklist templates.
+#[derive(Debug, Subcommand)]
+pub enum TemplateAction {
+    /// Load a template file (TOML); a changed file becomes a new version, old visits keep theirs.
+    Load {
+        /// The template file.
+        file: PathBuf,
+    },
+    /// List the stored template versions, newest first.
+    List,
+}
+
+/// The default database: `zoufang.db` in the user's data folder.
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("cn", "zoufang", "zoufang")
+        .map(|d| d.data_dir().join("zoufang.db"))
+        .unwrap_or_else(|| PathBuf::from("zoufang.db"))
+}

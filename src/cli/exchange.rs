@@ -1,0 +1,230 @@
+//! `import-roster`, `pack`, `merge`, `export-ledger` and `backup`: files in and out.
+
+use super::{Settle, parse_month};
+use crate::exchange::error::ExchangeError;
+use crate::exchange::ledger::{self, LedgerOptions, Period};
+use crate::exchange::merge::{self, MergeReport, Settlement, Side};
+use crate::exchange::package;
+use crate::exchange::roster::{self, Roster, Workbook};
+use crate::i18n::{t, tf};
+use crate::model::ids::local_time;
+use crate::progress::Progress;
+use crate::store::backup::copy_database;
+use crate::store::{Setting, Store};
+use chrono::{Local, NaiveDate};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Reads the roster file before the database is opened.
+pub fn read_roster(file: &Path, sheet: Option<&str>) -> anyhow::Result<Roster> {
+    Ok(Roster::read(&Workbook::open(file)?, sheet)?)
+}
+
+/// `zoufang import-roster`: prints the preview of importing `roster`, then imports it unless `dry_run`.
+pub fn import_roster(
+    store: &mut Store,
+    roster: &Roster,
+    village: Option<&str>,
+    dry_run: bool,
+    today: NaiveDate,
+) -> anyhow::Result<ExitCode> {
+    let village = roster::target_village(store, village)?;
+    let plan = roster::plan(store, roster, village, today)?;
+    for line in roster::preview_lines(roster, &plan) {
+        println!("{line}");
+    }
+    if !plan.has_households() {
+        eprintln!("{}", t("roster.nothing"));
+        return Ok(ExitCode::FAILURE);
+    }
+    if dry_run {
+        println!("{}", t("cli.import_dry_run"));
+    } else if !plan.has_changes() {
+        println!("{}", t("roster.no_change"));
+    } else {
+        println!("{}", roster::import(store, &plan, today, &Progress::none())?.sentence());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `zoufang backup`: to `out`, or dated into the backups folder.
+pub fn backup(store: &Store, out: Option<PathBuf>) -> anyhow::Result<()> {
+    let path = match out {
+        Some(out) => {
+            copy_database(store.path(), &out)?;
+            out
+        }
+        None => store.backup()?,
+    };
+    println!("{}", tf("cli.backup_done", &[("path", &path.display().to_string())]));
+    Ok(())
+}
+
+/// `zoufang pack`: one village's package.
+pub fn pack(store: &Store, out: PathBuf, village: Option<&str>, today: NaiveDate) -> anyhow::Result<()> {
+    let village = package::village_to_pack(store, village)?;
+    let out = if out.is_dir() { out.join(package::default_file_name(&village.name, today)) } else { out };
+    let m = package::pack(store, &village.id, &out, &Progress::none())?;
+    println!(
+        "{}",
+        tf(
+            "cli.pack_done",
+            &[
+                ("path", &out.display().to_string()),
+                ("village", &m.village_name),
+                ("households", &m.rows_of("households").to_string()),
+                ("visits", &m.rows_of("visits").to_string()),
+                ("problems", &m.rows_of("problems").to_string()),
+                ("checksum", m.checksum.get(..12).unwrap_or(&m.checksum)),
+            ],
+        )
+    );
+    Ok(())
+}
+
+/// `zoufang merge`: packages into the database, or only their preview with `dry_run`.
+pub fn merge(
+    store: &mut Store,
+    files: &[PathBuf],
+    dry_run: bool,
+    conflicts: Option<Settle>,
+) -> anyhow::Result<ExitCode> {
+    let settle = match conflicts {
+        None | Some(Settle::Newest) => Settlement::newest(),
+        Some(Settle::Mine) => Settlement::all(Side::Mine),
+        Some(Settle::Theirs) => Settlement::all(Side::Theirs),
+    };
+    let report = merge::merge_if(store, files, &settle, &Progress::none(), |r| {
+        !dry_run && (conflicts.is_some() || r.conflicts().next().is_none())
+    })?;
+    print_merge(&report);
+    if report.written {
+        let c = report.totals();
+        let n = |x: usize| x.to_string();
+        println!(
+            "{}",
+            tf(
+                "cli.merge_done",
+                &[
+                    ("n", &n(report.files.len())),
+                    ("added", &n(c.added)),
+                    ("updated", &n(c.updated)),
+                    ("unchanged", &n(c.unchanged)),
+                    ("kept", &n(c.kept)),
+                    ("conflicts", &n(c.conflicts)),
+                ],
+            )
+        );
+    } else if dry_run {
+        println!("{}", t("cli.merge_dry_run"));
+    } else {
+        eprintln!("{}", tf("cli.merge_unsettled", &[("n", &report.conflicts().count().to_string())]));
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what a merge did (or would do) per package and table, then each conflict.
+fn print_merge(report: &MergeReport) {
+    for f in &report.files {
+        println!("{}", merge::file_line(f));
+        for (table, c) in f.tables.iter().filter(|(_, c)| c.total() > 0) {
+            let n = |x: usize| x.to_string();
+            let line = tf(
+                "cli.merge_counts",
+                &[
+                    ("table", &merge::table_label(table)),
+                    ("added", &n(c.added)),
+                    ("updated", &n(c.updated)),
+                    ("unchanged", &n(c.unchanged)),
+                    ("kept", &n(c.kept)),
+                    ("conflicts", &n(c.conflicts)),
+                ],
+            );
+            println!("  {line}");
+        }
+        for c in &f.conflicts {
+            let fields: Vec<String> = c.fields.iter().map(merge::field_diff).collect();
+            let line = tf(
+                "cli.merge_conflict",
+                &[
+                    ("table", &merge::table_label(&c.key.table)),
+                    ("row", &c.label),
+                    ("fields", &fields.join("；")),
+                    ("mine_at", &local_time(&c.mine_at)),
+                    ("theirs_at", &local_time(&c.theirs_at)),
+                    ("chosen", merge::side_label(c.chosen)),
+                ],
+            );
+            println!("  {line}");
+        }
+    }
+}
+
+/// The period of `export-ledger`: a month (default: this one) or `--from`/`--to`.
+pub fn ledger_period(
+    month: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    today: NaiveDate,
+) -> anyhow::Result<Period> {
+    let date = |s: &str| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| anyhow::anyhow!(tf("sheet.err.date", &[("date", s)])))
+    };
+    match (month, from, to) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => anyhow::bail!(t("sheet.err.month_and_range")),
+        (_, Some(from), Some(to)) => Ok(Period::range(date(from)?, date(to)?)?),
+        (_, Some(_), None) | (_, None, Some(_)) => anyhow::bail!(t("sheet.err.half_range")),
+        (month, None, None) => Ok(Period::Month(parse_month(month, today)?)),
+    }
+}
+
+/// The village of `export-ledger` (`None`: all villages): the one named, else the one chosen in
+/// the window, else the only one.
+pub fn ledger_scope(store: &Store, name: Option<&str>, all_villages: bool) -> anyhow::Result<Option<String>> {
+    match (name, all_villages) {
+        (Some(_), true) => anyhow::bail!(t("sheet.err.village_and_all")),
+        (_, true) => return Ok(None),
+        _ => {}
+    }
+    if name.is_none()
+        && let Some(current) = store.setting(Setting::CurrentVillage)?
+        && store.village(&current)?.is_some()
+    {
+        return Ok(Some(current));
+    }
+    match package::village_to_pack(store, name) {
+        Ok(v) => Ok(Some(v.id)),
+        Err(ExchangeError::WhichVillage(names)) => {
+            anyhow::bail!(tf("sheet.err.which_village", &[("names", &names)]))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `zoufang export-ledger`: the workbook, or one CSV per sheet.
+pub fn export_ledger(
+    store: &Store,
+    out: &Path,
+    period: Period,
+    village_id: Option<String>,
+    full_ids: bool,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    let opts = LedgerOptions { period, village_id, full_ids, today, exported_at: Local::now().naive_local() };
+    let done = ledger::export(store, &opts, out, &Progress::none())?;
+    let (visits, problems) = (done.visits.to_string(), done.problems.to_string());
+    if ledger::Format::of(out) == Some(ledger::Format::Csv) {
+        let n = done.files.len().to_string();
+        println!("{}", tf("sheet.cli.done_csv", &[("n", &n), ("visits", &visits), ("problems", &problems)]));
+        for f in &done.files {
+            println!("  {}", f.display());
+        }
+    } else {
+        let path = out.display().to_string();
+        println!("{}", tf("sheet.cli.done_xlsx", &[("path", &path), ("visits", &visits), ("problems", &problems)]));
+    }
+    println!("{}", t(if full_ids { "sheet.cli.full" } else { "sheet.cli.masked" }));
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! The headless twin of each GUI job: [`args`] defines the command line, one function per
+//! command runs it. Errors go to stderr as one sentence; the exit code is non-zero on failure.
+
+mod args;
+mod exchange;
+mod register;
+mod report;
+
+pub use args::{Cli, Command, Settle, TemplateAction, default_db_path};
+
+use crate::i18n::{self, Lang, tf};
+use crate::model::month::Month;
+use crate::store::{Setting, Store};
+use chrono::NaiveDate;
+use clap::Parser;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Parses the command line and runs it; `today` is the date the entry point read once.
+pub fn main(today: NaiveDate) -> ExitCode {
+    let cli = Cli::parse();
+    let db = cli.db.clone().unwrap_or_else(default_db_path);
+    match cli.command {
+        None => crate::ui::run(db, today),
+        Some(command) => match run(&db, command, today) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// Runs one headless command against the database at `db`.
+pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<ExitCode> {
+    if let Command::Bench { households, months } = command {
+        crate::bench::run(crate::bench::BenchOptions { households, months }, today)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // A roster that cannot be read is refused before the database is even opened.
+    let roster = match &command {
+        Command::ImportRoster { file, sheet, .. } => Some(exchange::read_roster(file, sheet.as_deref())?),
+        _ => None,
+    };
+    let mut store = open(db)?;
+    match command {
+        Command::Demo { villages, households, months, seed } => {
+            register::demo(&mut store, crate::demo::DemoOptions { villages, households, months, seed, today })?
+        }
+        Command::Status { month, village } => report::status(&store, month.as_deref(), village.as_deref(), today)?,
+        Command::Problems { open, overdue, village } => {
+            report::problems(&store, open, overdue, village.as_deref(), today)?
+        }
+        Command::Check => return report::check(&store, today),
+        Command::Template { action } => register::template(&mut store, action)?,
+        Command::Bench { .. } => unreachable!("handled before the database opens"),
+        Command::Backup { out } => exchange::backup(&store, out)?,
+        Command::Pack { out, village } => exchange::pack(&store, out, village.as_deref(), today)?,
+        Command::Merge { files, dry_run, conflicts } => return exchange::merge(&mut store, &files, dry_run, conflicts),
+        Command::ExportLedger { out, month, from, to, village, all_villages, full_ids } => {
+            let period = exchange::ledger_period(month.as_deref(), from.as_deref(), to.as_deref(), today)?;
+            let village = exchange::ledger_scope(&store, village.as_deref(), all_villages)?;
+            exchange::export_ledger(&store, &out, period, village, full_ids, today)?
+        }
+        Command::ImportRoster { village, dry_run, .. } => {
+            let Some(roster) = roster else { unreachable!("read above") };
+            return exchange::import_roster(&mut store, &roster, village.as_deref(), dry_run, today);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the database and takes its language for what is printed.
+fn open(db: &Path) -> anyhow::Result<Store> {
+    let store = Store::open(db)?;
+    if let Some(code) = store.setting(Setting::Language)? {
+        i18n::set_lang(Lang::from_code(&code));
+    }
+    Ok(store)
+}
+
+/// Reads `--month YYYY-MM` (default: the month of `today`).
+fn parse_month(text: Option<&str>, today: NaiveDate) -> anyhow::Result<Month> {
+    match text {
+        None => Ok(Month::of(today)),
+        Some(s) => Month::parse(s).ok_or_else(|| anyhow::anyhow!(tf("cli.err.month", &[("month", s)]))),
+    }
+}
+
+/// The id of the village named `name`, if one was asked for.
+fn village_id(store: &Store, name: Option<&str>) -> anyhow::Result<Option<String>> {
+    let Some(name) = name else { return Ok(None) };
+    let found = store.villages()?.into_iter().find(|v| v.name == name.trim());
+    found.map(|v| Some(v.id)).ok_or_else(|| anyhow::anyhow!(tf("cli.err.village", &[("name", name)])))
+}

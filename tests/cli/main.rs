@@ -1,0 +1,5 @@
+//! The headless twin as a script runs it: the real binary on real databases.
+
+mod status;
+#[path = "../support/mod.rs"]
+mod support;

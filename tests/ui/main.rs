@@ -1,0 +1,8 @@
+//! The real screens driven headlessly by their labels, on real databases: the register, the
+//! visit form and the ledger.
+
+mod ledger;
+mod register;
+#[path = "../support/mod.rs"]
+mod support;
+mod visit;
