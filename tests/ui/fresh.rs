@@ -2,7 +2,7 @@
 //! merge and a roster import each show at once on 首页看板, 本月走访, 走访审核 and 问题台账,
 //! although every one of those pages was drawn (and had read its rows) before.
 
-use crate::support::{button, harness, settle, shows, today, type_into, zoufang};
+use crate::support::{button, harness, save_visit, settle, shows, today, type_into, zoufang};
 use chrono::NaiveDate;
 use egui::Key;
 use egui_kittest::Harness;
@@ -77,8 +77,7 @@ fn record_visit(h: &mut Harness<'_, App>) {
         h.key_press(Key::Num1);
         h.run();
     }
-    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
-    h.run();
+    save_visit(h);
     assert!(h.state().notice_text().starts_with("已保存"), "{}", h.state().notice_text());
 }
 
