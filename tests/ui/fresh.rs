@@ -173,3 +173,20 @@ fn a_merge_and_a_roster_import_show_at_once() {
     nav(&mut h, "首页看板");
     assert!(shows(&h, "1 / 4"), "the imported household is one more to visit");
 }
+
+#[test]
+fn i_find_myself_among_the_cadres_by_pinyin_initials() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    village(&path);
+    Store::open(&path).unwrap().set_setting(Setting::Me, "").unwrap();
+    let mut h = harness(&path);
+    h.run();
+    nav(&mut h, "设置");
+    type_into(&mut h, "查找", 0, "wgb");
+    h.query_all_by_label_contains("王干部（帮扶干部").next().expect("found by initials").click();
+    h.run();
+    assert!(shows(&h, "我是：王干部（帮扶干部）"), "the top bar says who I am");
+    nav(&mut h, "本月走访");
+    assert!(shows(&h, "王干部（帮扶干部） 负责、本月还没走访的农户：3 户"), "本月走访 lists my households");
+}
