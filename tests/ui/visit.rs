@@ -112,7 +112,7 @@ fn a_whole_visit_filled_from_the_keyboard_shows_on_the_household() {
     h.get_by_label("收入：有问题");
     h.get_by_label("两不愁：正常");
     h.get_by_label("饮水安全：正常");
-    h.get_by_label("义务教育：未知");
+    h.get_by_label("义务教育：不适用");
     h.get_by_label("2026-11：已走访（王干部）");
     h.get_by_label("本月走访").click();
     h.run();

@@ -24,8 +24,12 @@ pub(super) struct Detail {
 }
 
 impl Detail {
-    /// A problem not yet stored (entered by hand, or a proposal being edited).
-    pub(super) fn new(problem: Problem) -> Self {
+    /// A problem not yet stored (entered by hand, or a proposal being edited); without a
+    /// deadline it gets the village's usual one, [`DEFAULT_DAYS`] after it was found.
+    pub(super) fn new(mut problem: Problem) -> Self {
+        if problem.id.is_empty() && problem.deadline.is_none() {
+            problem.deadline = Some(problem.found + chrono::Days::new(DEFAULT_DAYS));
+        }
         Detail {
             problem,
             events: Vec::new(),
@@ -123,7 +127,7 @@ impl LedgerPage {
                 let mut has = p.deadline.is_some();
                 ui.checkbox(&mut has, t("ledger.has_deadline"));
                 match (has, p.deadline) {
-                    (true, None) => p.deadline = Some(p.found + chrono::Days::new(30)),
+                    (true, None) => p.deadline = Some(p.found + chrono::Days::new(DEFAULT_DAYS)),
                     (false, Some(_)) => p.deadline = None,
                     _ => {}
                 }
@@ -258,6 +262,9 @@ enum DetailAction {
     Move(Status),
     CloseConfirmed,
 }
+
+/// Days from finding a problem to its default 整改时限.
+const DEFAULT_DAYS: u64 = 30;
 
 /// Seconds after a status change during which the status buttons take no click.
 const SETTLE_SECONDS: f64 = 0.5;
