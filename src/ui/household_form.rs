@@ -309,6 +309,17 @@ impl HouseholdForm {
         }
         let name = self.household.head_name.clone();
         if cx.report(result, &tf("form.saved", &[("name", &name)])).is_some() {
+            let missing: Vec<&str> = [
+                (self.household.group_id.is_none(), "field.group"),
+                (self.household.category.is_none(), "field.category"),
+                (self.cadre.is_none(), "field.cadre"),
+            ]
+            .into_iter()
+            .filter_map(|(missing, key)| missing.then(|| t(key)))
+            .collect();
+            if !missing.is_empty() {
+                cx.info(tf("form.saved_missing", &[("name", &name), ("fields", &missing.join("、"))]));
+            }
             self.close(cx);
         }
     }

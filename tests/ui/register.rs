@@ -35,7 +35,7 @@ fn create_village_add_household_and_find_it_by_pinyin() {
         click(&mut h, "保存");
         assert_eq!(h.state().page(), Page::Households, "saving {name} went back to the list");
     }
-    assert!(shows(&h, "已保存：李四"));
+    assert!(shows(&h, "已保存：李四。还没有填写：村民小组、户类别、帮扶责任人"), "what is missing is named");
     assert!(h.query_by_label("张三丰").is_some() && h.query_by_label("李四").is_some());
 
     type_into(&mut h, "搜索", 0, "zsf");
