@@ -205,29 +205,31 @@ pub struct StatusChange {
 }
 
 impl Problem {
-    /// The problem as it stood at the end of `day`, from its status changes (oldest first):
-    /// `None` when not yet found; otherwise its status then, the dates of rectifying and striking
-    /// off that had happened by then, and the progress notes dated up to then. Without a change
-    /// recorded around `day` (entered with its status, as a demo or an import does), the dates
-    /// tell: struck off or rectified by then, else still being worked on.
+    /// The problem as it stood at the end of `day`: `None` when not yet found; otherwise its
+    /// status then, the dates of rectifying and striking off that had happened by then, and the
+    /// progress notes dated up to then. The recorded days of rectifying and striking off decide
+    /// first; between them the status changes (oldest first) tell 待整改 from 整改中 and a
+    /// rectification later sent back; a problem entered with its status and no change since (as
+    /// a demo or an import does) was still being worked on.
     pub fn as_of(&self, changes: &[StatusChange], day: NaiveDate) -> Option<Problem> {
         if self.found > day {
             return None;
         }
         let before = changes.iter().rev().find(|c| c.on <= day).map(|c| c.to);
         let after = changes.iter().find(|c| c.on > day).and_then(|c| c.from);
-        let by_dates = || {
-            if self.closed.is_some_and(|c| c <= day) {
-                Status::Closed
-            } else if self.rectified.is_some_and(|r| r <= day) {
-                Status::Rectified
-            } else if self.status.awaits_rectification() {
-                self.status
-            } else {
-                Status::InProgress
+        let status = if self.closed.is_some_and(|c| c <= day) {
+            Status::Closed
+        } else if self.rectified.is_some_and(|r| r <= day) {
+            Status::Rectified
+        } else {
+            match before.or(after) {
+                // Struck off only on the recorded day (not by then): rectified until then.
+                Some(Status::Closed) => Status::Rectified,
+                Some(s) => s,
+                None if self.status.awaits_rectification() => self.status,
+                None => Status::InProgress,
             }
         };
-        let status = before.or(after).unwrap_or_else(by_dates);
         let mut p = self.clone();
         p.status = status;
         p.rectified = self.rectified.filter(|r| *r <= day && status != Status::Open && status != Status::InProgress);

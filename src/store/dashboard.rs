@@ -217,7 +217,8 @@ impl Store {
     }
 
     /// Problems by checklist group (every group of the checklist, in order, then any other):
-    /// found and rectified in `from..=to`, and open / overdue as of `as_of`.
+    /// found and rectified in `from..=to`, and open / overdue as of `as_of` — each problem as it
+    /// stood that day ([`crate::model::ledger::Problem::as_of`]), as 问题整改台账 lists it.
     pub fn problem_group_counts(
         &self,
         village_id: Option<&str>,
@@ -227,7 +228,8 @@ impl Store {
     ) -> Result<Vec<GroupCounts>> {
         let mut groups: Vec<GroupCounts> =
             GROUPS.iter().map(|g| GroupCounts { group: g.to_string(), ..Default::default() }).collect();
-        for r in self.problems_as_of(village_id, as_of)? {
+        let changes = self.status_changes(village_id)?;
+        for r in self.problems(village_id)? {
             let p = &r.problem;
             let slot = match groups.iter().position(|g| g.group == p.group) {
                 Some(i) => i,
@@ -239,8 +241,11 @@ impl Store {
             let g = &mut groups[slot];
             g.found += usize::from((from..=to).contains(&p.found));
             g.rectified += usize::from(p.rectified.is_some_and(|d| (from..=to).contains(&d)));
-            g.open += usize::from(p.status.is_open());
-            g.overdue += usize::from(days_overdue(p.status, p.deadline, as_of).is_some());
+            let history = changes.get(&p.id).map_or(&[][..], Vec::as_slice);
+            if let Some(then) = p.as_of(history, as_of) {
+                g.open += usize::from(then.status.is_open());
+                g.overdue += usize::from(days_overdue(then.status, then.deadline, as_of).is_some());
+            }
         }
         Ok(groups)
     }
