@@ -18,7 +18,7 @@ mkdir -p "$out"
 book="${1:-}"
 if [[ -z "$book" ]]; then
   zoufang="${ZOUFANG:-${CARGO_TARGET_DIR:-$here/target}/debug/zoufang}"
-  [[ -x "$zoufang" ]] || (cd "$here" && cargo build --quiet)
+  [[ -x "$zoufang" ]] || { echo "print-check: no $zoufang: build it first (cargo build), or set ZOUFANG" >&2; exit 2; }
   db="$out/township.db"
   rm -f "$db"*
   "$zoufang" --db "$db" demo --villages 3 --households 300 --months 13 --seed 2 >/dev/null || exit 2
@@ -64,8 +64,15 @@ for line in open(sys.argv[2], encoding="utf-8"):
     if m:
         boxes.append((float(m.group(2)) - float(m.group(1)), page, m.group(3)))
         titles.setdefault(page, []).append(m.group(3))
-firsts = [p for p, words in titles.items() if any("导出时间" in w for w in words[:15])]
-print(f"pages: {page}; sheets start on pages {firsts}")
+# Each page's title names its sheet (the title row repeats on every page): the pages of each.
+spans = []
+for p in range(1, page + 1):
+    name = " ".join(titles.get(p, [])[:3])
+    if spans and spans[-1][0] == name:
+        spans[-1][2] = p
+    else:
+        spans.append([name, p, p])
+print(f"pages: {page}: " + "; ".join(f"{n} {a}–{b}" for n, a, b in spans))
 h, p, word = min(boxes)
 print(f"smallest word box: {h:.2f} pt (page {p}, “{word}”); smallest type: {min(sizes):.2f} pt")
 sys.exit(0 if min(sizes) >= 9.0 else 1)

@@ -63,7 +63,13 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
     }
     let widths = column_widths(sheet);
     // The title wraps onto more lines when the sheet is narrower than it (14-point type).
-    let lines = (display_width(&sheet.title) * 14.0 / 11.0 / widths.iter().sum::<f64>()).ceil().max(1.0);
+    let room = widths.iter().sum::<f64>();
+    let lines: f64 = sheet
+        .title
+        .lines()
+        .map(|line| (display_width(line) * 14.0 / 11.0 / room).ceil().max(1.0))
+        .sum::<f64>()
+        .max(1.0);
     ws.set_row_height(0, TITLE_HEIGHT * lines)?;
     let mut row: u32 = 1;
     for (i, table) in sheet.tables.iter().enumerate() {
