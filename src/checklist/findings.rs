@@ -6,7 +6,7 @@ use super::{Catalog, Result};
 use crate::model::ledger::{GROUPS, Problem};
 use crate::model::month::all_time;
 use crate::model::visit::Proposal;
-use crate::store::{ProblemAnswer, Store};
+use crate::store::{GroupCounts, ProblemAnswer, Store};
 use chrono::NaiveDate;
 
 /// A problem answer with its item's group and question.
@@ -52,8 +52,17 @@ pub fn findings(
 
 /// The pending proposals of a village (or all), newest visit first.
 pub fn pending_proposals(store: &Store, catalog: &mut Catalog, village_id: Option<&str>) -> Result<Vec<Proposed>> {
-    let (from, to) = all_time();
-    Ok(findings(store, catalog, village_id, from, to)?
+    pending_until(store, catalog, village_id, all_time().1)
+}
+
+/// The proposals of visits up to `day` still waiting to be confirmed, newest visit first.
+pub fn pending_until(
+    store: &Store,
+    catalog: &mut Catalog,
+    village_id: Option<&str>,
+    day: NaiveDate,
+) -> Result<Vec<Proposed>> {
+    Ok(findings(store, catalog, village_id, all_time().0, day)?
         .into_iter()
         .filter(|f| f.answer.proposal.as_deref() == Some(Proposal::Pending.code()))
         .map(|f| {
@@ -68,4 +77,28 @@ pub fn pending_proposals(store: &Store, catalog: &mut Catalog, village_id: Optio
             Proposed { problem, head_name: a.head_name }
         })
         .collect())
+}
+
+/// Problems by checklist group for `from..=to` as of `as_of` ([`Store::problem_group_counts`]),
+/// with each group's proposals from the period's visits still waiting to be confirmed on
+/// `as_of`: 本月发现 counts both, so a finding not yet confirmed is not lost.
+pub fn group_counts(
+    store: &Store,
+    catalog: &mut Catalog,
+    village_id: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: NaiveDate,
+) -> Result<Vec<GroupCounts>> {
+    let mut groups = store.problem_group_counts(village_id, from, to, as_of)?;
+    for p in pending_until(store, catalog, village_id, as_of)? {
+        if !(from..=to).contains(&p.problem.found) {
+            continue;
+        }
+        match groups.iter_mut().find(|g| g.group == p.problem.group) {
+            Some(g) => g.pending += 1,
+            None => groups.push(GroupCounts { group: p.problem.group, pending: 1, ..Default::default() }),
+        }
+    }
+    Ok(groups)
 }

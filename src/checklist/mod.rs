@@ -11,7 +11,7 @@ mod findings;
 mod template;
 
 pub use condition::{Applies, Condition};
-pub use findings::{Finding, Proposed, findings, pending_proposals};
+pub use findings::{Finding, Proposed, findings, group_counts, pending_proposals, pending_until};
 pub use template::{Item, ItemKind, ItemRole, Limit, ProblemRule, Template, TemplateError, parse};
 
 use crate::i18n::tf;

@@ -38,9 +38,12 @@ pub enum Command {
         /// The month, YYYY-MM (default: this month).
         #[arg(long)]
         month: Option<String>,
-        /// Only this village (by name).
+        /// Only this village: 名, 名（乡镇） or its id.
         #[arg(long)]
         village: Option<String>,
+        /// List every household, not only the first 20 of a long list.
+        #[arg(long)]
+        all: bool,
     },
     /// List problems of the ledger as text (问题台账).
     Problems {
@@ -50,7 +53,7 @@ pub enum Command {
         /// Only problems past their deadline and not rectified.
         #[arg(long)]
         overdue: bool,
-        /// Only this village (by name).
+        /// Only this village: 名, 名（乡镇） or its id.
         #[arg(long)]
         village: Option<String>,
     },
@@ -99,7 +102,7 @@ pub enum Command {
         /// The package file to write; given a folder, 村名-YYYY-MM.zfp inside it.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// The village (name or id); needed when the database holds several.
+        /// The village (名, 名（乡镇） or its id); needed when the database holds several.
         #[arg(long, value_name = "NAME")]
         village: Option<String>,
     },
@@ -118,7 +121,8 @@ pub enum Command {
         /// The last day of a date range, YYYY-MM-DD (with --from).
         #[arg(long, value_name = "YYYY-MM-DD")]
         to: Option<String>,
-        /// The village (default: the village chosen in the window, or the only one).
+        /// The village: 名, 名（乡镇） or its id (default: the village chosen in the window, or
+        /// the only one).
         #[arg(long, value_name = "NAME")]
         village: Option<String>,
         /// Every village of the database (a township's ledgers).

@@ -63,7 +63,7 @@ pub fn backup(store: &Store, out: Option<PathBuf>) -> anyhow::Result<()> {
 /// `zoufang pack`: one village's package.
 pub fn pack(store: &Store, out: PathBuf, village: Option<&str>, today: NaiveDate) -> anyhow::Result<()> {
     let village = package::village_to_pack(store, village)?;
-    let out = if out.is_dir() { out.join(package::default_file_name(&village.name, today)) } else { out };
+    let out = if out.is_dir() { out.join(package::default_file_name(&village.label(), today)) } else { out };
     let m = package::pack(store, &village.id, &out, &Progress::none())?;
     println!(
         "{}",

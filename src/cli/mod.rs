@@ -48,7 +48,9 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
         Command::Demo { villages, households, months, seed } => {
             register::demo(&mut store, crate::demo::DemoOptions { villages, households, months, seed, today })?
         }
-        Command::Status { month, village } => report::status(&store, month.as_deref(), village.as_deref(), today)?,
+        Command::Status { month, village, all } => {
+            report::status(&store, month.as_deref(), village.as_deref(), all, today)?
+        }
         Command::Problems { open, overdue, village } => {
             report::problems(&store, open, overdue, village.as_deref(), today)?
         }
@@ -86,11 +88,4 @@ fn parse_month(text: Option<&str>, today: NaiveDate) -> anyhow::Result<Month> {
         None => Ok(Month::of(today)),
         Some(s) => Month::parse(s).ok_or_else(|| anyhow::anyhow!(tf("cli.err.month", &[("month", s)]))),
     }
-}
-
-/// The id of the village named `name`, if one was asked for.
-fn village_id(store: &Store, name: Option<&str>) -> anyhow::Result<Option<String>> {
-    let Some(name) = name else { return Ok(None) };
-    let found = store.villages()?.into_iter().find(|v| v.name == name.trim());
-    found.map(|v| Some(v.id)).ok_or_else(|| anyhow::anyhow!(tf("cli.err.village", &[("name", name)])))
 }

@@ -39,6 +39,30 @@ fn measure_for(group: &str) -> &'static str {
     }
 }
 
+/// 整改进度 as a village writes it: a dated line when work starts, when it is done and when it
+/// is checked and struck off.
+fn progress_notes(
+    group: &str,
+    status: Status,
+    found: chrono::NaiveDate,
+    rectified: Option<chrono::NaiveDate>,
+    closed: Option<chrono::NaiveDate>,
+) -> String {
+    let mut lines = Vec::new();
+    if status != Status::Open
+        && let Some(start) = found.checked_add_days(Days::new(5))
+    {
+        lines.push(format!("{start} 已报{}，{}", unit_for(group), measure_for(group)));
+    }
+    if let Some(d) = rectified {
+        lines.push(format!("{d} 整改完成，帮扶干部已复查"));
+    }
+    if let Some(d) = closed {
+        lines.push(format!("{d} 第一书记核实销号"));
+    }
+    lines.join("\n")
+}
+
 impl Generator {
     /// Enters most of a saved past visit's problems in the ledger of `village_id`.
     pub(super) fn ledger_entries(
@@ -74,6 +98,7 @@ impl Generator {
                 11.. if roll < 50 => (Status::InProgress, None, None),
                 _ => (Status::Open, None, None),
             };
+            p.progress = progress_notes(&group, p.status, visit.date, p.rectified, p.closed);
             w.save_problem(&mut p, None, &Actor::default())?;
             w.set_proposal(&visit.id, &answer.item, Proposal::Confirmed)?;
         }

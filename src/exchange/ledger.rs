@@ -154,8 +154,8 @@ pub fn write(book: &Book, path: &Path) -> Result<Exported> {
         Some(Format::Csv) => csv::write(book, path)?,
         None => return Err(ExchangeError::LedgerExtension(path.to_path_buf())),
     };
-    let rows = |i: usize| book.sheets.get(i).and_then(|s| s.tables.first()).map_or(0, |t| t.rows.len());
-    Ok(Exported { files, visits: rows(0), problems: rows(1) })
+    let rows = |key: &str| book.sheet(t(key)).and_then(|s| s.tables.first()).map_or(0, |t| t.rows.len());
+    Ok(Exported { files, visits: rows("sheet.visits"), problems: rows("sheet.problems") })
 }
 
 /// Builds the ledger and writes it to `path`; `progress` hears reading, then writing.

@@ -86,17 +86,14 @@ pub(super) fn safe_file_part(text: &str) -> String {
 
 /// The village to pack: the one named (or with this id), or the only one there is.
 pub fn village_to_pack(store: &Store, wanted: Option<&str>) -> Result<Village> {
+    if let Some(w) = wanted {
+        return Ok(store.find_village(w)?);
+    }
     let villages = store.villages()?;
-    let names = || villages.iter().map(|v| format!("{}（{}）", v.name, v.township)).collect::<Vec<_>>().join("、");
-    let found: Vec<&Village> = match wanted {
-        Some(w) => villages.iter().filter(|v| v.id == w || v.name == w.trim()).collect(),
-        None => villages.iter().collect(),
-    };
-    match (found.as_slice(), wanted) {
-        ([one], _) => Ok((*one).clone()),
-        ([], None) => Err(ExchangeError::NoVillage),
-        ([], Some(w)) => Err(ExchangeError::UnknownVillage(w.to_string())),
-        _ => Err(ExchangeError::WhichVillage(names())),
+    match villages.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(ExchangeError::NoVillage),
+        _ => Err(ExchangeError::WhichVillage(villages.iter().map(Village::label).collect::<Vec<_>>().join("、"))),
     }
 }
 

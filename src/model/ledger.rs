@@ -193,6 +193,67 @@ pub fn check_transition(from: Status, to: Status, actor: &Actor) -> Result<(), T
     Ok(())
 }
 
+/// One status change of a problem's history (a 状态 event), on the local day it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusChange {
+    /// The day.
+    pub on: NaiveDate,
+    /// The status before.
+    pub from: Option<Status>,
+    /// The status after.
+    pub to: Status,
+}
+
+impl Problem {
+    /// The problem as it stood at the end of `day`: `None` when not yet found; otherwise its
+    /// status then, the dates of rectifying and striking off that had happened by then, and the
+    /// progress notes dated up to then. The recorded days of rectifying and striking off decide
+    /// first; between them the status changes (oldest first) tell 待整改 from 整改中 and a
+    /// rectification later sent back; a problem entered with its status and no change since (as
+    /// a demo or an import does) was still being worked on.
+    pub fn as_of(&self, changes: &[StatusChange], day: NaiveDate) -> Option<Problem> {
+        if self.found > day {
+            return None;
+        }
+        let before = changes.iter().rev().find(|c| c.on <= day).map(|c| c.to);
+        let after = changes.iter().find(|c| c.on > day).and_then(|c| c.from);
+        let status = if self.closed.is_some_and(|c| c <= day) {
+            Status::Closed
+        } else if self.rectified.is_some_and(|r| r <= day) {
+            Status::Rectified
+        } else {
+            match before.or(after) {
+                // Struck off only on the recorded day (not by then): rectified until then.
+                Some(Status::Closed) => Status::Rectified,
+                Some(s) => s,
+                None if self.status.awaits_rectification() => self.status,
+                None => Status::InProgress,
+            }
+        };
+        let mut p = self.clone();
+        p.status = status;
+        p.rectified = self.rectified.filter(|r| *r <= day && status != Status::Open && status != Status::InProgress);
+        if status != Status::Closed {
+            p.closed = None;
+            p.closed_by = None;
+        }
+        p.progress = progress_until(&self.progress, day);
+        Some(p)
+    }
+}
+
+/// The progress notes (one a line, each starting with its date, YYYY-MM-DD) dated up to `day`;
+/// a line without a date is kept.
+pub fn progress_until(progress: &str, day: NaiveDate) -> String {
+    progress
+        .lines()
+        .filter(|line| {
+            line.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_none_or(|d| d <= day)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Days past the deadline on `today` (positive when overdue), for problems not yet rectified.
 pub fn days_overdue(status: Status, deadline: Option<NaiveDate>, today: NaiveDate) -> Option<i64> {
     let days = (today - deadline?).num_days();
@@ -250,5 +311,39 @@ mod tests {
         assert_eq!(days_overdue(Status::Open, Some(d(2026, 2, 1)), d(2026, 2, 1)), None, "due today is not late");
         assert_eq!(days_overdue(Status::Rectified, Some(d(2025, 1, 1)), d(2026, 1, 1)), None);
         assert_eq!(days_overdue(Status::Open, None, d(2026, 1, 1)), None);
+    }
+
+    #[test]
+    fn a_problem_stands_as_its_history_says_on_each_day() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut p = Problem::new("v", None, "住房安全", "危房", d("2026-05-10"));
+        p.progress = "2026-05-20 已申报\n2026-07-02 已开工".into();
+        (p.status, p.rectified) = (Status::Rectified, Some(d("2026-07-15")));
+        let change = |on: &str, from, to| StatusChange { on: d(on), from: Some(from), to };
+        let history = [
+            change("2026-05-20", Status::Open, Status::InProgress),
+            change("2026-06-10", Status::InProgress, Status::Rectified),
+            change("2026-06-20", Status::Rectified, Status::InProgress),
+            change("2026-07-15", Status::InProgress, Status::Rectified),
+        ];
+        assert_eq!(p.as_of(&history, d("2026-05-09")), None, "not yet found");
+        let at = |day: &str| p.as_of(&history, d(day)).unwrap();
+        assert_eq!(at("2026-05-10").status, Status::Open);
+        assert_eq!(at("2026-05-31").status, Status::InProgress);
+        assert_eq!(at("2026-05-31").progress, "2026-05-20 已申报");
+        assert_eq!(at("2026-06-15").status, Status::Rectified, "rectified, later sent back");
+        assert_eq!(at("2026-06-30").status, Status::InProgress);
+        assert_eq!(at("2026-06-30").rectified, None);
+        assert_eq!(at("2026-07-31").status, Status::Rectified);
+        assert_eq!(at("2026-07-31").rectified, Some(d("2026-07-15")));
+        // Entered with its status and dates, without changes: the dates tell.
+        (p.status, p.rectified, p.closed) = (Status::Closed, Some(d("2026-06-01")), Some(d("2026-06-16")));
+        assert_eq!(p.as_of(&[], d("2026-05-31")).unwrap().status, Status::InProgress);
+        assert_eq!(p.as_of(&[], d("2026-06-05")).unwrap().status, Status::Rectified);
+        assert_eq!(p.as_of(&[], d("2026-06-05")).unwrap().closed, None);
+        assert_eq!(p.as_of(&[], d("2026-06-30")).unwrap().status, Status::Closed);
+        p.status = Status::Open;
+        (p.rectified, p.closed) = (None, None);
+        assert_eq!(p.as_of(&[], d("2026-06-30")).unwrap().status, Status::Open);
     }
 }

@@ -36,6 +36,51 @@ impl Village {
             income_threshold: DEFAULT_INCOME_THRESHOLD,
         }
     }
+
+    /// The village as people tell it apart: 名（乡镇）, or the name alone when no township is
+    /// recorded.
+    pub fn label(&self) -> String {
+        if self.township.trim().is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}（{}）", self.name, self.township)
+        }
+    }
+}
+
+/// What a `--village` text named among the villages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VillageMatch<'a> {
+    /// Exactly one village.
+    One(&'a Village),
+    /// No village.
+    None,
+    /// Several villages: the name alone does not tell them apart.
+    Several(Vec<&'a Village>),
+}
+
+/// Finds the village `wanted` names: its id, `名`, or `名（乡镇）` (full-width or ASCII
+/// parentheses, spaces ignored). A name matching villages of several townships is ambiguous.
+pub fn match_village<'a>(villages: &'a [Village], wanted: &str) -> VillageMatch<'a> {
+    let wanted = wanted.trim();
+    if let Some(v) = villages.iter().find(|v| v.id == wanted) {
+        return VillageMatch::One(v);
+    }
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let text = squeeze(wanted).replace('(', "（").replace(')', "）");
+    let (name, township) = match text.strip_suffix('）').and_then(|t| t.split_once('（')) {
+        Some((name, township)) => (name.to_string(), Some(township.to_string())),
+        None => (text.clone(), None),
+    };
+    let found: Vec<&Village> = villages
+        .iter()
+        .filter(|v| squeeze(&v.name) == name && township.as_ref().is_none_or(|t| squeeze(&v.township) == *t))
+        .collect();
+    match found.len() {
+        0 => VillageMatch::None,
+        1 => VillageMatch::One(found[0]),
+        _ => VillageMatch::Several(found),
+    }
 }
 
 /// A 村民小组.
@@ -336,5 +381,24 @@ mod tests {
         let p = member_list_problems(&[a, b], today());
         assert_eq!(p.len(), 2);
         assert!(p.iter().all(|(i, _)| *i == 1));
+    }
+
+    #[test]
+    fn villages_are_told_apart_by_township() {
+        let mut a = Village::new("双泉川村", "东关镇", "");
+        a.id = "a".into();
+        let mut b = Village::new("双泉川村", "西河乡", "");
+        b.id = "b".into();
+        let mut c = Village::new("太平庄村", "东关镇", "");
+        c.id = "c".into();
+        let all = [a, b, c];
+        assert_eq!(match_village(&all, "太平庄村"), VillageMatch::One(&all[2]));
+        assert_eq!(match_village(&all, "b"), VillageMatch::One(&all[1]), "by id");
+        assert_eq!(match_village(&all, "双泉川村（西河乡）"), VillageMatch::One(&all[1]));
+        assert_eq!(match_village(&all, " 双泉川村 (东关镇) "), VillageMatch::One(&all[0]), "ASCII parentheses");
+        assert_eq!(match_village(&all, "双泉川村"), VillageMatch::Several(vec![&all[0], &all[1]]));
+        assert_eq!(match_village(&all, "双泉川村（北山镇）"), VillageMatch::None);
+        assert_eq!(match_village(&all, "无名村"), VillageMatch::None);
+        assert_eq!(all[1].label(), "双泉川村（西河乡）");
     }
 }

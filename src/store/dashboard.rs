@@ -5,7 +5,7 @@
 //! the current month they equal what the ledger lists.
 
 use super::{Result, Store};
-use crate::model::ledger::GROUPS;
+use crate::model::ledger::{GROUPS, days_overdue};
 use crate::model::month::Month;
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -20,10 +20,12 @@ pub struct HouseholdRef {
     pub head_name: String,
     /// 组.
     pub group: String,
-    /// The cadre responsible in that month.
+    /// The cadre responsible in that month (empty when none is: see `unassigned`).
     pub cadre_id: String,
-    /// Their name.
+    /// Their name (empty when none).
     pub cadre_name: String,
+    /// No cadre was responsible for it in the month (未分配帮扶人): it still counts.
+    pub unassigned: bool,
 }
 
 /// Problem counts of one checklist group.
@@ -39,7 +41,40 @@ pub struct GroupCounts {
     pub open: usize,
     /// Of those, past their deadline and not rectified.
     pub overdue: usize,
+    /// Proposals from the period's visits still waiting to be confirmed (待确认) as of the same
+    /// day: found too, so 本月发现 is `found + pending`. Filled by the checklist layer, which
+    /// knows each item's group ([`crate::checklist::group_counts`]); zero from the store alone.
+    pub pending: usize,
 }
+
+/// Proposals waiting to be confirmed (待确认) as of a day: counted beside 未清零 so nothing waits
+/// unseen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pending {
+    /// All of them, from visits up to the day.
+    pub total: usize,
+    /// Of those, from visits in the period.
+    pub in_period: usize,
+    /// The visit date of the oldest.
+    pub oldest: Option<NaiveDate>,
+    /// Days after which one is flagged ([`Setting::ProposalDays`](super::Setting::ProposalDays)).
+    pub limit_days: i64,
+}
+
+impl Pending {
+    /// The oldest one's age in days on `day`.
+    pub fn oldest_age(&self, day: NaiveDate) -> Option<i64> {
+        self.oldest.map(|d| (day - d).num_days())
+    }
+
+    /// Whether the oldest has waited longer than the limit on `day`.
+    pub fn stale(&self, day: NaiveDate) -> bool {
+        self.oldest_age(day).is_some_and(|n| n > self.limit_days)
+    }
+}
+
+/// Days after which a waiting proposal is flagged, unless set otherwise.
+pub const PROPOSAL_DAYS: i64 = 7;
 
 /// 帮扶人到位情况 of one cadre.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +109,9 @@ pub struct VillageFigures {
     pub village_id: String,
     /// Its name.
     pub name: String,
-    /// Households assigned in the month.
+    /// 名（乡镇）: tells apart villages of the same name.
+    pub label: String,
+    /// Households that count (every active one).
     pub assigned: usize,
     /// Of those, visited.
     pub visited: usize,
@@ -82,6 +119,8 @@ pub struct VillageFigures {
     pub open: usize,
     /// Of those, overdue.
     pub overdue: usize,
+    /// Proposals waiting to be confirmed as of the same day.
+    pub pending: usize,
 }
 
 /// Everything the dashboard shows.
@@ -89,11 +128,11 @@ pub struct VillageFigures {
 pub struct Dashboard {
     /// The month shown.
     pub month: Month,
-    /// Households assigned to a cadre in the month.
+    /// Households that count: every active household, with a cadre or not (百分之百走访).
     pub assigned: usize,
     /// Of those, visited at least once.
     pub visited: usize,
-    /// Assigned households not visited, by group and head.
+    /// Households not visited, by group and head (未分配帮扶人 ones flagged).
     pub not_visited: Vec<HouseholdRef>,
     /// Assigned households their own cadre did not visit (someone else may have).
     pub missed_by_cadre: Vec<HouseholdRef>,
@@ -101,8 +140,12 @@ pub struct Dashboard {
     pub groups: Vec<GroupCounts>,
     /// Per-cadre attendance, by name.
     pub cadres: Vec<Attendance>,
-    /// Visits awaiting review.
+    /// Visits awaiting review as of the month's end (or today).
     pub awaiting_review: usize,
+    /// Proposals waiting to be confirmed as of the month's end (or today).
+    pub pending: Pending,
+    /// The day the figures are as of: the month's last day, or today within it.
+    pub as_of: NaiveDate,
     /// The 12 months ending with this one.
     pub series: Vec<MonthPoint>,
 }
@@ -119,21 +162,22 @@ impl Dashboard {
     }
 }
 
-/// Households assigned in the month with the cadre of their latest overlapping assignment, and
-/// whether anyone / that cadre visited them in the month.
+/// Every active household (百分之百走访: those with no cadre count too) with the cadre of its
+/// latest assignment overlapping the month, if any, and whether anyone / that cadre visited it in
+/// the month.
 const ASSIGNED_SQL: &str = "
-    SELECT h.id, h.head_name, coalesce(g.name, ''), a.cadre_id, c.name,
+    SELECT h.id, h.head_name, coalesce(g.name, ''), coalesce(a.cadre_id, ''), coalesce(c.name, ''),
            EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.deleted_at IS NULL
                      AND v.visit_date BETWEEN ?2 AND ?3),
            EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.deleted_at IS NULL
                      AND v.cadre_id = a.cadre_id AND v.visit_date BETWEEN ?2 AND ?3)
       FROM households h
-      JOIN assignments a ON a.id = (
+      LEFT JOIN assignments a ON a.id = (
              SELECT a2.id FROM assignments a2
               WHERE a2.household_id = h.id AND a2.deleted_at IS NULL AND a2.start_date <= ?3
                 AND (a2.end_date IS NULL OR a2.end_date >= ?2)
               ORDER BY a2.start_date DESC LIMIT 1)
-      JOIN cadres c ON c.id = a.cadre_id
+      LEFT JOIN cadres c ON c.id = a.cadre_id
       LEFT JOIN village_groups g ON g.id = h.group_id
      WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
      ORDER BY g.sort, g.name, h.code, h.head_name";
@@ -165,13 +209,16 @@ impl Store {
             missed_by_cadre,
             groups,
             cadres,
-            awaiting_review: self.awaiting_review(village_id)?,
+            awaiting_review: self.awaiting_review_as_of(village_id, as_of)?,
+            pending: self.pending(village_id, month.first_day(), month.last_day(), as_of)?,
+            as_of,
             series,
         })
     }
 
     /// Problems by checklist group (every group of the checklist, in order, then any other):
-    /// found and rectified in `from..=to`, and open / overdue as of `as_of`.
+    /// found and rectified in `from..=to`, and open / overdue as of `as_of` — each problem as it
+    /// stood that day ([`crate::model::ledger::Problem::as_of`]), as 问题整改台账 lists it.
     pub fn problem_group_counts(
         &self,
         village_id: Option<&str>,
@@ -181,39 +228,65 @@ impl Store {
     ) -> Result<Vec<GroupCounts>> {
         let mut groups: Vec<GroupCounts> =
             GROUPS.iter().map(|g| GroupCounts { group: g.to_string(), ..Default::default() }).collect();
-        let mut st = self.db().prepare_cached(
-            "SELECT group_name,
-                    count(CASE WHEN found_date BETWEEN ?2 AND ?3 THEN 1 END),
-                    count(CASE WHEN rectified_date BETWEEN ?2 AND ?3 THEN 1 END),
-                    count(CASE WHEN found_date <= ?4 AND (closed_date IS NULL OR closed_date > ?4) THEN 1 END),
-                    count(CASE WHEN found_date <= ?4 AND (closed_date IS NULL OR closed_date > ?4)
-                        AND (rectified_date IS NULL OR rectified_date > ?4) AND deadline < ?4 THEN 1 END)
-               FROM problems WHERE deleted_at IS NULL AND (?1 IS NULL OR village_id = ?1)
-              GROUP BY group_name",
-        )?;
-        let rows = st.query_map(params![village_id, from, to, as_of], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (group, found, rectified, open, overdue) = row?;
-            let slot = match groups.iter().position(|g| g.group == group) {
+        let changes = self.status_changes(village_id)?;
+        for r in self.problems(village_id)? {
+            let p = &r.problem;
+            let slot = match groups.iter().position(|g| g.group == p.group) {
                 Some(i) => i,
                 None => {
-                    groups.push(GroupCounts { group, ..Default::default() });
+                    groups.push(GroupCounts { group: p.group.clone(), ..Default::default() });
                     groups.len() - 1
                 }
             };
             let g = &mut groups[slot];
-            (g.found, g.rectified, g.open, g.overdue) =
-                (found as usize, rectified as usize, open as usize, overdue as usize);
+            g.found += usize::from((from..=to).contains(&p.found));
+            g.rectified += usize::from(p.rectified.is_some_and(|d| (from..=to).contains(&d)));
+            let history = changes.get(&p.id).map_or(&[][..], Vec::as_slice);
+            if let Some(then) = p.as_of(history, as_of) {
+                g.open += usize::from(then.status.is_open());
+                g.overdue += usize::from(days_overdue(then.status, then.deadline, as_of).is_some());
+            }
         }
         Ok(groups)
+    }
+
+    /// Proposals waiting to be confirmed as of `as_of` (from visits up to that day), and how many
+    /// came from visits in `from..=to`.
+    pub fn pending(
+        &self,
+        village_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+        as_of: NaiveDate,
+    ) -> Result<Pending> {
+        let (total, in_period, oldest): (i64, i64, Option<NaiveDate>) = self.db().query_row(
+            "SELECT count(*), count(CASE WHEN v.visit_date BETWEEN ?2 AND ?3 THEN 1 END), min(v.visit_date)
+               FROM visit_answers a JOIN visits v ON v.id = a.visit_id JOIN households h ON h.id = v.household_id
+              WHERE a.is_problem = 1 AND a.proposal = '待确认' AND v.deleted_at IS NULL AND v.visit_date <= ?4
+                AND (?1 IS NULL OR h.village_id = ?1)",
+            params![village_id, from, to, as_of],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let limit_days = self
+            .setting(super::Setting::ProposalDays)?
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(PROPOSAL_DAYS);
+        Ok(Pending { total: total as usize, in_period: in_period as usize, oldest, limit_days })
+    }
+
+    /// Visits awaiting the first secretary's review at the end of `day`: dated up to then and
+    /// not reviewed (or returned) by then.
+    pub fn awaiting_review_as_of(&self, village_id: Option<&str>, day: NaiveDate) -> Result<usize> {
+        let n: i64 = self.db().query_row(
+            "SELECT count(*) FROM visits v JOIN households h ON h.id = v.household_id
+              WHERE v.deleted_at IS NULL AND v.visit_date <= ?2 AND (?1 IS NULL OR h.village_id = ?1)
+                AND (v.review_status = '待审核'
+                     OR (v.reviewed_at IS NOT NULL AND date(v.reviewed_at, 'localtime') > ?2))",
+            params![village_id, day],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
     }
 
     /// Visits awaiting the first secretary's review, in one village or all.
@@ -238,6 +311,7 @@ impl Store {
                     group: r.get(2)?,
                     cadre_id: r.get(3)?,
                     cadre_name: r.get(4)?,
+                    unassigned: r.get::<_, String>(3)?.is_empty(),
                 },
                 r.get::<_, bool>(5)?,
                 r.get::<_, bool>(6)?,
@@ -250,6 +324,12 @@ impl Store {
         for row in rows {
             let (h, visited, by_cadre) = row?;
             assigned += 1;
+            if h.unassigned {
+                if !visited {
+                    not_visited.push(h);
+                }
+                continue;
+            }
             let entry = per_cadre.entry((h.cadre_name.clone(), h.cadre_id.clone())).or_default();
             entry.0 += 1;
             entry.1 += usize::from(by_cadre);
@@ -267,26 +347,24 @@ impl Store {
         Ok(Coverage { assigned, not_visited, missed_by_cadre, cadres })
     }
 
-    /// Coverage and open/overdue problems of every village for a month, by village name.
+    /// Coverage, open/overdue problems and waiting proposals of every village for a month, as of
+    /// its last day (or today), by village name.
     pub fn village_comparison(&self, month: Month, today: NaiveDate) -> Result<Vec<VillageFigures>> {
         let as_of = month.last_day().min(today);
         let mut out = Vec::new();
         for v in self.villages()? {
             let (assigned, visited) = self.month_coverage(Some(&v.id), month)?;
-            let (open, overdue): (i64, i64) = self.db().query_row(
-                "SELECT count(*), count(CASE WHEN (rectified_date IS NULL OR rectified_date > ?2) AND deadline < ?2 THEN 1 END)
-                   FROM problems WHERE deleted_at IS NULL AND village_id = ?1
-                    AND found_date <= ?2 AND (closed_date IS NULL OR closed_date > ?2)",
-                params![v.id, as_of],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let groups = self.problem_group_counts(Some(&v.id), month.first_day(), month.last_day(), as_of)?;
+            let pending = self.pending(Some(&v.id), month.first_day(), month.last_day(), as_of)?;
             out.push(VillageFigures {
+                label: v.label(),
                 village_id: v.id,
                 name: v.name,
                 assigned,
                 visited,
-                open: open as usize,
-                overdue: overdue as usize,
+                open: groups.iter().map(|g| g.open).sum(),
+                overdue: groups.iter().map(|g| g.overdue).sum(),
+                pending: pending.total,
             });
         }
         Ok(out)
@@ -310,9 +388,9 @@ impl Store {
 /// Visit coverage of a month.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Coverage {
-    /// Households assigned to a cadre in the month.
+    /// Households that count: every active household, with a cadre or not (百分之百走访).
     pub assigned: usize,
-    /// Of those, not visited by anyone, by group and head.
+    /// Of those, not visited by anyone, by group and head (unassigned ones flagged).
     pub not_visited: Vec<HouseholdRef>,
     /// Of those, not visited by their own cadre.
     pub missed_by_cadre: Vec<HouseholdRef>,
@@ -327,9 +405,7 @@ impl Coverage {
     }
 }
 
-/// The FROM/WHERE part shared by the month-coverage query (households assigned in the month).
+/// The FROM/WHERE part of the month-coverage query: every active household, assigned or not.
 const ASSIGNED_FROM: &str = "
       FROM households h
-     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
-       AND EXISTS (SELECT 1 FROM assignments a WHERE a.household_id = h.id AND a.deleted_at IS NULL
-                     AND a.start_date <= ?3 AND (a.end_date IS NULL OR a.end_date >= ?2))";
+     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)";

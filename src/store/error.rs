@@ -63,6 +63,12 @@ pub enum StoreError {
     /// Anything else SQLite reports.
     #[error("{}", tf("store.err.sqlite", &[("reason", &.0.to_string())]))]
     Sqlite(#[from] rusqlite::Error),
+    /// No village is called so (the villages there are are listed).
+    #[error("{}", tf("store.err.unknown_village", &[("name", .0), ("known", .1)]))]
+    UnknownVillage(String, String),
+    /// A village name shared by villages of several townships (the candidates are listed).
+    #[error("{}", tf("store.err.ambiguous_village", &[("name", .0), ("candidates", .1)]))]
+    AmbiguousVillage(String, String),
     /// The user stopped a long job; its transaction was rolled back.
     #[error("{}", t("store.err.cancelled"))]
     Cancelled,

@@ -12,6 +12,8 @@ pub enum Setting {
     CurrentVillage,
     /// The cadre the user of this laptop is ("我是…").
     Me,
+    /// Days after which a proposal still waiting to be confirmed is flagged (default 7).
+    ProposalDays,
 }
 
 impl Setting {
@@ -20,6 +22,7 @@ impl Setting {
             Setting::Language => "setting.language",
             Setting::CurrentVillage => "setting.village",
             Setting::Me => "setting.me",
+            Setting::ProposalDays => "setting.proposal_days",
         }
     }
 }

@@ -22,7 +22,9 @@ mod villages;
 mod visits;
 
 pub use cadres::{AssignmentRow, CadreRow};
-pub use dashboard::{Attendance, Coverage, Dashboard, GroupCounts, HouseholdRef, MonthPoint, VillageFigures};
+pub use dashboard::{
+    Attendance, Coverage, Dashboard, GroupCounts, HouseholdRef, MonthPoint, PROPOSAL_DAYS, Pending, VillageFigures,
+};
 pub use error::StoreError;
 pub use households::HouseholdRow;
 pub use meta::Setting;

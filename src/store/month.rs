@@ -21,10 +21,12 @@ pub struct MonthHousehold {
     pub group: String,
     /// 户编号.
     pub code: String,
-    /// The cadre responsible on the reference day.
+    /// The cadre responsible on the reference day (empty when none: see `unassigned`).
     pub cadre_id: String,
-    /// Their name.
+    /// Their name (empty when none).
     pub cadre_name: String,
+    /// No cadre is responsible for it on the reference day (未分配帮扶人); it still counts.
+    pub unassigned: bool,
     /// Whether it had a visit in the month.
     pub visited: bool,
     /// The last visit on or before the reference day.
@@ -55,14 +57,14 @@ pub struct MonthStatus {
     pub month: Month,
     /// The reference day: today within the current month, else the month's last day.
     pub as_of: NaiveDate,
-    /// Every household with a responsible cadre on the reference day, by group and 户编号.
+    /// Every active household (with a cadre on the reference day or not), by group and 户编号.
     pub households: Vec<MonthHousehold>,
     /// Per cadre, by name.
     pub cadres: Vec<CadreMonth>,
 }
 
 impl MonthStatus {
-    /// Households with a responsible cadre.
+    /// Households that count: every active household, assigned or not (百分之百走访).
     pub fn assigned(&self) -> usize {
         self.households.len()
     }
@@ -109,30 +111,33 @@ impl Store {
         let end = month.last_day();
         let as_of = today.clamp(month.first_day(), end);
         let mut st = self.db().prepare_cached(
-            "SELECT h.id, h.head_name, coalesce(g.name, ''), h.code, a.cadre_id, coalesce(c.name, ''),
+            "SELECT h.id, h.head_name, coalesce(g.name, ''), h.code, coalesce(a.cadre_id, ''), coalesce(c.name, ''),
                     (SELECT max(v.visit_date) FROM visits v
                       WHERE v.household_id = h.id AND v.deleted_at IS NULL AND v.visit_date <= ?3),
                     EXISTS(SELECT 1 FROM visits v
                       WHERE v.household_id = h.id AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?4)
                FROM households h
-               JOIN assignments a ON a.household_id = h.id AND a.deleted_at IS NULL
-                    AND a.start_date <= ?3 AND (a.end_date IS NULL OR a.end_date >= ?3)
+               LEFT JOIN assignments a ON a.id = (
+                    SELECT a2.id FROM assignments a2 WHERE a2.household_id = h.id AND a2.deleted_at IS NULL
+                       AND a2.start_date <= ?3 AND (a2.end_date IS NULL OR a2.end_date >= ?3)
+                     ORDER BY a2.start_date DESC LIMIT 1)
                LEFT JOIN cadres c ON c.id = a.cadre_id
                LEFT JOIN village_groups g ON g.id = h.group_id
               WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
-              GROUP BY h.id
               ORDER BY g.sort, g.name, h.code, h.head_name",
         )?;
         let households = st
             .query_map(params![village_id, month.first_day(), as_of, end], |r| {
                 let last_visit: Option<NaiveDate> = r.get(6)?;
                 let visited: bool = r.get(7)?;
+                let cadre_id: String = r.get(4)?;
                 Ok(MonthHousehold {
                     id: r.get(0)?,
                     head_name: r.get(1)?,
                     group: r.get(2)?,
                     code: r.get(3)?,
-                    cadre_id: r.get(4)?,
+                    unassigned: cadre_id.is_empty(),
+                    cadre_id,
                     cadre_name: r.get(5)?,
                     visited,
                     last_visit,
@@ -141,7 +146,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut cadres: BTreeMap<String, CadreMonth> = BTreeMap::new();
-        for h in &households {
+        for h in households.iter().filter(|h| !h.unassigned) {
             let c = cadres.entry(h.cadre_id.clone()).or_insert_with(|| CadreMonth {
                 cadre_id: h.cadre_id.clone(),
                 name: h.cadre_name.clone(),

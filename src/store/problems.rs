@@ -3,7 +3,7 @@
 use super::{Result, Store, StoreError, Writer};
 use crate::i18n::t;
 use crate::model::ids::new_id;
-use crate::model::ledger::{Actor, Problem, Status, check_transition};
+use crate::model::ledger::{Actor, Problem, Status, StatusChange, check_transition};
 use crate::model::visit::Proposal;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
@@ -91,6 +91,49 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The ledger of one village or all as it stood at the end of `day`: the problems found by
+    /// then, each with its status, dates and progress notes of then (see [`Problem::as_of`]), in
+    /// the order of [`Store::problems`].
+    pub fn problems_as_of(&self, village_id: Option<&str>, day: NaiveDate) -> Result<Vec<ProblemRow>> {
+        let changes = self.status_changes(village_id)?;
+        Ok(self
+            .problems(village_id)?
+            .into_iter()
+            .filter_map(|mut r| {
+                let history = changes.get(&r.problem.id).map_or(&[][..], Vec::as_slice);
+                r.problem = r.problem.as_of(history, day)?;
+                Some(r)
+            })
+            .collect())
+    }
+
+    /// The status changes of the problems of one village or all, oldest first per problem, on
+    /// this laptop's local day.
+    pub fn status_changes(&self, village_id: Option<&str>) -> Result<HashMap<String, Vec<StatusChange>>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT e.problem_id, date(e.at, 'localtime'), e.from_status, e.to_status FROM problem_events e
+               JOIN problems p ON p.id = e.problem_id
+              WHERE e.kind = '状态' AND e.deleted_at IS NULL AND e.to_status IS NOT NULL
+                AND (?1 IS NULL OR p.village_id = ?1)
+              ORDER BY e.at, e.rowid",
+        )?;
+        let mut out: HashMap<String, Vec<StatusChange>> = HashMap::new();
+        let rows = st.query_map([village_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, NaiveDate>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, on, from, to) = row?;
+            let Some(to) = Status::from_code(&to) else { continue };
+            out.entry(id).or_default().push(StatusChange { on, from: from.as_deref().and_then(Status::from_code), to });
+        }
+        Ok(out)
     }
 
     /// One problem.

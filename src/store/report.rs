@@ -32,21 +32,43 @@ pub struct Check {
 }
 
 impl Store {
-    /// Counts for the summary.
+    /// Counts of the whole register.
     pub fn summary(&self) -> Result<Summary> {
-        let count = |sql: &str| -> Result<i64> { Ok(self.db().query_row(sql, [], |r| r.get(0))?) };
+        self.summary_of(None)
+    }
+
+    /// Counts of the register of one village (`None`: every village). A cadre belongs to a
+    /// village when recorded there or responsible for one of its households.
+    pub fn summary_of(&self, village_id: Option<&str>) -> Result<Summary> {
+        let count = |sql: &str| -> Result<i64> { Ok(self.db().query_row(sql, [village_id], |r| r.get(0))?) };
         Ok(Summary {
-            villages: count("SELECT count(*) FROM villages WHERE deleted_at IS NULL")?,
-            groups: count("SELECT count(*) FROM village_groups WHERE deleted_at IS NULL")?,
-            households: count("SELECT count(*) FROM households WHERE deleted_at IS NULL AND archived_at IS NULL")?,
-            archived: count("SELECT count(*) FROM households WHERE deleted_at IS NULL AND archived_at IS NOT NULL")?,
+            villages: count("SELECT count(*) FROM villages WHERE deleted_at IS NULL AND (?1 IS NULL OR id = ?1)")?,
+            groups: count(
+                "SELECT count(*) FROM village_groups WHERE deleted_at IS NULL AND (?1 IS NULL OR village_id = ?1)",
+            )?,
+            households: count(
+                "SELECT count(*) FROM households WHERE deleted_at IS NULL AND archived_at IS NULL
+                    AND (?1 IS NULL OR village_id = ?1)",
+            )?,
+            archived: count(
+                "SELECT count(*) FROM households WHERE deleted_at IS NULL AND archived_at IS NOT NULL
+                    AND (?1 IS NULL OR village_id = ?1)",
+            )?,
             members: count(
                 "SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id
-                  WHERE m.deleted_at IS NULL AND h.deleted_at IS NULL AND h.archived_at IS NULL",
+                  WHERE m.deleted_at IS NULL AND h.deleted_at IS NULL AND h.archived_at IS NULL
+                    AND (?1 IS NULL OR h.village_id = ?1)",
             )?,
-            cadres: count("SELECT count(*) FROM cadres WHERE deleted_at IS NULL AND archived_at IS NULL")?,
+            cadres: count(
+                "SELECT count(*) FROM cadres c WHERE c.deleted_at IS NULL AND c.archived_at IS NULL
+                    AND (?1 IS NULL OR c.village_id = ?1 OR EXISTS (
+                         SELECT 1 FROM assignments a JOIN households h ON h.id = a.household_id
+                          WHERE a.cadre_id = c.id AND a.deleted_at IS NULL AND a.end_date IS NULL
+                            AND h.village_id = ?1))",
+            )?,
             unassigned: count(
-                "SELECT count(*) FROM households h WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND NOT EXISTS
+                "SELECT count(*) FROM households h WHERE h.deleted_at IS NULL AND h.archived_at IS NULL
+                    AND (?1 IS NULL OR h.village_id = ?1) AND NOT EXISTS
                    (SELECT 1 FROM assignments a WHERE a.household_id = h.id AND a.end_date IS NULL AND a.deleted_at IS NULL)",
             )?,
         })

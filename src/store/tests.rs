@@ -374,7 +374,7 @@ mod dashboard {
         assert_eq!(d.series.len(), 12);
         assert_eq!(d.series.last().unwrap().open, 2);
         let aug = d.series.iter().find(|p| p.month.to_string() == "2026-08").unwrap();
-        assert_eq!(aug.assigned, 0, "nobody was assigned before September");
+        assert_eq!((aug.assigned, aug.visited), (3, 0), "every household counts, with a cadre or not");
 
         let rows = s.problems(Some(&v.id)).unwrap();
         let open_in_ledger = rows.iter().filter(|r| r.problem.status.is_open()).count();

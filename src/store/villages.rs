@@ -2,7 +2,7 @@
 
 use super::{Result, Store, Writer};
 use crate::model::ids::new_id;
-use crate::model::register::{Group, Village};
+use crate::model::register::{Group, Village, VillageMatch, match_village};
 use crate::model::text::clean;
 use rusqlite::params;
 
@@ -22,6 +22,23 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The village `wanted` names — its id, `名` or `名（乡镇）` — for every command that takes
+    /// `--village`: refused when none matches, or when the name alone matches villages of
+    /// several townships (the candidates are listed).
+    pub fn find_village(&self, wanted: &str) -> Result<Village> {
+        let villages = self.villages()?;
+        let labels = |vs: &mut dyn Iterator<Item = &Village>| vs.map(Village::label).collect::<Vec<_>>().join("、");
+        match match_village(&villages, wanted) {
+            VillageMatch::One(v) => Ok(v.clone()),
+            VillageMatch::None => {
+                Err(super::StoreError::UnknownVillage(wanted.trim().to_string(), labels(&mut villages.iter())))
+            }
+            VillageMatch::Several(found) => {
+                Err(super::StoreError::AmbiguousVillage(wanted.trim().to_string(), labels(&mut found.into_iter())))
+            }
+        }
     }
 
     /// One village.

@@ -127,6 +127,23 @@ impl DashboardPage {
                     open_ledger(cx, LedgerFilters { overdue: true, ..Default::default() });
                 }
             });
+            card(ui, t("dashboard.pending"), &mut |ui| {
+                let p = &d.pending;
+                let stale = p.stale(d.as_of);
+                let color = if p.total == 0 {
+                    OK
+                } else if stale {
+                    ERROR
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.label(RichText::new(p.total.to_string()).size(22.0).strong().color(color));
+                if let Some(days) = p.oldest_age(d.as_of) {
+                    let text = tf("dashboard.pending_oldest", &[("days", &days.to_string())]);
+                    let label = RichText::new(text).color(if stale { ERROR } else { ui.visuals().weak_text_color() });
+                    ui.label(label).on_hover_text(tf("dashboard.pending_limit", &[("n", &p.limit_days.to_string())]));
+                }
+            });
             card(ui, t("dashboard.awaiting_review"), &mut |ui| {
                 if number_link(ui, d.awaiting_review, None, t("dashboard.awaiting_review"), t("dashboard.open_review"))
                 {
@@ -161,7 +178,7 @@ impl DashboardPage {
                 }
                 ui.end_row();
                 for v in rows.iter() {
-                    if ui.link(&v.name).on_hover_text(t("dashboard.open_village")).clicked() {
+                    if ui.link(&v.label).on_hover_text(t("dashboard.open_village")).clicked() {
                         chosen = Some(v.village_id.clone());
                     }
                     ui.label(format!("{} / {}", v.visited, v.assigned));
@@ -223,7 +240,11 @@ impl DashboardPage {
                     if ui.link(&h.head_name).clicked() {
                         open = Some(h.id.clone());
                     }
-                    ui.label(RichText::new(&h.cadre_name).weak());
+                    if h.unassigned {
+                        ui.label(RichText::new(t("cli.unassigned_flag")).color(ERROR));
+                    } else {
+                        ui.label(RichText::new(&h.cadre_name).weak());
+                    }
                 });
             }
         });

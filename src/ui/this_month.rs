@@ -225,7 +225,11 @@ fn household_list(ui: &mut Ui, salt: &str, rows: &[&MonthHousehold], visible_row
                     }
                     ui.label(RichText::new(&h.head_name).strong());
                     ui.label(format!("{} {}", h.group, h.code));
-                    ui.label(RichText::new(&h.cadre_name).weak());
+                    if h.unassigned {
+                        ui.label(RichText::new(t("cli.unassigned_flag")).color(super::widgets::ERROR));
+                    } else {
+                        ui.label(RichText::new(&h.cadre_name).weak());
+                    }
                     let last = match h.last_visit {
                         Some(d) => tf("month.last", &[("date", &d.to_string())]),
                         None => t("cli.never").to_string(),

@@ -117,7 +117,10 @@ fn ledgers_of_a_month_and_a_range_are_exported_as_a_workbook_and_as_csv() {
     assert!(said.contains("已导出台账") && said.contains("台账.xlsx"), "{said}");
     assert!(said.contains("--full-ids"), "says the IDs are masked: {said}");
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
-    assert_eq!(calamine::Reader::sheet_names(&book), ["走访台账", "问题整改台账", "帮扶人到位情况", "汇总"]);
+    assert_eq!(
+        calamine::Reader::sheet_names(&book),
+        ["走访台账", "走访检查结果", "问题整改台账", "待确认问题", "帮扶人到位情况", "汇总"]
+    );
     let visits = calamine::Reader::worksheet_range(&mut book, "走访台账").unwrap();
     let stated: usize = said.split("走访 ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
     assert_eq!(visits.height() - 2, stated, "the rows the message states");
@@ -127,9 +130,15 @@ fn ledgers_of_a_month_and_a_range_are_exported_as_a_workbook_and_as_csv() {
         &db,
         &["export-ledger", "--from", "2020-01-01", "--to", "2099-12-31", "--out", csv.to_str().unwrap(), "--full-ids"],
     ));
-    assert!(said.contains("4 个 CSV 文件") && said.contains("台账-汇总.csv"), "{said}");
-    for name in ["台账-走访台账.csv", "台账-问题整改台账.csv", "台账-帮扶人到位情况.csv", "台账-汇总.csv"]
-    {
+    assert!(said.contains("6 个 CSV 文件") && said.contains("台账-汇总.csv"), "{said}");
+    for name in [
+        "台账-走访台账.csv",
+        "台账-走访检查结果.csv",
+        "台账-问题整改台账.csv",
+        "台账-待确认问题.csv",
+        "台账-帮扶人到位情况.csv",
+        "台账-汇总.csv",
+    ] {
         let bytes = std::fs::read(dir.path().join(name)).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "{name}");
     }

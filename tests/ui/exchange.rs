@@ -173,7 +173,10 @@ fn the_ledgers_are_exported_to_the_path_typed() {
     export_ledger(&mut h);
     assert!(notice(&h).starts_with("已导出台账") && notice(&h).contains("十一月台账.xlsx"), "{}", notice(&h));
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
-    assert_eq!(calamine::Reader::sheet_names(&book), ["走访台账", "问题整改台账", "帮扶人到位情况", "汇总"]);
+    assert_eq!(
+        calamine::Reader::sheet_names(&book),
+        ["走访台账", "走访检查结果", "问题整改台账", "待确认问题", "帮扶人到位情况", "汇总"]
+    );
     let visits = calamine::Reader::worksheet_range(&mut book, "走访台账").unwrap();
     let ids: Vec<String> = visits.rows().skip(2).map(|r| r[3].to_string()).collect();
     assert!(!ids.is_empty() && ids.iter().all(|id| id.contains('*')), "masked by default: {ids:?}");
@@ -191,7 +194,7 @@ fn csv_with_full_ids_renames_the_file_and_writes_one_per_sheet() {
     let path = h.get_by_label("台账保存到").value().unwrap_or_default();
     assert!(path.ends_with("给乡镇.csv"), "the typed name keeps, its extension follows the format: {path}");
     export_ledger(&mut h);
-    assert!(notice(&h).starts_with("已导出 4 个 CSV 文件"), "{}", notice(&h));
+    assert!(notice(&h).starts_with("已导出 6 个 CSV 文件"), "{}", notice(&h));
     let visits = std::fs::read_to_string(dir.path().join("给乡镇-走访台账.csv")).unwrap();
     let first = visits.lines().nth(2).unwrap();
     assert!(first.contains(",\"=\"\"") && !first.contains('*'), "full ID numbers: {first}");

@@ -105,12 +105,9 @@ fn dashboard_numbers_open_the_lists_behind_them() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
     village_with_problem(&db, CadreRole::FirstSecretary);
-    let not_visited = Store::open(&db)
-        .unwrap()
-        .dashboard(None, zoufang::model::month::Month::of(today()), today())
-        .unwrap()
-        .not_visited
-        .len();
+    let d = Store::open(&db).unwrap().dashboard(None, zoufang::model::month::Month::of(today()), today()).unwrap();
+    let not_visited = d.not_visited.len();
+    let waiting = d.pending.oldest_age(d.as_of).expect("the demo leaves proposals waiting");
     let mut h = harness(&db);
     h.run();
     assert_eq!(h.state().page(), Page::Dashboard);
@@ -118,6 +115,8 @@ fn dashboard_numbers_open_the_lists_behind_them() {
     assert!(h.query_by_label("逾期未整改：1").is_some());
     assert!(h.query_by_label("住房安全 本月发现：0").is_some() && h.query_by_label("住房安全 未清零：1").is_some());
     assert!(h.query_by_label(&format!("未走访（户）：{not_visited}")).is_some());
+    assert!(shows(&h, "待确认问题") && shows(&h, &d.pending.total.to_string()), "waiting proposals are counted");
+    assert!(shows(&h, &format!("最早的已等 {waiting} 天")), "with the oldest's age");
     h.get_by_label("未清零问题：1").click();
     h.run();
     assert_eq!(h.state().page(), Page::Ledger);
@@ -176,7 +175,7 @@ fn the_township_view_compares_villages_and_opens_one() {
         let mut s = Store::open(&db).unwrap();
         demo::generate(&mut s, &DemoOptions { villages: 3, households: 10, months: 2, seed: 9, today: today() })
             .unwrap();
-        s.villages().unwrap().into_iter().map(|v| v.name).collect()
+        s.villages().unwrap().iter().map(|v| v.label()).collect()
     };
     let mut h = harness(&db);
     h.run();

@@ -11,35 +11,35 @@ use crate::model::ledger::{GROUPS, Problem, Status, days_overdue};
 use crate::store::ProblemRow;
 
 /// The 问题整改台账 sheet: problems found by the period's end and not struck off before it
-/// began, by village, 排查项目 and found date. Statuses are those of the export day.
+/// began, by village, 排查项目 and found date, each as it stood on the day the workbook is as of
+/// (the period's last day, or today within it) — the day 汇总 counts on too.
 pub(super) fn sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
-    let (from, to) = (ctx.opts.period.first_day(), ctx.opts.period.last_day());
+    let from = ctx.opts.period.first_day();
     let mut problems: Vec<ProblemRow> = ctx
         .store
-        .problems(ctx.opts.village_id.as_deref())?
+        .problems_as_of(ctx.opts.village_id.as_deref(), ctx.as_of)?
         .into_iter()
-        .filter(|r| r.problem.found <= to && r.problem.closed.is_none_or(|c| c >= from))
+        .filter(|r| r.problem.closed.is_none_or(|c| c >= from))
         .collect();
     let rank = |g: &str| GROUPS.iter().position(|x| *x == g).unwrap_or(GROUPS.len());
     problems.sort_by(|a, b| {
-        let key = |r: &ProblemRow| {
-            (ctx.village_name(&r.problem.village_id).to_string(), rank(&r.problem.group), r.problem.found)
-        };
+        let key = |r: &ProblemRow| (ctx.village_name(&r.problem.village_id), rank(&r.problem.group), r.problem.found);
         key(a).cmp(&key(b)).then_with(|| a.head_name.cmp(&b.head_name))
     });
     let mut columns = ctx.lead_columns();
-    columns.push(Column::short(t("sheet.item")));
+    // Widths chosen so that the township's form prints one A4 landscape page wide at 9 points.
+    columns.push(Column { header: t("sheet.item").to_string(), max_width: 10.0 });
     for key in ["sheet.check", "sheet.finding", "sheet.rectify_measures", "sheet.progress"] {
-        columns.push(Column::long(t(key)));
+        columns.push(Column { header: t(key).to_string(), max_width: 13.0 });
     }
-    columns.push(Column::short(t("sheet.unit")));
-    for key in ["sheet.head", "sheet.id_number", "sheet.code"] {
+    columns.push(Column { header: t("sheet.unit").to_string(), max_width: 11.0 });
+    for key in ["sheet.head", "sheet.code"] {
         columns.push(Column::short(t(key)));
     }
     for key in ["sheet.found", "sheet.deadline"] {
         columns.push(Column { header: t(key).to_string(), max_width: 12.0 });
     }
-    columns.push(Column::short(t("sheet.status")));
+    columns.push(Column { header: t("sheet.status").to_string(), max_width: 12.0 });
     let mut rows = Vec::with_capacity(problems.len());
     for (n, r) in problems.iter().enumerate() {
         let check = check_text(ctx, &r.problem)?;
@@ -64,18 +64,16 @@ fn check_text(ctx: &mut Context<'_>, p: &Problem) -> Result<String> {
 
 fn row(ctx: &Context<'_>, n: usize, r: &ProblemRow, check: String) -> Vec<Cell> {
     let p = &r.problem;
-    let late = days_overdue(p.status, p.deadline, ctx.opts.today);
+    let late = days_overdue(p.status, p.deadline, ctx.as_of);
     let mut cells = ctx.lead_cells(n, &p.village_id);
     cells.push(Cell::text(&p.group));
     cells.push(Cell::text(check));
     cells.push(Cell::text(&p.description));
     cells.push(Cell::text(&p.measures));
-    cells.push(Cell::text(&p.progress));
+    cells.push(Cell::text(progress(p)));
     cells.push(Cell::text(responsible(p)));
     let head = if p.household_id.is_some() { r.head_name.as_str() } else { t("sheet.whole_village") };
     cells.push(Cell::text(head));
-    let household = p.household_id.as_ref().and_then(|id| ctx.households.get(id));
-    cells.push(Cell::text(household.map(|h| ctx.id_number(&h.head_id_number)).unwrap_or_default()));
     cells.push(Cell::text(&r.household_code));
     cells.push(Cell::date(Some(p.found)));
     let deadline = Cell::date(p.deadline);
@@ -87,6 +85,56 @@ fn row(ctx: &Context<'_>, n: usize, r: &ProblemRow, check: String) -> Vec<Cell> 
         None => Cell::text(status(p)),
     });
     cells
+}
+
+/// 整改进度: the progress notes, or where the problem stands when there are none.
+fn progress(p: &Problem) -> String {
+    if !p.progress.trim().is_empty() {
+        return p.progress.trim().to_string();
+    }
+    match p.status {
+        Status::Open => t("sheet.progress_open").to_string(),
+        Status::InProgress => t("sheet.progress_working").to_string(),
+        Status::Rectified | Status::Closed => status(p),
+    }
+}
+
+/// The 待确认问题 sheet: what visits found that nobody has yet entered in the ledger or dismissed
+/// as of the day the workbook is as of, oldest first, with how long each has waited.
+pub(super) fn pending_sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
+    let mut pending = ctx.pending()?;
+    pending.reverse();
+    let mut columns = ctx.lead_columns();
+    columns.push(Column { header: t("sheet.item").to_string(), max_width: 10.0 });
+    columns.push(Column { header: t("sheet.finding").to_string(), max_width: 40.0 });
+    for key in ["sheet.group", "sheet.head", "sheet.code"] {
+        columns.push(Column::short(t(key)));
+    }
+    columns.push(Column { header: t("sheet.visit_date").to_string(), max_width: 12.0 });
+    columns.push(Column { header: t("sheet.waited_days").to_string(), max_width: 8.0 });
+    let mut rows = Vec::with_capacity(pending.len());
+    for (n, proposed) in pending.iter().enumerate() {
+        let p = &proposed.problem;
+        let household = p.household_id.as_ref().and_then(|id| ctx.households.get(id));
+        let mut cells = ctx.lead_cells(n + 1, &p.village_id);
+        cells.push(Cell::text(&p.group));
+        cells.push(Cell::text(&p.description));
+        cells.push(Cell::text(household.map_or("", |h| h.group.as_str())));
+        cells.push(Cell::text(&proposed.head_name));
+        cells.push(Cell::text(household.map_or("", |h| h.code.as_str())));
+        cells.push(Cell::date(Some(p.found)));
+        let days = (ctx.as_of - p.found).num_days().max(0) as usize;
+        let waited = Cell::int(days);
+        cells.push(if days as i64 > ctx.proposal_days() { waited.alert() } else { waited });
+        rows.push(cells);
+    }
+    let name = t("sheet.pending").to_string();
+    Ok(Sheet {
+        title: ctx.title(&name),
+        name,
+        tables: vec![Table { caption: None, columns, rows }],
+        frozen_columns: ctx.lead_columns().len() as u16 + 1,
+    })
 }
 
 /// 责任单位, with the person responsible after it when there is one.

@@ -3,13 +3,14 @@
 
 use super::sheet::{Book, Cell, Column};
 use super::{LedgerOptions, Result};
-use crate::checklist::{Catalog, Template};
+use crate::checklist::{self, Catalog, Proposed, Template};
 use crate::exchange::error::ExchangeError;
 use crate::i18n::{t, tf};
 use crate::model::id_number::mask;
 use crate::model::month::Month;
 use crate::model::register::Village;
-use crate::store::{CadreRow, Coverage, HouseholdRow, Store};
+use crate::store::{CadreRow, Coverage, GroupCounts, HouseholdRow, Store};
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -27,8 +28,12 @@ pub(super) struct Context<'a> {
     pub cadres: HashMap<String, CadreRow>,
     /// The coverage of each month of the period in each village, month by month.
     pub coverage: Vec<(Month, Vec<(usize, Coverage)>)>,
+    /// The day every status and count is as of: the period's last day, or today within it.
+    pub as_of: NaiveDate,
     /// Checklist versions, read once each.
     catalog: Catalog,
+    /// Days after which a waiting proposal is flagged.
+    proposal_days: i64,
 }
 
 impl<'a> Context<'a> {
@@ -48,7 +53,19 @@ impl<'a> Context<'a> {
             }
             coverage.push((month, per_village));
         }
-        Ok(Context { store, opts, villages, households, cadres, coverage, catalog: Catalog::default() })
+        let as_of = opts.period.last_day().min(opts.today);
+        let proposal_days = store.pending(village, as_of, as_of, as_of)?.limit_days;
+        Ok(Context {
+            store,
+            opts,
+            villages,
+            households,
+            cadres,
+            coverage,
+            as_of,
+            catalog: Catalog::default(),
+            proposal_days,
+        })
     }
 
     /// Whether the ledger covers every village (and so has a 村 column).
@@ -61,9 +78,27 @@ impl<'a> Context<'a> {
         Ok(self.catalog.get(self.store, id)?)
     }
 
-    /// The name of a village by id (empty when unknown).
-    pub fn village_name(&self, id: &str) -> &str {
-        self.villages.iter().find(|v| v.id == id).map_or("", |v| v.name.as_str())
+    /// The proposals waiting to be confirmed on [`Context::as_of`], newest visit first.
+    pub fn pending(&mut self) -> Result<Vec<Proposed>> {
+        Ok(checklist::pending_until(self.store, &mut self.catalog, self.opts.village_id.as_deref(), self.as_of)?)
+    }
+
+    /// Days after which a waiting proposal is flagged.
+    pub fn proposal_days(&self) -> i64 {
+        self.proposal_days
+    }
+
+    /// Problems by group for the period as of [`Context::as_of`], waiting proposals included.
+    pub fn group_counts(&mut self) -> Result<Vec<GroupCounts>> {
+        let (from, to) = (self.opts.period.first_day(), self.opts.period.last_day());
+        let village = self.opts.village_id.as_deref();
+        Ok(checklist::group_counts(self.store, &mut self.catalog, village, from, to, self.as_of)?)
+    }
+
+    /// A village by id, as 名（乡镇） (empty when unknown): two villages of the same name in
+    /// different townships stay apart.
+    pub fn village_name(&self, id: &str) -> String {
+        self.villages.iter().find(|v| v.id == id).map_or(String::new(), Village::label)
     }
 
     /// A head's ID number, masked unless full numbers were asked for.
@@ -83,6 +118,7 @@ impl<'a> Context<'a> {
                 ("place", &place),
                 ("sheet", sheet),
                 ("period", &self.opts.period.describe()),
+                ("as_of", &self.as_of.to_string()),
                 ("time", &self.opts.exported_at.format("%Y-%m-%d %H:%M").to_string()),
             ],
         )
@@ -92,7 +128,8 @@ impl<'a> Context<'a> {
     pub fn lead_columns(&self) -> Vec<Column> {
         let mut out = vec![Column { header: t("sheet.no").to_string(), max_width: 8.0 }];
         if self.all_villages() {
-            out.push(Column::short(t("sheet.village")));
+            // 名（乡镇） wraps onto two lines rather than widening every printed page.
+            out.push(Column { header: t("sheet.village").to_string(), max_width: 12.0 });
         }
         out
     }
@@ -107,15 +144,18 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The four sheets, in the order the township reads them.
+/// The sheets, in the order the township reads them.
 pub(super) fn build(store: &Store, opts: &LedgerOptions) -> Result<Book> {
     let mut ctx = Context::load(store, opts)?;
+    let (visits, results) = super::visits::sheets(&mut ctx)?;
     Ok(Book {
         sheets: vec![
-            super::visits::sheet(&mut ctx)?,
+            visits,
+            results,
             super::problems::sheet(&mut ctx)?,
+            super::problems::pending_sheet(&mut ctx)?,
             super::summary::attendance(&ctx),
-            super::summary::summary(&ctx)?,
+            super::summary::summary(&mut ctx)?,
         ],
     })
 }

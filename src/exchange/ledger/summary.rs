@@ -3,7 +3,7 @@
 
 use super::Result;
 use super::rows::Context;
-use super::sheet::{Cell, Column, Sheet, Table};
+use super::sheet::{Cell, Column, Sheet, Table, Value};
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
 
@@ -49,6 +49,30 @@ pub(super) fn attendance(ctx: &Context<'_>) -> Sheet {
             }
         }
     }
+    // Households with no cadre count too (百分之百走访): one line per village and month.
+    for (month, per_village) in &ctx.coverage {
+        for (village, coverage) in per_village {
+            let missed: Vec<&str> =
+                coverage.not_visited.iter().filter(|h| h.unassigned).map(|h| h.head_name.as_str()).collect();
+            if missed.is_empty() {
+                continue;
+            }
+            let mut cells = ctx.lead_cells(rows.len() + 1, &ctx.villages[*village].id);
+            if months {
+                cells.push(Cell::text(month.to_string()));
+            }
+            cells.push(Cell::text(t("sheet.unassigned")).alert());
+            cells.push(Cell::text(""));
+            // Not visited, so unassigned and missing are the same households.
+            cells.push(Cell::int(missed.len()));
+            cells.push(Cell::int(0));
+            cells.push(Cell::int(missed.len()).alert());
+            cells.push(Cell::share(0, missed.len()));
+            cells.push(Cell::text(missed.join("、")));
+            rows.push(cells);
+            assigned += missed.len();
+        }
+    }
     // The columns before the counts: 序号, 村, 月份, 帮扶干部, 工作单位.
     let names = columns.len() - 5;
     let mut total = vec![Cell::text(t("sheet.total")).total()];
@@ -68,37 +92,43 @@ pub(super) fn attendance(ctx: &Context<'_>) -> Sheet {
 
 /// The 汇总 sheet: visits per month, problems by 排查项目, the 清零 count and the review
 /// backlog; for the township, the villages compared in the period's last month.
-pub(super) fn summary(ctx: &Context<'_>) -> Result<Sheet> {
-    let village = ctx.opts.village_id.as_deref();
+pub(super) fn summary(ctx: &mut Context<'_>) -> Result<Sheet> {
+    let village = ctx.opts.village_id.clone();
+    let village = village.as_deref();
     let period = ctx.opts.period;
-    let as_of = period.last_day().min(ctx.opts.today);
+    let as_of = ctx.as_of;
     let mut tables = vec![coverage_table(ctx)];
 
-    let groups = ctx.store.problem_group_counts(village, period.first_day(), period.last_day(), as_of)?;
+    let groups = ctx.group_counts()?;
     let mut rows: Vec<Vec<Cell>> = groups
         .iter()
         .map(|g| {
             let mut cells = vec![Cell::text(&g.group)];
-            cells.extend([g.found, g.rectified, g.open, g.overdue].map(Cell::int));
+            cells.extend([g.found + g.pending, g.pending, g.rectified, g.open, g.overdue].map(Cell::int));
             cells
         })
         .collect();
     let sum = |f: fn(&crate::store::GroupCounts) -> usize| groups.iter().map(f).sum::<usize>();
     let (open, overdue) = (sum(|g| g.open), sum(|g| g.overdue));
     let mut total = vec![Cell::text(t("sheet.total")).total()];
-    total.extend([sum(|g| g.found), sum(|g| g.rectified), open, overdue].map(|n| Cell::int(n).total()));
+    total.extend(
+        [sum(|g| g.found + g.pending), sum(|g| g.pending), sum(|g| g.rectified), open, overdue]
+            .map(|n| Cell::int(n).total()),
+    );
     rows.push(total);
     tables.push(Table {
         caption: Some(tf("sheet.by_group", &[("date", &as_of.to_string())])),
         columns: columns(&[
             "sheet.item",
             "sheet.found_in_period",
+            "sheet.pending_in_period",
             "sheet.rectified_in_period",
             "sheet.open",
             "sheet.overdue",
         ]),
         rows,
     });
+    let pending = ctx.store.pending(village, period.first_day(), period.last_day(), as_of)?;
 
     let overdue_cell = if overdue > 0 { Cell::int(overdue).alert() } else { Cell::int(overdue) };
     tables.push(Table {
@@ -107,7 +137,12 @@ pub(super) fn summary(ctx: &Context<'_>) -> Result<Sheet> {
         rows: vec![
             vec![Cell::text(t("sheet.not_cleared")), Cell::int(open)],
             vec![Cell::text(t("sheet.overdue")), overdue_cell],
-            vec![Cell::text(t("sheet.awaiting_review")), Cell::int(ctx.store.awaiting_review(village)?)],
+            vec![Cell::text(t("sheet.pending_total")), Cell::int(pending.total)],
+            vec![
+                Cell::text(t("sheet.pending_oldest")),
+                Cell::from(pending.oldest_age(as_of).map_or(Value::Empty, Value::Int)),
+            ],
+            vec![Cell::text(t("sheet.awaiting_review")), Cell::int(ctx.store.awaiting_review_as_of(village, as_of)?)],
         ],
     });
 
@@ -119,12 +154,13 @@ pub(super) fn summary(ctx: &Context<'_>) -> Result<Sheet> {
             .into_iter()
             .map(|v| {
                 vec![
-                    Cell::text(v.name),
+                    Cell::text(v.label),
                     Cell::int(v.assigned),
                     Cell::int(v.visited),
                     Cell::share(v.visited, v.assigned),
                     Cell::int(v.open),
                     if v.overdue > 0 { Cell::int(v.overdue).alert() } else { Cell::int(v.overdue) },
+                    Cell::int(v.pending),
                 ]
             })
             .collect();
@@ -137,6 +173,7 @@ pub(super) fn summary(ctx: &Context<'_>) -> Result<Sheet> {
                 "sheet.visit_rate",
                 "sheet.open",
                 "sheet.overdue",
+                "sheet.pending_total",
             ]),
             rows,
         });

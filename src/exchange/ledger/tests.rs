@@ -140,21 +140,34 @@ fn a_village_month_reads_back_with_its_sheets_headers_rows_and_dates() {
     assert_eq!(done.files, std::slice::from_ref(&path));
     let book = read(&path);
     let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["走访台账", "问题整改台账", "帮扶人到位情况", "汇总"]);
+    assert_eq!(names, ["走访台账", "走访检查结果", "问题整改台账", "待确认问题", "帮扶人到位情况", "汇总"]);
 
     let visits = &book[0].1;
     let title = text(&visits[0][0]);
     assert!(title.contains(&village.name) && title.contains("月份：2026-10"), "{title}");
     assert!(title.contains("导出时间：2026-11-21 09:30"), "{title}");
+    assert!(title.contains("状态截至 2026-10-31"), "{title}");
     let headers: Vec<String> = visits[1].iter().map(text).collect();
     assert_eq!(
-        headers[..10],
-        ["序号", "组", "户主", "身份证号", "户编号", "帮扶干部", "走访日期", "走访类型", "两不愁", "义务教育"]
+        headers,
+        [
+            "序号",
+            "组",
+            "户主",
+            "身份证号",
+            "帮扶干部",
+            "走访日期",
+            "走访类型",
+            "发现问题（项）",
+            "问题说明",
+            "帮扶措施",
+            "解决的具体困难",
+            "满意程度",
+            "审核"
+        ],
+        "no header twice"
     );
     assert!(!headers.contains(&"村".to_string()), "one village: no 村 column");
-    for h in ["发现问题（项）", "问题说明", "帮扶措施", "满意度", "审核"] {
-        assert!(headers.iter().any(|x| x == h), "{h}");
-    }
     let n = visits_in(&store, &village, october());
     assert!(n > 20, "{n}");
     assert_eq!(body(visits).len(), n);
@@ -162,6 +175,14 @@ fn a_village_month_reads_back_with_its_sheets_headers_rows_and_dates() {
 
     // Dates are dates, in October, in order; heads, masked IDs and results as the store has them.
     let rows = store.household_rows(Some(&village.id)).unwrap();
+    let results = &book[1].1;
+    assert_eq!(body(results).len(), n, "a line of results per visit");
+    let results_headers: Vec<String> = results[1].iter().map(text).collect();
+    assert_eq!(
+        results_headers[..8],
+        ["序号", "组", "户主", "户编号", "走访日期", "年人均纯收入（元）", "两不愁", "义务教育"]
+    );
+    assert!(text(&results[0][0]).contains("✓ 正常"), "the legend is under the title");
     let (c_date, c_head, c_id) = (column(visits, "走访日期"), column(visits, "户主"), column(visits, "身份证号"));
     let dates: Vec<NaiveDate> = body(visits).iter().map(|r| date(&r[c_date])).collect();
     assert!(dates.windows(2).all(|w| w[0] <= w[1]));
@@ -171,16 +192,12 @@ fn a_village_month_reads_back_with_its_sheets_headers_rows_and_dates() {
         assert_eq!(text(&r[c_id]), mask(&h.head_id_number));
         assert!(text(&r[c_id]).contains("********"));
     }
-    let c_food = column(visits, "两不愁");
-    assert!(
-        body(visits).iter().all(
-            |r| ["正常", "不适用"].contains(&text(&r[c_food]).as_str()) || text(&r[c_food]).starts_with("有问题：")
-        )
-    );
+    let c_food = column(results, "两不愁");
+    assert!(body(results).iter().all(|r| ["✓", "✗", "—"].contains(&text(&r[c_food]).as_str())));
     assert!(body(visits).iter().all(|r| text(&r[column(visits, "审核")]) == "已审核"), "past months are reviewed");
 
     // 问题整改台账: October's problems, not the one struck off in September.
-    let ledger = &book[1].1;
+    let ledger = &book[2].1;
     let headers: Vec<String> = ledger[1].iter().map(text).collect();
     assert_eq!(
         headers,
@@ -193,7 +210,6 @@ fn a_village_month_reads_back_with_its_sheets_headers_rows_and_dates() {
             "整改进度",
             "责任单位",
             "户主",
-            "身份证号",
             "户编号",
             "发现日期",
             "整改时限",
@@ -220,35 +236,41 @@ fn a_village_month_reads_back_with_its_sheets_headers_rows_and_dates() {
     assert_eq!(text(&fv[4]), "送去米面和棉被");
     assert_eq!(text(&fv[5]), "2026-10-20 已送米面\n2026-10-25 棉被已订购");
     assert_eq!(text(&fv[6]), "镇民政办（王五）");
-    assert_eq!(date(&fv[10]), problems.from_visit.found);
-    assert_eq!(date(&fv[11]), day("2026-12-15"));
-    assert_eq!(text(&fv[12]), "待整改");
+    assert_eq!(date(&fv[9]), problems.from_visit.found);
+    assert_eq!(date(&fv[10]), day("2026-12-15"));
+    assert_eq!(text(&fv[11]), "待整改");
     let vw = row_of(&problems.village_wide.description);
     assert_eq!((text(&vw[7]), text(&vw[8]), text(&vw[2])), ("全村".into(), String::new(), String::new()));
-    assert_eq!(text(&vw[12]), "待整改（逾期21天）", "overdue on the export day");
-    assert_eq!(text(&row_of("垃圾未清运")[12]), "已整改（2026-10-08）");
+    assert_eq!(text(&vw[11]), "待整改", "due on Oct 31: not overdue on the day the ledger is as of");
+    assert_eq!(text(&vw[5]), "尚未开始整改", "整改进度 says where it stands without notes");
+    assert_eq!(text(&row_of("垃圾未清运")[11]), "已整改（2026-10-08）");
 
     // 帮扶人到位情况 and 汇总 carry the dashboard's figures.
     let d = store.dashboard(Some(&village.id), Month::parse("2026-10").unwrap(), today()).unwrap();
-    let attendance = &book[2].1;
+    let attendance = &book[4].1;
     assert_eq!(body(attendance).len(), d.cadres.len() + 1, "a line per cadre and the total");
     let total = body(attendance).last().unwrap();
     assert_eq!(text(&total[0]), "合计");
     let c_assigned = column(attendance, "应走访户数");
     assert_eq!(total[c_assigned], Data::Float(d.assigned as f64));
     assert_eq!(total[c_assigned + 1], Data::Float(d.cadres.iter().map(|c| c.visited).sum::<usize>() as f64));
-    let summary = &book[3].1;
+    let summary = &book[5].1;
     let find = |label: &str| summary.iter().find(|r| text(&r[0]) == label).unwrap().clone();
     let oct = find("2026-10");
     assert_eq!((oct[1].clone(), oct[2].clone()), (Data::Float(d.assigned as f64), Data::Float(d.visited as f64)));
     assert_eq!(find("未清零问题")[1], Data::Float(d.open() as f64));
     assert_eq!(find("逾期未整改")[1], Data::Float(d.overdue() as f64));
-    assert_eq!(find("待审核走访（导出时）")[1], Data::Float(d.awaiting_review as f64));
+    assert_eq!(find("待审核走访")[1], Data::Float(d.awaiting_review as f64));
+    assert_eq!(find("待确认问题")[1], Data::Float(d.pending.total as f64));
     for g in &d.groups {
         let row = find(&g.group);
-        let counts = [g.found, g.rectified, g.open, g.overdue].map(|n| Data::Float(n as f64));
-        assert_eq!(row[1..5], counts, "{}", g.group);
+        let counts = [g.rectified, g.open, g.overdue].map(|n| Data::Float(n as f64));
+        assert_eq!(row[3..6], counts, "{}", g.group);
+        let number = |d: &Data| if let Data::Float(x) = d { *x } else { panic!("{d:?}") };
+        let (found, pending) = (number(&row[1]), number(&row[2]));
+        assert_eq!(found - pending, g.found as f64, "本期发现 is the ledger's and the waiting ones: {}", g.group);
     }
+    assert_eq!(body(&book[3].1).len(), d.pending.total, "待确认问题 lists every waiting proposal");
     assert!(find("饮水安全")[1] != Data::Float(0.0), "the village-wide problem counts");
 }
 
@@ -278,18 +300,30 @@ fn csv_files_have_a_bom_quoted_fields_and_the_same_rows() {
     let done =
         export(&store, &options(october(), Some(&village)), &dir.path().join("十月.csv"), &Progress::none()).unwrap();
     let names: Vec<String> = done.files.iter().map(|f| f.file_name().unwrap().to_string_lossy().to_string()).collect();
-    assert_eq!(names, ["十月-走访台账.csv", "十月-问题整改台账.csv", "十月-帮扶人到位情况.csv", "十月-汇总.csv"]);
+    assert_eq!(
+        names,
+        [
+            "十月-走访台账.csv",
+            "十月-走访检查结果.csv",
+            "十月-问题整改台账.csv",
+            "十月-待确认问题.csv",
+            "十月-帮扶人到位情况.csv",
+            "十月-汇总.csv"
+        ]
+    );
     let visits = std::fs::read(&done.files[0]).unwrap();
     assert!(visits.starts_with(b"\xEF\xBB\xBF"), "UTF-8 byte order mark");
     let visits = String::from_utf8(visits).unwrap();
     let lines: Vec<&str> = visits.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).collect();
     assert!(lines[0].contains("月份：2026-10"));
-    assert!(lines[1].starts_with("序号,组,户主,身份证号,户编号,帮扶干部,走访日期,走访类型,两不愁,"));
+    assert!(lines[1].starts_with("序号,组,户主,身份证号,帮扶干部,走访日期,走访类型,发现问题（项）,"));
     assert_eq!(lines.len() - 2, visits_in(&store, &village, october()));
     assert!(lines[2].contains(",2026-10-"), "dates as YYYY-MM-DD: {}", lines[2]);
-    assert!(lines[2].contains(",=\"\"") || lines[2].contains(",\"=\"\""), "户编号 kept as text: {}", lines[2]);
+    let results = String::from_utf8(std::fs::read(&done.files[1]).unwrap()).unwrap();
+    let line = results.split("\r\n").nth(3).unwrap();
+    assert!(line.contains(",=\"\"") || line.contains(",\"=\"\""), "户编号 kept as text: {line}");
 
-    let ledger = String::from_utf8(std::fs::read(&done.files[1]).unwrap()).unwrap();
+    let ledger = String::from_utf8(std::fs::read(&done.files[2]).unwrap()).unwrap();
     let quoted = "\"口粮不足, 缺\"\"过冬\"\"棉被\"";
     assert!(ledger.contains(quoted), "comma and quotes: {ledger}");
     assert!(ledger.contains("\"2026-10-20 已送米面\n2026-10-25 棉被已订购\""), "a line break inside quotes");
@@ -309,16 +343,16 @@ fn a_township_lists_every_village_and_compares_them() {
     assert!(text(&visits[0][0]).contains("全部村（2 个）"));
     assert_eq!(text(&visits[1][1]), "村");
     let per_village: Vec<usize> =
-        villages.iter().map(|v| body(visits).iter().filter(|r| text(&r[1]) == v.name).count()).collect();
+        villages.iter().map(|v| body(visits).iter().filter(|r| text(&r[1]) == v.label()).count()).collect();
     assert_eq!(per_village, villages.iter().map(|v| visits_in(&store, v, october())).collect::<Vec<_>>());
     assert!(per_village.iter().all(|n| *n > 0));
 
-    let attendance = &book[2].1;
+    let attendance = &book[4].1;
     assert_eq!(text(&attendance[1][1]), "村");
-    let summary = &book[3].1;
+    let summary = &book[5].1;
     let at = summary.iter().position(|r| text(&r[0]).starts_with("各村对比（2026-10）")).unwrap();
     let compared: Vec<String> = summary[at + 2..].iter().map(|r| text(&r[0])).collect();
-    assert_eq!(compared, villages.iter().map(|v| v.name.clone()).collect::<Vec<_>>());
+    assert_eq!(compared, villages.iter().map(|v| v.label()).collect::<Vec<_>>());
     let d = store.dashboard(None, Month::parse("2026-10").unwrap(), today()).unwrap();
     let oct = summary.iter().find(|r| text(&r[0]) == "2026-10").unwrap();
     assert_eq!(oct[1], Data::Float(d.assigned as f64), "the township's households, summed over villages");
@@ -339,7 +373,7 @@ fn a_date_range_counts_each_month_it_touches() {
     let book = build(&store, &options(period, Some(&village))).unwrap();
     let visits = &book.sheets[0].tables[0];
     assert_eq!(visits.rows.len(), visits_in(&store, &village, period));
-    let attendance = &book.sheets[2].tables[0];
+    let attendance = &book.sheet("帮扶人到位情况").unwrap().tables[0];
     assert_eq!(attendance.columns[1].header, "月份");
     let months: std::collections::BTreeSet<String> =
         attendance.rows.iter().filter(|r| r[0].shown() != "合计").map(|r| r[1].shown()).collect();

@@ -11,8 +11,11 @@ use crate::model::visit::{NOT_APPLICABLE, ReviewStatus, Visit, VisitKind};
 use crate::store::VisitEntry;
 use std::rc::Rc;
 
-/// The 走访台账 sheet.
-pub(super) fn sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
+/// The 走访台账 sheet and the 走访检查结果 sheet beside it: one row per visit each, with the same
+/// 序号. The record (who, when, what was found and done, the review) and each checklist group's
+/// result (✓ / ✗ / — / ○, a legend under the title) are split so that each prints one A4
+/// landscape page wide in type a clerk can read.
+pub(super) fn sheets(ctx: &mut Context<'_>) -> Result<(Sheet, Sheet)> {
     let village = ctx.opts.village_id.clone();
     let (from, to) = (ctx.opts.period.first_day(), ctx.opts.period.last_day());
     let entries = ctx.store.visits_between(village.as_deref(), from, to)?;
@@ -24,30 +27,47 @@ pub(super) fn sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
     let mut columns = ctx.lead_columns();
     // 序号, 村, 组 and 户主 stay in view when scrolling right.
     let frozen = columns.len() as u16 + 2;
-    for key in ["sheet.group", "sheet.head", "sheet.id_number", "sheet.code", "sheet.cadre"] {
-        columns.push(Column::short(t(key)));
+    for key in ["sheet.group", "sheet.head", "sheet.id_number", "sheet.cadre"] {
+        columns.push(Column { header: t(key).to_string(), max_width: 20.0 });
     }
     columns.push(Column { header: t("sheet.visit_date").to_string(), max_width: 12.0 });
-    columns.push(Column::short(t("sheet.visit_kind")));
-    columns.extend(groups.iter().map(|g| Column { header: g.clone(), max_width: 16.0 }));
-    columns.push(Column::short(t("sheet.income")));
-    columns.push(Column::short(t("sheet.problem_count")));
-    for key in ["sheet.problem_texts", "sheet.measures", "sheet.difficulties"] {
-        columns.push(Column::long(t(key)));
+    columns.push(Column { header: t("sheet.visit_kind").to_string(), max_width: 10.0 });
+    columns.push(Column { header: t("sheet.problem_count").to_string(), max_width: 6.0 });
+    columns.push(Column { header: t("sheet.problem_texts").to_string(), max_width: 22.0 });
+    columns.push(Column { header: t("sheet.measures").to_string(), max_width: 20.0 });
+    columns.push(Column { header: t("sheet.difficulties").to_string(), max_width: 14.0 });
+    columns.push(Column { header: t("sheet.satisfaction").to_string(), max_width: 6.0 });
+    columns.push(Column { header: t("sheet.review").to_string(), max_width: 12.0 });
+
+    let mut result_columns = ctx.lead_columns();
+    for key in ["sheet.group", "sheet.head", "sheet.code"] {
+        result_columns.push(Column::short(t(key)));
     }
-    columns.push(Column::short(t("sheet.satisfaction")));
-    columns.push(Column::long(t("sheet.review")));
+    result_columns.push(Column { header: t("sheet.visit_date").to_string(), max_width: 12.0 });
+    result_columns.push(Column { header: t("sheet.income").to_string(), max_width: 8.0 });
+    result_columns.extend(groups.iter().map(|g| Column { header: g.clone(), max_width: 6.0 }));
+
     let mut rows = Vec::with_capacity(entries.len());
+    let mut results = Vec::with_capacity(entries.len());
     for (n, (e, template)) in entries.iter().zip(&templates).enumerate() {
-        rows.push(row(ctx, n + 1, e, template, &groups));
+        rows.push(row(ctx, n + 1, e, template));
+        results.push(result_row(ctx, n + 1, e, template, &groups));
     }
     let name = t("sheet.visits").to_string();
-    Ok(Sheet {
+    let visits = Sheet {
         title: ctx.title(&name),
         name,
         tables: vec![Table { caption: None, columns, rows }],
         frozen_columns: frozen,
-    })
+    };
+    let name = t("sheet.results").to_string();
+    let results = Sheet {
+        title: format!("{}\n{}", ctx.title(&name), t("sheet.results_legend")),
+        name,
+        tables: vec![Table { caption: None, columns: result_columns, rows: results }],
+        frozen_columns: frozen,
+    };
+    Ok((visits, results))
 }
 
 /// The groups of the checklists used, in the order of the monthly checklist (groups it does not
@@ -69,7 +89,7 @@ fn groups_of(templates: &[Rc<Template>]) -> Vec<String> {
     out
 }
 
-fn row(ctx: &Context<'_>, n: usize, e: &VisitEntry, template: &Template, groups: &[String]) -> Vec<Cell> {
+fn row(ctx: &Context<'_>, n: usize, e: &VisitEntry, template: &Template) -> Vec<Cell> {
     let v = &e.visit;
     let h = ctx.households.get(&v.household_id);
     let field = |f: fn(&crate::store::HouseholdRow) -> &str| Cell::text(h.map_or("", f));
@@ -77,12 +97,9 @@ fn row(ctx: &Context<'_>, n: usize, e: &VisitEntry, template: &Template, groups:
     cells.push(field(|h| &h.group));
     cells.push(field(|h| &h.head_name));
     cells.push(Cell::text(h.map(|h| ctx.id_number(&h.head_id_number)).unwrap_or_default()));
-    cells.push(field(|h| &h.code));
     cells.push(Cell::text(ctx.cadres.get(&v.cadre_id).map_or("", |c| c.cadre.name.as_str())));
     cells.push(Cell::date(Some(v.date)));
     cells.push(Cell::text(VisitKind::from_code(&v.kind).map_or(v.kind.clone(), |k| k.label().to_string())));
-    cells.extend(groups.iter().map(|g| Cell::text(group_result(template, g, v))));
-    cells.push(Cell::from(v.income_per_capita.map_or(Value::Empty, |x| Value::Number(x.round()))));
     let problems: Vec<String> =
         v.problems().filter_map(|a| template.item(&a.item).map(|i| problem_text(i, &a.value, &a.note))).collect();
     cells.push(Cell::int(v.problems().count()));
@@ -94,13 +111,56 @@ fn row(ctx: &Context<'_>, n: usize, e: &VisitEntry, template: &Template, groups:
     cells
 }
 
-/// How a visit found one checklist group: 有问题：<items>, 正常, 不适用 (nothing answered but
-/// 不适用, or only items for other households), 未查 (not answered), or nothing when the checklist
-/// the visit used has no such group.
-pub(super) fn group_result(template: &Template, group: &str, visit: &Visit) -> String {
+/// A visit's line of 走访检查结果: the household, the income and each group's mark.
+fn result_row(ctx: &Context<'_>, n: usize, e: &VisitEntry, template: &Template, groups: &[String]) -> Vec<Cell> {
+    let v = &e.visit;
+    let h = ctx.households.get(&v.household_id);
+    let mut cells = ctx.lead_cells(n, h.map_or("", |h| h.village_id.as_str()));
+    cells.push(Cell::text(h.map_or("", |h| h.group.as_str())));
+    cells.push(Cell::text(h.map_or("", |h| h.head_name.as_str())));
+    cells.push(Cell::text(h.map_or("", |h| h.code.as_str())));
+    cells.push(Cell::date(Some(v.date)));
+    cells.push(Cell::from(v.income_per_capita.map_or(Value::Empty, |x| Value::Number(x.round()))));
+    for g in groups {
+        let problem = matches!(group_result(template, g, v), GroupResult::Problems(_));
+        let mark = Cell::text(group_mark(template, g, v));
+        cells.push(if problem { mark.alert() } else { mark });
+    }
+    cells
+}
+
+/// A group's result as one mark: ✓ 正常, ✗ 有问题 (the items are in 走访台账's 问题说明),
+/// — 不适用, ○ 未查, nothing when the checklist has no such group.
+fn group_mark(template: &Template, group: &str, visit: &Visit) -> &'static str {
+    match group_result(template, group, visit) {
+        GroupResult::Absent => "",
+        GroupResult::Fine => t("sheet.mark_ok"),
+        GroupResult::Problems(_) => t("sheet.mark_problem"),
+        GroupResult::NotApplicable => t("sheet.mark_na"),
+        GroupResult::Unchecked => t("sheet.mark_unchecked"),
+    }
+}
+
+/// How a visit found one checklist group.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum GroupResult {
+    /// The checklist the visit used has no such group.
+    Absent,
+    /// Answered, no problem (正常).
+    Fine,
+    /// Problems, by item (有问题).
+    Problems(Vec<String>),
+    /// Nothing answered but 不适用, or only items for other households (不适用).
+    NotApplicable,
+    /// Not answered (未查).
+    Unchecked,
+}
+
+/// How a visit found one checklist group.
+pub(super) fn group_result(template: &Template, group: &str, visit: &Visit) -> GroupResult {
     let items: Vec<&Item> = template.items.iter().filter(|i| i.group == group).collect();
     if items.is_empty() {
-        return String::new();
+        return GroupResult::Absent;
     }
     let answered: Vec<(&Item, bool, bool)> = items
         .iter()
@@ -110,13 +170,13 @@ pub(super) fn group_result(template: &Template, group: &str, visit: &Visit) -> S
         .collect();
     let problems: Vec<String> = answered.iter().filter(|(_, p, _)| *p).map(|(i, _, _)| short(&i.text)).collect();
     if !problems.is_empty() {
-        tf("sheet.result_problem", &[("items", &problems.join("、"))])
+        GroupResult::Problems(problems)
     } else if answered.iter().any(|(_, _, na)| !na) {
-        t("sheet.result_ok").to_string()
+        GroupResult::Fine
     } else if !answered.is_empty() || items.iter().all(|i| i.condition.is_some()) {
-        t("sheet.result_na").to_string()
+        GroupResult::NotApplicable
     } else {
-        t("sheet.result_unchecked").to_string()
+        GroupResult::Unchecked
     }
 }
 

@@ -1,6 +1,7 @@
 //! Writing a ledger as one XLSX workbook: a merged title line, bold headers frozen in view and
 //! filterable, column widths measured on the Chinese text, real dates (yyyy-mm-dd), wrapped long
-//! text, red overdue cells, and A4 landscape pages one page wide with the headers on every page.
+//! text, red overdue cells, and A4 landscape pages with the headers on every page, printed one
+//! page wide where that keeps the type at 9 points or more.
 
 use super::sheet::{Book, Cell, Emphasis, Sheet, Value, display_width};
 use super::{Result, write_file};
@@ -20,6 +21,14 @@ const PADDING: f64 = 2.0;
 const LINE_HEIGHT: f64 = 16.0;
 /// The height of a line of the title, in points.
 const TITLE_HEIGHT: f64 = 24.0;
+/// The left and right page margins, in inches (narrow: the township's forms are wide).
+const SIDE_MARGIN: f64 = 0.3;
+/// The width of an A4 landscape page between the side margins, in points.
+const PRINTABLE_WIDTH: f64 = 841.9 - 2.0 * SIDE_MARGIN * 72.0;
+/// The smallest print scale, in percent: the 11-point body text prints no smaller than 9 points
+/// (11 × 0.83 ≈ 9.1). A sheet too wide for a page at this scale runs onto a second page across,
+/// its first columns repeated, rather than shrinking the type.
+const MIN_SCALE: u16 = 83;
 
 impl From<XlsxError> for ExchangeError {
     fn from(e: XlsxError) -> Self {
@@ -54,7 +63,13 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
     }
     let widths = column_widths(sheet);
     // The title wraps onto more lines when the sheet is narrower than it (14-point type).
-    let lines = (display_width(&sheet.title) * 14.0 / 11.0 / widths.iter().sum::<f64>()).ceil().max(1.0);
+    let room = widths.iter().sum::<f64>();
+    let lines: f64 = sheet
+        .title
+        .lines()
+        .map(|line| (display_width(line) * 14.0 / 11.0 / room).ceil().max(1.0))
+        .sum::<f64>()
+        .max(1.0);
     ws.set_row_height(0, TITLE_HEIGHT * lines)?;
     let mut row: u32 = 1;
     for (i, table) in sheet.tables.iter().enumerate() {
@@ -83,16 +98,22 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
             ws.autofilter(header_row, 0, row - 1, table.columns.len() as u16 - 1)?;
         }
     }
-    for (col, w) in widths.into_iter().enumerate() {
-        ws.set_column_width(col as u16, w)?;
+    for (col, w) in widths.iter().enumerate() {
+        ws.set_column_width(col as u16, *w)?;
     }
     let header_rows = if sheet.is_list() { 2 } else { 1 };
     ws.set_freeze_panes(header_rows, if sheet.is_list() { sheet.frozen_columns } else { 0 })?;
     ws.set_repeat_rows(0, header_rows - 1)?;
     ws.set_landscape();
     ws.set_paper_size(A4);
-    // Lists run over as many pages as they need, one page wide; a report keeps to one page.
-    ws.set_print_fit_to_pages(1, if sheet.is_list() { 0 } else { 1 });
+    ws.set_margins(SIDE_MARGIN, SIDE_MARGIN, 0.5, 0.6, 0.3, 0.3);
+    // One page wide when the columns fit at a readable scale; otherwise the columns run onto the
+    // next page across with 序号…户主 repeated, never shrinking the type below 9 points.
+    let scale = print_scale(&widths);
+    ws.set_print_scale(scale);
+    if scale == MIN_SCALE && sheet.is_list() && sheet.frozen_columns > 0 {
+        ws.set_repeat_columns(0, sheet.frozen_columns - 1)?;
+    }
     ws.set_print_center_horizontally(true);
     ws.set_footer(t("sheet.footer"));
     Ok(())
@@ -127,6 +148,18 @@ fn fit_height<'t>(ws: &mut Worksheet, row: u32, texts: impl Iterator<Item = &'t 
 fn lines_in(text: &str, width: f64) -> usize {
     let room = (width - PADDING).max(1.0);
     text.lines().map(|line| (display_width(line) / room).ceil().max(1.0) as usize).sum::<usize>().max(1)
+}
+
+/// The print scale (percent) at which columns `widths` wide fill an A4 landscape page across:
+/// at most 100, at least [`MIN_SCALE`]. A column `w` units wide is `w × 7 + 5` pixels of ¾ point
+/// in the default 11-point font.
+pub(super) fn print_scale(widths: &[f64]) -> u16 {
+    let points: f64 = widths.iter().map(|w| (w * 7.0 + 5.0).trunc() * 0.75).sum();
+    if points <= 0.0 {
+        return 100;
+    }
+    // Spreadsheet programs measure columns a little differently: keep 6 % to spare.
+    ((PRINTABLE_WIDTH * 0.94 / points * 100.0).floor() as u16).clamp(MIN_SCALE, 100)
 }
 
 /// Each column's width: its widest header or cell (Chinese characters counting two), within the
