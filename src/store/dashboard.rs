@@ -135,7 +135,7 @@ const ASSIGNED_SQL: &str = "
               ORDER BY a2.start_date DESC LIMIT 1)
       JOIN cadres c ON c.id = a.cadre_id
       LEFT JOIN village_groups g ON g.id = h.group_id
-     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
+     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
      ORDER BY g.sort, g.name, h.code, h.head_name";
 
 impl Store {
@@ -150,7 +150,7 @@ impl Store {
                 if m == month { (assigned, assigned - not_visited.len()) } else { self.month_coverage(village_id, m)? };
             let end = m.last_day().min(today);
             let open: i64 = self.db().query_row(
-                "SELECT count(*) FROM problems WHERE deleted_at IS NULL AND (?1 IS NULL OR village_id = ?1)
+                "SELECT count(*) FROM problems WHERE deleted_at IS NULL AND village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
                    AND found_date <= ?2 AND (closed_date IS NULL OR closed_date > ?2)",
                 params![village_id, end],
                 |r| r.get(0),
@@ -188,7 +188,7 @@ impl Store {
                     count(CASE WHEN found_date <= ?4 AND (closed_date IS NULL OR closed_date > ?4) THEN 1 END),
                     count(CASE WHEN found_date <= ?4 AND (closed_date IS NULL OR closed_date > ?4)
                         AND (rectified_date IS NULL OR rectified_date > ?4) AND deadline < ?4 THEN 1 END)
-               FROM problems WHERE deleted_at IS NULL AND (?1 IS NULL OR village_id = ?1)
+               FROM problems WHERE deleted_at IS NULL AND village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               GROUP BY group_name",
         )?;
         let rows = st.query_map(params![village_id, from, to, as_of], |r| {
@@ -220,7 +220,7 @@ impl Store {
     pub fn awaiting_review(&self, village_id: Option<&str>) -> Result<usize> {
         let n: i64 = self.db().query_row(
             "SELECT count(*) FROM visits v JOIN households h ON h.id = v.household_id
-              WHERE v.deleted_at IS NULL AND v.review_status = '待审核' AND (?1 IS NULL OR h.village_id = ?1)",
+              WHERE v.deleted_at IS NULL AND v.review_status = '待审核' AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)",
             [village_id],
             |r| r.get(0),
         )?;
@@ -330,6 +330,6 @@ impl Coverage {
 /// The FROM/WHERE part shared by the month-coverage query (households assigned in the month).
 const ASSIGNED_FROM: &str = "
       FROM households h
-     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
+     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
        AND EXISTS (SELECT 1 FROM assignments a WHERE a.household_id = h.id AND a.deleted_at IS NULL
                      AND a.start_date <= ?3 AND (a.end_date IS NULL OR a.end_date >= ?2))";

@@ -119,7 +119,7 @@ impl Store {
                     AND a.start_date <= ?3 AND (a.end_date IS NULL OR a.end_date >= ?3)
                LEFT JOIN cadres c ON c.id = a.cadre_id
                LEFT JOIN village_groups g ON g.id = h.group_id
-              WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
+              WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               GROUP BY h.id
               ORDER BY g.sort, g.name, h.code, h.head_name",
         )?;
@@ -156,7 +156,7 @@ impl Store {
             "SELECT v.cadre_id, coalesce(c.name, ''), count(*) FROM visits v
                JOIN households h ON h.id = v.household_id
                LEFT JOIN cadres c ON c.id = v.cadre_id
-              WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND (?1 IS NULL OR h.village_id = ?1)
+              WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               GROUP BY v.cadre_id",
         )?;
         for row in st.query_map(params![village_id, month.first_day(), end], |r| {
@@ -188,7 +188,7 @@ impl Store {
                JOIN visits v ON v.id = a.visit_id
                JOIN households h ON h.id = v.household_id
               WHERE a.is_problem = 1 AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
-                AND (?1 IS NULL OR h.village_id = ?1)
+                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY v.visit_date DESC, h.head_name",
         )?;
         let rows = st.query_map(params![village_id, from, to], |r| {
@@ -221,7 +221,7 @@ impl Store {
                JOIN visits v ON v.id = a.visit_id
                JOIN households h ON h.id = v.household_id
               WHERE a.is_problem = 1 AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
-                AND (?1 IS NULL OR h.village_id = ?1)
+                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               GROUP BY v.template_id, a.item_code",
         )?;
         let rows =
