@@ -256,7 +256,7 @@ impl<'a> Merger<'a> {
             let values = (0..shape.columns.len()).map(|i| row.get(i)).collect::<rusqlite::Result<Vec<Value>>>()?;
             self.row(&shape, values, &mut counts)?;
             n += 1;
-            if n % 256 == 0 {
+            if n.is_multiple_of(256) {
                 self.progress.set_done(n);
                 if self.progress.cancelled() {
                     return Err(StoreError::Cancelled.into());
