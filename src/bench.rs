@@ -11,7 +11,7 @@ use crate::model::month::Month;
 use crate::model::register::{Household, Member};
 use crate::model::visit::{Answer, Visit, VisitKind, YES};
 use crate::store::Store;
-use crate::ui::{App, Filters, Page, filter_rows, fonts};
+use crate::ui::{App, HouseholdFilters, Page, Route, filter_rows, fonts};
 use anyhow::Result;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -204,7 +204,7 @@ fn search(db: &Path, fig: &mut Figures) -> Result<()> {
     fig.set("search_load_ms", ms(t.elapsed()));
     let mut worst: f64 = 0.0;
     for typed in ["z", "zs", "zhangs", "王", "1234", "6102020"] {
-        let filters = Filters { search: typed.to_string(), ..Filters::default() };
+        let filters = HouseholdFilters { search: typed.to_string(), ..HouseholdFilters::default() };
         let mut samples = Vec::new();
         let mut hits = 0;
         for _ in 0..21 {
@@ -241,8 +241,11 @@ fn frames(db: &Path, today: chrono::NaiveDate, fig: &mut Figures) -> Result<()> 
         [Page::Dashboard, Page::Households, Page::Ledger, Page::ThisMonth, Page::HouseholdDetail, Page::VisitForm]
     {
         match page {
-            Page::HouseholdDetail => app.open_detail(&household),
-            Page::VisitForm => app.open_new_visit(&household, Page::HouseholdDetail),
+            Page::HouseholdDetail => app.show(Route::Household(household.clone())),
+            Page::VisitForm => app.show(Route::NewVisit {
+                household: household.clone(),
+                back: Box::new(Route::Household(household.clone())),
+            }),
             _ => app.go(page),
         }
         for _ in 0..3 {
