@@ -211,7 +211,7 @@ pub struct Package {
     manifest: Manifest,
     knowledge: HashMap<String, String>,
     /// The unpacked SQLite file of an enveloped package, removed after the connection closes.
-    _unwrapped: Option<container::Unwrapped>,
+    unwrapped: Option<container::Unwrapped>,
 }
 
 impl Package {
@@ -261,7 +261,7 @@ impl Package {
         if content_digest(&conn, "main").map_err(|e| damaged(path, e))? != manifest.checksum {
             return Err(ExchangeError::Checksum(path.to_path_buf()));
         }
-        Ok(Package { conn, path: path.to_path_buf(), manifest, knowledge, _unwrapped: unwrapped })
+        Ok(Package { conn, path: path.to_path_buf(), manifest, knowledge, unwrapped })
     }
 
     /// The file.
@@ -272,6 +272,11 @@ impl Package {
     /// What the package says about itself.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
+    }
+
+    /// A read-only `file:` URI of the package's SQLite file, to attach it to another connection.
+    pub(super) fn sqlite_uri(&self) -> Result<String> {
+        read_only_uri(self.unwrapped.as_ref().map_or(self.path.as_path(), |u| u.path()))
     }
 
     /// The read-only connection to the package.
