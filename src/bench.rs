@@ -1,5 +1,6 @@
 //! `zoufang bench`: the quality bars measured on synthetic township data, printed as medians,
-//! 95th percentiles and ratios in one run. Never used by tests.
+//! 95th percentiles and ratios in one run, and with `--json FILE` written as one JSON object
+//! (numbers in milliseconds unless the key names another unit). Never used by tests.
 
 use crate::checklist::{Catalog, Context};
 use crate::demo::{self, DemoOptions};
@@ -16,12 +17,38 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// What to measure on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct BenchOptions {
     /// Households in the township (villages of 500).
     pub households: usize,
     /// Months of history.
     pub months: u32,
+    /// Where to write every figure as JSON, if anywhere.
+    pub json: Option<std::path::PathBuf>,
+}
+
+/// Every figure of one run by key, for `--json`.
+#[derive(Default)]
+struct Figures(serde_json::Map<String, serde_json::Value>);
+
+impl Figures {
+    /// A figure in milliseconds (or the unit its key names), to two decimals.
+    fn set(&mut self, key: &str, value: f64) {
+        self.0.insert(key.to_string(), serde_json::Value::from((value * 100.0).round() / 100.0));
+    }
+
+    /// A count.
+    fn count(&mut self, key: &str, value: usize) {
+        self.0.insert(key.to_string(), serde_json::Value::from(value));
+    }
+
+    /// A figure inside the object `key` (e.g. `frame_p95_ms` → screen → p95).
+    fn nested(&mut self, key: &str, inner: &str, value: f64) {
+        let entry = self.0.entry(key.to_string()).or_insert_with(|| serde_json::json!({}));
+        if let Some(map) = entry.as_object_mut() {
+            map.insert(inner.to_string(), serde_json::Value::from((value * 100.0).round() / 100.0));
+        }
+    }
 }
 
 /// Households per village in the bench township.
@@ -40,13 +67,16 @@ fn median_p95(mut samples: Vec<Duration>) -> (f64, f64) {
 
 /// Runs every measurement in a temporary folder and prints one line per figure.
 pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
+    let mut fig = Figures::default();
+    fig.count("households", opts.households);
+    fig.count("months", opts.months as usize);
     let dir = tempfile_dir()?;
     let db = dir.join("township.db");
     let villages = opts.households.div_ceil(VILLAGE_SIZE).max(1);
     let per_village = opts.households / villages;
     // Before the township is written: its gigabytes of dirty pages being flushed would slow the
     // commits measured here.
-    bulk_insert(&dir, today)?;
+    bulk_insert(&dir, today, &mut fig)?;
     let started = Instant::now();
     {
         let mut store = Store::open(&db)?;
@@ -60,17 +90,24 @@ pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
         opts.months,
         ms(started.elapsed())
     );
+    fig.set("demo_ms", ms(started.elapsed()));
+    fig.count("villages", villages);
 
-    search(&db)?;
-    frames(&db, today)?;
-    save_visits(&db, today)?;
-    merge_vs_backup(&db, &dir)?;
-    ledger_vs_bare(&db, &dir, today, opts.months)?;
-    #[cfg(target_os = "linux")]
-    if let Some(kb) = peak_rss_kb() {
-        println!("peak RSS of this run: {:.0} MB", kb as f64 / 1024.0);
-    }
+    search(&db, &mut fig)?;
+    frames(&db, today, &mut fig)?;
+    save_visits(&db, today, &mut fig)?;
+    merge_vs_backup(&db, &dir, &mut fig)?;
+    ledger_vs_bare(&db, &dir, today, opts.months, &mut fig)?;
+    let peak = peak_rss_mb();
+    println!("peak RSS of this run before the whole-period export: {peak:.0} MB");
+    fig.set("peak_rss_mb", peak);
+    export_all(&db, &dir, today, opts.months, &mut fig)?;
+    merge_all(&db, &dir, &mut fig)?;
     let _ = std::fs::remove_dir_all(&dir);
+    if let Some(path) = &opts.json {
+        std::fs::write(path, serde_json::to_string_pretty(&serde_json::Value::Object(fig.0))?)?;
+        println!("figures written to {}", path.display());
+    }
     Ok(())
 }
 
@@ -81,7 +118,7 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
 }
 
 /// The store's household writes against raw rusqlite inserts of the same rows (one demo village).
-fn bulk_insert(dir: &Path, today: chrono::NaiveDate) -> Result<()> {
+fn bulk_insert(dir: &Path, today: chrono::NaiveDate, fig: &mut Figures) -> Result<()> {
     let db = dir.join("bulk-source.db");
     let mut source = Store::open(&db)?;
     demo::generate(&mut source, &DemoOptions { villages: 1, households: VILLAGE_SIZE, months: 1, seed: 2, today })?;
@@ -152,15 +189,20 @@ fn bulk_insert(dir: &Path, today: chrono::NaiveDate) -> Result<()> {
         ms(raw_time),
         store_time.as_secs_f64() / raw_time.as_secs_f64()
     );
+    fig.set("bulk_store_ms", ms(store_time));
+    fig.set("bulk_raw_ms", ms(raw_time));
+    fig.set("bulk_ratio", store_time.as_secs_f64() / raw_time.as_secs_f64());
     Ok(())
 }
 
 /// Search-as-you-type over every household of the township.
-fn search(db: &Path) -> Result<()> {
+fn search(db: &Path, fig: &mut Figures) -> Result<()> {
     let store = Store::open(db)?;
     let t = Instant::now();
     let rows = store.household_rows(None)?;
     println!("load {} household rows with search keys: {:.1} ms", rows.len(), ms(t.elapsed()));
+    fig.set("search_load_ms", ms(t.elapsed()));
+    let mut worst: f64 = 0.0;
     for typed in ["z", "zs", "zhangs", "王", "1234", "6102020"] {
         let filters = HouseholdFilters { search: typed.to_string(), ..HouseholdFilters::default() };
         let mut samples = Vec::new();
@@ -172,12 +214,15 @@ fn search(db: &Path) -> Result<()> {
         }
         let (median, p95) = median_p95(samples);
         println!("search {typed:>8}: median {median:.2} ms, p95 {p95:.2} ms ({hits} hits)");
+        fig.nested("search_p95_by_query_ms", typed, p95);
+        worst = worst.max(p95);
     }
+    fig.set("search_p95_ms", worst);
     Ok(())
 }
 
 /// Cold start and frame times of the main screens, built headless with the real fonts.
-fn frames(db: &Path, today: chrono::NaiveDate) -> Result<()> {
+fn frames(db: &Path, today: chrono::NaiveDate, fig: &mut Figures) -> Result<()> {
     let ctx = egui::Context::default();
     fonts::install(&ctx);
     let input = || egui::RawInput {
@@ -191,6 +236,7 @@ fn frames(db: &Path, today: chrono::NaiveDate) -> Result<()> {
     let out = ctx.run_ui(input(), |ui| app.ui(ui));
     let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
     println!("cold start (open database, first frame of {:?}): {:.0} ms", app.page(), ms(t.elapsed()));
+    fig.set("cold_start_ms", ms(t.elapsed()));
     for page in
         [Page::Dashboard, Page::Households, Page::Ledger, Page::ThisMonth, Page::HouseholdDetail, Page::VisitForm]
     {
@@ -214,12 +260,14 @@ fn frames(db: &Path, today: chrono::NaiveDate) -> Result<()> {
         }
         let (median, p95) = median_p95(samples);
         println!("frame {page:?}: median {median:.2} ms, p95 {p95:.2} ms (build + tessellate)");
+        fig.nested("frame_p95_ms", &format!("{page:?}"), p95);
+        fig.nested("frame_median_ms", &format!("{page:?}"), median);
     }
     Ok(())
 }
 
 /// Saving a whole monthly visit (every item answered) in its own transaction, fsync included.
-fn save_visits(db: &Path, today: chrono::NaiveDate) -> Result<()> {
+fn save_visits(db: &Path, today: chrono::NaiveDate, fig: &mut Figures) -> Result<()> {
     let mut store = Store::open(db)?;
     let (template_id, template) = Catalog::default().current(&store, VisitKind::Monthly)?;
     let rows: Vec<_> = store.household_rows(None)?.into_iter().filter(|r| r.cadre_id.is_some()).take(50).collect();
@@ -242,12 +290,14 @@ fn save_visits(db: &Path, today: chrono::NaiveDate) -> Result<()> {
         "save a visit ({} answers, one transaction with fsync): median {median:.2} ms, p95 {p95:.2} ms",
         template.items.len()
     );
+    fig.set("save_visit_median_ms", median);
+    fig.set("save_visit_p95_ms", p95);
     Ok(())
 }
 
 /// Packing one village and merging its package, against an SQLite backup copy of the database
 /// the merge made; then the monthly case: merging it again into the whole township.
-fn merge_vs_backup(db: &Path, dir: &Path) -> Result<()> {
+fn merge_vs_backup(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
     let file = dir.join("village.zfp");
     let (rows, pack_time) = {
         let township = Store::open(db)?;
@@ -256,7 +306,11 @@ fn merge_vs_backup(db: &Path, dir: &Path) -> Result<()> {
         let manifest = package::pack(&township, &village.id, &file, &crate::progress::Progress::none())?;
         (manifest.rows.iter().map(|(_, n)| n).sum::<i64>(), t.elapsed())
     };
-    println!("pack one village ({rows} rows): {:.0} ms", ms(pack_time));
+    let mb = std::fs::metadata(&file)?.len() as f64 / 1_048_576.0;
+    println!("pack one village ({rows} rows): {:.0} ms, {mb:.1} MB on disk", ms(pack_time));
+    fig.set("pack_ms", ms(pack_time));
+    fig.count("package_rows", rows as usize);
+    fig.set("package_mb_per_village", mb);
     let merged = dir.join("merged.db");
     let merge_time = {
         let mut store = Store::open(&merged)?;
@@ -277,6 +331,9 @@ fn merge_vs_backup(db: &Path, dir: &Path) -> Result<()> {
         ms(backup_time),
         merge_time.as_secs_f64() / backup_time.as_secs_f64()
     );
+    fig.set("merge_ms", ms(merge_time));
+    fig.set("merge_backup_ms", ms(backup_time));
+    fig.set("merge_ratio", merge_time.as_secs_f64() / backup_time.as_secs_f64());
     let mut township = Store::open(db)?;
     let t = Instant::now();
     let report = merge::merge(&mut township, &[file], &Settlement::newest())?;
@@ -285,13 +342,14 @@ fn merge_vs_backup(db: &Path, dir: &Path) -> Result<()> {
         report.totals().unchanged,
         ms(t.elapsed())
     );
+    fig.set("remerge_unchanged_ms", ms(t.elapsed()));
     Ok(())
 }
 
 /// The ledgers of one village over all its months: reading the rows and writing the formatted
 /// workbook, against a bare rust_xlsxwriter write of the same cells (same strings and numbers,
 /// no formats, widths, heights or page set-up). Medians of five runs.
-fn ledger_vs_bare(db: &Path, dir: &Path, today: chrono::NaiveDate, months: u32) -> Result<()> {
+fn ledger_vs_bare(db: &Path, dir: &Path, today: chrono::NaiveDate, months: u32, fig: &mut Figures) -> Result<()> {
     let store = Store::open(db)?;
     let village = store.villages()?.remove(0);
     let from = Month::of(today).first_day() - chrono::Months::new(months);
@@ -327,6 +385,86 @@ fn ledger_vs_bare(db: &Path, dir: &Path, today: chrono::NaiveDate, months: u32) 
         (build + write) / bare,
         write / bare
     );
+    fig.set("ledger_read_ms", build);
+    fig.set("ledger_write_ms", write);
+    fig.set("ledger_bare_ms", bare);
+    fig.set("ledger_ratio", (build + write) / bare);
+    fig.count("ledger_visits", book.sheets[0].tables[0].rows.len());
+    fig.count("ledger_cells", cells);
+    Ok(())
+}
+
+/// The ledger of every village over the whole period as one workbook: its time and the peak
+/// resident memory while it ran (the peak is reset first where Linux allows it).
+fn export_all(db: &Path, dir: &Path, today: chrono::NaiveDate, months: u32, fig: &mut Figures) -> Result<()> {
+    let store = Store::open(db)?;
+    let from = Month::of(today).first_day() - chrono::Months::new(months);
+    let opts = LedgerOptions {
+        period: Period::range(from, today)?,
+        village_id: None,
+        full_ids: false,
+        today,
+        exported_at: chrono::Local::now().naive_local(),
+    };
+    reset_peak_rss();
+    let t = Instant::now();
+    let done = ledger::export(&store, &opts, &dir.join("all.xlsx"), &crate::progress::Progress::none())?;
+    let took = t.elapsed();
+    let peak = peak_rss_mb();
+    println!(
+        "ledger export of every village over {months} months ({} visits, {} problems): {:.0} ms, peak RSS {peak:.0} MB",
+        done.visits,
+        done.problems,
+        ms(took)
+    );
+    fig.set("export_24m_ms", ms(took));
+    fig.set("export_24m_peak_rss_mb", peak);
+    let _ = std::fs::remove_file(dir.join("all.xlsx"));
+    Ok(())
+}
+
+/// Packing every village, then merging all the packages into an empty database, against an
+/// SQLite backup copy of the database the merge made.
+fn merge_all(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
+    let township = Store::open(db)?;
+    let t = Instant::now();
+    let mut files = Vec::new();
+    for (i, v) in township.villages()?.iter().enumerate() {
+        let file = dir.join(format!("village-{i}.zfp"));
+        package::pack(&township, &v.id, &file, &crate::progress::Progress::none())?;
+        files.push(file);
+    }
+    let pack_time = t.elapsed();
+    drop(township);
+    let merged = dir.join("merged-all.db");
+    let merge_time = {
+        let mut store = Store::open(&merged)?;
+        let t = Instant::now();
+        merge::merge(&mut store, &files, &Settlement::newest())?;
+        t.elapsed()
+    };
+    let t = Instant::now();
+    {
+        let src = rusqlite::Connection::open(&merged)?;
+        let mut dst = rusqlite::Connection::open(dir.join("merged-all-copy.db"))?;
+        rusqlite::backup::Backup::new(&src, &mut dst)?.step(-1)?;
+    }
+    let backup_time = t.elapsed();
+    println!(
+        "pack all {} villages: {:.0} ms; merge them into an empty database: {:.0} ms vs SQLite backup copy {:.0} ms — \
+         ratio {:.1} (pack {:.1})",
+        files.len(),
+        ms(pack_time),
+        ms(merge_time),
+        ms(backup_time),
+        merge_time.as_secs_f64() / backup_time.as_secs_f64(),
+        pack_time.as_secs_f64() / backup_time.as_secs_f64()
+    );
+    fig.set("pack_all_ms", ms(pack_time));
+    fig.set("merge_all_ms", ms(merge_time));
+    fig.set("merge_all_backup_ms", ms(backup_time));
+    fig.set("merge_all_ratio", merge_time.as_secs_f64() / backup_time.as_secs_f64());
+    fig.set("pack_all_ratio", pack_time.as_secs_f64() / backup_time.as_secs_f64());
     Ok(())
 }
 
@@ -367,12 +505,19 @@ fn bare_xlsx(book: &Book, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The peak resident set size of this process (Linux).
-#[cfg(target_os = "linux")]
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+/// The peak resident set size of this process in MB (Linux; 0 elsewhere).
+fn peak_rss_mb() -> f64 {
+    let kb = std::fs::read_to_string("/proc/self/status").ok().and_then(|status| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    });
+    kb.unwrap_or(0) as f64 / 1024.0
+}
+
+/// Starts the peak resident set size again from the current size (Linux: `clear_refs` 5), so
+/// one job's peak can be read on its own.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

@@ -58,7 +58,11 @@ pub enum Command {
         village: Option<String>,
     },
     /// Check integrity and consistency; exits non-zero on any problem (检查).
-    Check,
+    Check {
+        /// Also verify every index entry against its table (PRAGMA integrity_check; slower).
+        #[arg(long)]
+        full: bool,
+    },
     /// Checklist templates (走访清单).
     Template {
         /// What to do with templates.
@@ -73,6 +77,9 @@ pub enum Command {
         /// Months of visit history.
         #[arg(long, default_value_t = 24)]
         months: u32,
+        /// Also write every figure to this JSON file (numbers in ms unless the key names a unit).
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
     },
     /// Import the household roster (花名册) from .xlsx, .xls or .csv, printing the preview first;
     /// exits non-zero only when nothing could be imported (导入花名册).

@@ -34,8 +34,8 @@ pub fn main(today: NaiveDate) -> ExitCode {
 
 /// Runs one headless command against the database at `db`.
 pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<ExitCode> {
-    if let Command::Bench { households, months } = command {
-        crate::bench::run(crate::bench::BenchOptions { households, months }, today)?;
+    if let Command::Bench { households, months, json } = command {
+        crate::bench::run(crate::bench::BenchOptions { households, months, json }, today)?;
         return Ok(ExitCode::SUCCESS);
     }
     // A roster that cannot be read is refused before the database is even opened.
@@ -54,7 +54,7 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
         Command::Problems { open, overdue, village } => {
             report::problems(&store, open, overdue, village.as_deref(), today)?
         }
-        Command::Check => return report::check(&store, today),
+        Command::Check { full } => return report::check(&store, today, full),
         Command::Template { action } => register::template(&mut store, action)?,
         Command::Bench { .. } => unreachable!("handled before the database opens"),
         Command::Backup { out } => exchange::backup(&store, out)?,

@@ -199,8 +199,8 @@ pub fn problems(
 }
 
 /// `zoufang check`: integrity and consistency; a failure exit on any finding.
-pub fn check(store: &Store, today: NaiveDate) -> anyhow::Result<ExitCode> {
-    let found = store.check(today)?;
+pub fn check(store: &Store, today: NaiveDate, full: bool) -> anyhow::Result<ExitCode> {
+    let found = store.check_as(today, full)?;
     if found.is_empty() {
         println!("{}", t("cli.check_ok"));
         return Ok(ExitCode::SUCCESS);

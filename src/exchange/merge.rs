@@ -63,17 +63,35 @@ pub fn merge_if(
 ) -> Result<MergeReport> {
     let packages = files.iter().map(|f| Package::open(f)).collect::<Result<Vec<_>>>()?;
     let me = store.device_id().to_string();
-    let tx = store.conn_mut().transaction()?;
-    let mut report = MergeReport { files: Vec::new(), written: false };
-    for package in &packages {
-        report.files.push(Merger::new(&tx, package, &me, settle, progress)?.run()?);
+    // SQLite attaches nothing inside a transaction and at most 10 files: the first packages are
+    // attached before it begins, so their answers go in with one INSERT … SELECT each.
+    let mut attached = Vec::new();
+    for (i, package) in packages.iter().enumerate().take(ATTACHED_PACKAGES) {
+        let name = format!("zfp_package_{i}");
+        let uri = package.sqlite_uri()?;
+        attached.push(store.conn().execute(&format!("ATTACH DATABASE ?1 AS {name}"), [uri]).ok().map(|_| name));
     }
-    if keep(&report) {
-        tx.commit()?;
-        report.written = true;
+    let merged = (|| {
+        let tx = store.conn_mut().transaction()?;
+        let mut report = MergeReport { files: Vec::new(), written: false };
+        for (i, package) in packages.iter().enumerate() {
+            let schema = attached.get(i).cloned().flatten();
+            report.files.push(Merger::new(&tx, package, &me, settle, progress, schema)?.run()?);
+        }
+        if keep(&report) {
+            tx.commit()?;
+            report.written = true;
+        }
+        Ok(report)
+    })();
+    for name in attached.into_iter().flatten() {
+        let _ = store.conn().execute(&format!("DETACH DATABASE {name}"), []);
     }
-    Ok(report)
+    merged
 }
+
+/// Packages attached to the database's connection during a merge (SQLite allows 10).
+const ATTACHED_PACKAGES: usize = 8;
 
 /// Where a table's columns sit in the package's rows.
 struct Shape {
@@ -184,6 +202,11 @@ struct Merger<'a> {
     /// Where the answers' columns sit, and what happened to them.
     answer_shape: Shape,
     answers: Counts,
+    /// The package's schema name when it is attached to `tx`: its answers are then copied in
+    /// one statement after the visits, from `moves`.
+    schema: Option<String>,
+    /// Visits whose answers are to be copied: incoming id, local id, whether the visit is new.
+    moves: Vec<(String, String, bool)>,
 }
 
 impl<'a> Merger<'a> {
@@ -193,6 +216,7 @@ impl<'a> Merger<'a> {
         me: &'a str,
         settle: &'a Settlement,
         progress: &'a Progress,
+        schema: Option<String>,
     ) -> Result<Self> {
         let heads = pkg
             .conn()
@@ -218,6 +242,8 @@ impl<'a> Merger<'a> {
             conflicts: Vec::new(),
             answer_shape,
             answers: Counts::default(),
+            schema,
+            moves: Vec::new(),
         })
     }
 
@@ -228,6 +254,9 @@ impl<'a> Merger<'a> {
             }
             let counts = self.table(t)?;
             self.tables.push((t.name, counts));
+            if t.name == "visits" {
+                self.copy_answers()?;
+            }
         }
         self.answers.unchanged =
             (self.pkg.manifest().rows_of(ANSWERS) as usize).saturating_sub(self.answers.added + self.answers.updated);
@@ -477,6 +506,10 @@ impl<'a> Merger<'a> {
         if !fresh {
             self.tx.prepare_cached(&format!("DELETE FROM {ANSWERS} WHERE visit_id = ?1"))?.execute([local])?;
         }
+        if self.schema.is_some() {
+            self.moves.push((incoming.to_string(), local.to_string(), fresh));
+            return Ok(());
+        }
         let pkg = self.pkg;
         let mut st =
             pkg.conn().prepare_cached(&format!("SELECT {} FROM {ANSWERS} WHERE visit_id = ?1", shape.list()))?;
@@ -494,6 +527,55 @@ impl<'a> Merger<'a> {
         } else {
             self.answers.updated += n;
         }
+        Ok(())
+    }
+
+    /// Copies the answers of the visits added or replaced from the attached package in one
+    /// statement, through a temporary table of incoming → local visit ids.
+    fn copy_answers(&mut self) -> Result<()> {
+        let Some(schema) = self.schema.clone() else { return Ok(()) };
+        let moves = std::mem::take(&mut self.moves);
+        if moves.is_empty() {
+            return Ok(());
+        }
+        self.tx.execute_batch(
+            "DROP TABLE IF EXISTS temp.zfp_answer_moves;
+             CREATE TEMP TABLE zfp_answer_moves (incoming TEXT PRIMARY KEY, local TEXT NOT NULL, fresh INTEGER NOT NULL);",
+        )?;
+        {
+            let mut st = self.tx.prepare("INSERT INTO temp.zfp_answer_moves VALUES (?1, ?2, ?3)")?;
+            for (incoming, local, fresh) in &moves {
+                st.execute(params![incoming, local, fresh])?;
+            }
+        }
+        let shape = &self.answer_shape;
+        let picked: Vec<String> = shape
+            .columns
+            .iter()
+            .map(|c| if c == "visit_id" { "m.local".to_string() } else { format!("a.{c}") })
+            .collect();
+        let from = format!("FROM {schema}.{ANSWERS} a JOIN temp.zfp_answer_moves m ON m.incoming = a.visit_id");
+        let counted: Vec<(bool, i64)> = self
+            .tx
+            .prepare(&format!("SELECT m.fresh, count(*) {from} GROUP BY m.fresh"))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        self.tx.execute(
+            &format!(
+                "INSERT INTO main.{ANSWERS} ({}) SELECT {} {from} ORDER BY m.local, a.item_code",
+                shape.list(),
+                picked.join(", ")
+            ),
+            [],
+        )?;
+        for (fresh, n) in counted {
+            if fresh {
+                self.answers.added += n as usize;
+            } else {
+                self.answers.updated += n as usize;
+            }
+        }
+        self.tx.execute_batch("DROP TABLE temp.zfp_answer_moves")?;
         Ok(())
     }
 

@@ -3,9 +3,12 @@
 //! device, village, time, row counts, checksum).
 //!
 //! A package is written into a hidden file beside the target and renamed into place only once it
-//! is complete and on disk, so a half-written package never exists under its real name. Opening
-//! one verifies it completely (header, format, versions, row counts, checksum) before anything
-//! reads its rows.
+//! is complete and on disk, so a half-written package never exists under its real name. On disk
+//! the SQLite file travels compressed in a versioned envelope ([`container`]); plain SQLite
+//! packages of earlier builds are still read. Opening one verifies it completely (envelope,
+//! header, format, versions, row counts, checksum) before anything reads its rows.
+
+mod container;
 
 use super::digest::{CHECKSUM_KEY, KNOWLEDGE, MANIFEST, content_digest};
 use super::error::ExchangeError;
@@ -120,14 +123,16 @@ pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) ->
     };
     let filled = fill(conn, &mut manifest, progress);
     let detached = conn.execute("DETACH DATABASE pkg", []);
+    let wrapped = out.with_file_name(format!(".{}.wrapping", name.to_string_lossy()));
     let finished = filled.and(detached.map(|_| ()).map_err(ExchangeError::from)).and_then(|()| {
-        std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| ExchangeError::io(&partial, e))?;
-        std::fs::rename(&partial, &out).map_err(|e| ExchangeError::io(&out, e))?;
+        container::wrap(&partial, &wrapped)?;
+        std::fs::rename(&wrapped, &out).map_err(|e| ExchangeError::io(&out, e))?;
         sync_folder(&out);
         Ok(())
     });
+    let _ = std::fs::remove_file(&partial);
     if finished.is_err() {
-        let _ = std::fs::remove_file(&partial);
+        let _ = std::fs::remove_file(&wrapped);
     }
     finished.map(|()| manifest)
 }
@@ -202,15 +207,19 @@ pub struct Package {
     path: PathBuf,
     manifest: Manifest,
     knowledge: HashMap<String, String>,
+    /// The unpacked SQLite file of an enveloped package, removed after the connection closes.
+    unwrapped: Option<container::Unwrapped>,
 }
 
 impl Package {
     /// Opens and verifies the package at `path`; anything that is not a complete, intact package
     /// this build can read is refused with one sentence naming the file.
     pub fn open(path: &Path) -> Result<Package> {
-        check_header(path)?;
+        let unwrapped = if is_enveloped(path)? { Some(container::unwrap(path)?) } else { None };
+        let db = unwrapped.as_ref().map_or(path, |u| u.path());
+        check_header(db, path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(read_only_uri(path)?, flags).map_err(|e| damaged(path, e))?;
+        let conn = Connection::open_with_flags(read_only_uri(db)?, flags).map_err(|e| damaged(path, e))?;
         let tables: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
@@ -249,7 +258,7 @@ impl Package {
         if content_digest(&conn, "main").map_err(|e| damaged(path, e))? != manifest.checksum {
             return Err(ExchangeError::Checksum(path.to_path_buf()));
         }
-        Ok(Package { conn, path: path.to_path_buf(), manifest, knowledge })
+        Ok(Package { conn, path: path.to_path_buf(), manifest, knowledge, unwrapped })
     }
 
     /// The file.
@@ -260,6 +269,11 @@ impl Package {
     /// What the package says about itself.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
+    }
+
+    /// A read-only `file:` URI of the package's SQLite file, to attach it to another connection.
+    pub(super) fn sqlite_uri(&self) -> Result<String> {
+        read_only_uri(self.unwrapped.as_ref().map_or(self.path.as_path(), |u| u.path()))
     }
 
     /// The read-only connection to the package.
@@ -323,10 +337,19 @@ fn read_manifest(conn: &Connection, path: &Path) -> Result<Manifest> {
     })
 }
 
-/// Refuses, before SQLite reads it, a file that is not SQLite or is shorter than its header says.
-fn check_header(path: &Path) -> Result<()> {
+/// Whether the file at `path` starts with the envelope of a compressed package.
+fn is_enveloped(path: &Path) -> Result<bool> {
+    let mut head = Vec::with_capacity(16);
+    let file = std::fs::File::open(path).map_err(|e| ExchangeError::io(path, e))?;
+    file.take(16).read_to_end(&mut head).map_err(|e| ExchangeError::io(path, e))?;
+    Ok(container::is_enveloped(&head))
+}
+
+/// Refuses, before SQLite reads it, a file `db` that is not SQLite or is shorter than its header
+/// says; errors name `path`, the package as the user knows it.
+fn check_header(db: &Path, path: &Path) -> Result<()> {
     const MAGIC: &[u8; 16] = b"SQLite format 3\0";
-    let mut file = std::fs::File::open(path).map_err(|e| ExchangeError::io(path, e))?;
+    let mut file = std::fs::File::open(db).map_err(|e| ExchangeError::io(path, e))?;
     let len = file.metadata().map_err(|e| ExchangeError::io(path, e))?.len();
     let mut head = Vec::with_capacity(100);
     file.by_ref().take(100).read_to_end(&mut head).map_err(|e| ExchangeError::io(path, e))?;
@@ -367,6 +390,14 @@ fn read_only_uri(path: &Path) -> Result<String> {
     }
     uri.push_str("?mode=ro&immutable=1");
     Ok(uri)
+}
+
+/// The SQLite file inside the package at `path`, as bytes (tests edit it and write it back as a
+/// plain package, the format of earlier builds).
+#[cfg(test)]
+pub(crate) fn sqlite_bytes(path: &Path) -> Vec<u8> {
+    let unwrapped = container::unwrap(path).expect("an enveloped package");
+    std::fs::read(unwrapped.path()).expect("readable")
 }
 
 #[cfg(test)]

@@ -179,7 +179,7 @@ const ASSIGNED_SQL: &str = "
               ORDER BY a2.start_date DESC LIMIT 1)
       LEFT JOIN cadres c ON c.id = a.cadre_id
       LEFT JOIN village_groups g ON g.id = h.group_id
-     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
+     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
      ORDER BY g.sort, g.name, h.code, h.head_name";
 
 impl Store {
@@ -194,7 +194,7 @@ impl Store {
                 if m == month { (assigned, assigned - not_visited.len()) } else { self.month_coverage(village_id, m)? };
             let end = m.last_day().min(today);
             let open: i64 = self.db().query_row(
-                "SELECT count(*) FROM problems WHERE deleted_at IS NULL AND (?1 IS NULL OR village_id = ?1)
+                "SELECT count(*) FROM problems WHERE deleted_at IS NULL AND village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
                    AND found_date <= ?2 AND (closed_date IS NULL OR closed_date > ?2)",
                 params![village_id, end],
                 |r| r.get(0),
@@ -263,7 +263,7 @@ impl Store {
             "SELECT count(*), count(CASE WHEN v.visit_date BETWEEN ?2 AND ?3 THEN 1 END), min(v.visit_date)
                FROM visit_answers a JOIN visits v ON v.id = a.visit_id JOIN households h ON h.id = v.household_id
               WHERE a.is_problem = 1 AND a.proposal = '待确认' AND v.deleted_at IS NULL AND v.visit_date <= ?4
-                AND (?1 IS NULL OR h.village_id = ?1)",
+                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)",
             params![village_id, from, to, as_of],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
@@ -280,7 +280,7 @@ impl Store {
     pub fn awaiting_review_as_of(&self, village_id: Option<&str>, day: NaiveDate) -> Result<usize> {
         let n: i64 = self.db().query_row(
             "SELECT count(*) FROM visits v JOIN households h ON h.id = v.household_id
-              WHERE v.deleted_at IS NULL AND v.visit_date <= ?2 AND (?1 IS NULL OR h.village_id = ?1)
+              WHERE v.deleted_at IS NULL AND v.visit_date <= ?2 AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
                 AND (v.review_status = '待审核'
                      OR (v.reviewed_at IS NOT NULL AND date(v.reviewed_at, 'localtime') > ?2))",
             params![village_id, day],
@@ -293,7 +293,7 @@ impl Store {
     pub fn awaiting_review(&self, village_id: Option<&str>) -> Result<usize> {
         let n: i64 = self.db().query_row(
             "SELECT count(*) FROM visits v JOIN households h ON h.id = v.household_id
-              WHERE v.deleted_at IS NULL AND v.review_status = '待审核' AND (?1 IS NULL OR h.village_id = ?1)",
+              WHERE v.deleted_at IS NULL AND v.review_status = '待审核' AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)",
             [village_id],
             |r| r.get(0),
         )?;
@@ -408,4 +408,4 @@ impl Coverage {
 /// The FROM/WHERE part of the month-coverage query: every active household, assigned or not.
 const ASSIGNED_FROM: &str = "
       FROM households h
-     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)";
+     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)";

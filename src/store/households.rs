@@ -87,7 +87,7 @@ impl Store {
                LEFT JOIN village_groups g ON g.id = h.group_id
                LEFT JOIN assignments a ON a.household_id = h.id AND a.end_date IS NULL AND a.deleted_at IS NULL
                LEFT JOIN cadres c ON c.id = a.cadre_id
-              WHERE h.deleted_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
+              WHERE h.deleted_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY g.sort, g.name, h.code, h.head_name",
         )?;
         let rows = st.query_map([village_id], |r| {

@@ -123,7 +123,7 @@ impl Store {
                      ORDER BY a2.start_date DESC LIMIT 1)
                LEFT JOIN cadres c ON c.id = a.cadre_id
                LEFT JOIN village_groups g ON g.id = h.group_id
-              WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND (?1 IS NULL OR h.village_id = ?1)
+              WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY g.sort, g.name, h.code, h.head_name",
         )?;
         let households = st
@@ -161,7 +161,7 @@ impl Store {
             "SELECT v.cadre_id, coalesce(c.name, ''), count(*) FROM visits v
                JOIN households h ON h.id = v.household_id
                LEFT JOIN cadres c ON c.id = v.cadre_id
-              WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND (?1 IS NULL OR h.village_id = ?1)
+              WHERE v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3 AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               GROUP BY v.cadre_id",
         )?;
         for row in st.query_map(params![village_id, month.first_day(), end], |r| {
@@ -193,7 +193,7 @@ impl Store {
                JOIN visits v ON v.id = a.visit_id
                JOIN households h ON h.id = v.household_id
               WHERE a.is_problem = 1 AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
-                AND (?1 IS NULL OR h.village_id = ?1)
+                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY v.visit_date DESC, h.head_name",
         )?;
         let rows = st.query_map(params![village_id, from, to], |r| {
@@ -226,7 +226,7 @@ impl Store {
                JOIN visits v ON v.id = a.visit_id
                JOIN households h ON h.id = v.household_id
               WHERE a.is_problem = 1 AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
-                AND (?1 IS NULL OR h.village_id = ?1)
+                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               GROUP BY v.template_id, a.item_code",
         )?;
         let rows =

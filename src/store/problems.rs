@@ -77,7 +77,7 @@ impl Store {
                LEFT JOIN households h ON h.id = p.household_id
                LEFT JOIN assignments a ON a.household_id = p.household_id AND a.end_date IS NULL AND a.deleted_at IS NULL
                LEFT JOIN cadres c ON c.id = a.cadre_id
-              WHERE p.deleted_at IS NULL AND (?1 IS NULL OR p.village_id = ?1)
+              WHERE p.deleted_at IS NULL AND p.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY p.deadline IS NULL, p.deadline, p.found_date, p.id"
         );
         let mut st = self.db().prepare_cached(&sql)?;
@@ -116,7 +116,7 @@ impl Store {
             "SELECT e.problem_id, date(e.at, 'localtime'), e.from_status, e.to_status FROM problem_events e
                JOIN problems p ON p.id = e.problem_id
               WHERE e.kind = '状态' AND e.deleted_at IS NULL AND e.to_status IS NOT NULL
-                AND (?1 IS NULL OR p.village_id = ?1)
+                AND p.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY e.at, e.rowid",
         )?;
         let mut out: HashMap<String, Vec<StatusChange>> = HashMap::new();
@@ -240,7 +240,7 @@ impl Store {
                JOIN visits v ON v.household_id = p.household_id AND v.deleted_at IS NULL AND v.visit_date > p.found_date
                JOIN visit_answers a ON a.visit_id = v.id AND a.item_code = p.item_code
               WHERE p.deleted_at IS NULL AND p.status IN ('待整改', '整改中') AND a.is_problem = 0 AND a.value <> '不适用'
-                AND (?1 IS NULL OR p.village_id = ?1)
+                AND p.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               GROUP BY p.id",
         )?;
         let rows = st.query_map([village_id], |r| Ok((r.get(0)?, r.get(1)?)))?;

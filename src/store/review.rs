@@ -42,7 +42,7 @@ impl Store {
                     (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
                     v.review_status, v.review_comment
                FROM visits v JOIN households h ON h.id = v.household_id JOIN cadres c ON c.id = v.cadre_id
-              WHERE v.deleted_at IS NULL AND (?1 IS NULL OR h.village_id = ?1) AND (?2 IS NULL OR v.review_status = ?2)
+              WHERE v.deleted_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1) AND (?2 IS NULL OR v.review_status = ?2)
               ORDER BY v.visit_date DESC, v.created_at DESC",
         )?;
         let rows = st.query_map(params![village_id, status.map(ReviewStatus::code)], |r| {

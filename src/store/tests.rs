@@ -191,6 +191,25 @@ fn check_reports_bad_rows() {
     let found = s.check(today()).unwrap();
     assert_eq!(found.len(), 1);
     assert!(found[0].message.contains("张三"), "{}", found[0].message);
+    assert_eq!(s.check_as(today(), true).unwrap(), found, "the full check finds the same");
+}
+
+#[test]
+fn check_names_references_to_rows_that_are_not_there() {
+    let mut s = Store::open_in_memory().unwrap();
+    let v = village(&mut s);
+    household(&mut s, &v, "张三", "", "").unwrap();
+    s.db()
+        .execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO visit_answers(visit_id, item_code, value) VALUES ('no-such-visit', 'food', '是'), ('no-such-visit', 'water', '是');
+             PRAGMA foreign_keys = ON;",
+        )
+        .unwrap();
+    let found = s.check(today()).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let m = &found[0].message;
+    assert!(m.contains("visit_answers") && m.contains("no-such-visit") && m.contains('2'), "{m}");
 }
 
 #[test]

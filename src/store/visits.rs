@@ -112,7 +112,7 @@ impl Store {
         let mut st = self.db().prepare_cached(&format!(
             "SELECT {columns}, v.review_comment FROM visits v JOIN households h ON h.id = v.household_id
               WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
-                AND (?1 IS NULL OR h.village_id = ?1)
+                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY v.visit_date, h.code, v.created_at"
         ))?;
         let mut entries = st
@@ -125,7 +125,7 @@ impl Store {
             "SELECT a.visit_id, a.item_code, a.value, a.is_problem, a.note FROM visit_answers a
                JOIN visits v ON v.id = a.visit_id JOIN households h ON h.id = v.household_id
               WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
-                AND (?1 IS NULL OR h.village_id = ?1)",
+                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)",
         )?;
         let answers =
             st.query_map(params![village_id, from, to], |r| Ok((r.get::<_, String>(0)?, answer_at(r, 1)?)))?;

@@ -465,7 +465,9 @@ fn bad_files_are_refused_and_leave_the_database_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let a = village_store(1, 10);
     let good = pack_in(&a, dir.path(), "good.zfp");
-    let bytes = std::fs::read(&good).unwrap();
+    let packed = std::fs::read(&good).unwrap();
+    // The package's SQLite file as earlier builds wrote it, uncompressed: still read, and edited below.
+    let bytes = crate::exchange::package::sqlite_bytes(&good);
     let write = |name: &str, content: &[u8]| {
         let p = dir.path().join(name);
         std::fs::write(&p, content).unwrap();
@@ -491,6 +493,8 @@ fn bad_files_are_refused_and_leave_the_database_as_it_was() {
         (write("empty.zfp", b""), |e| matches!(e, ExchangeError::NotPackage(_))),
         (write("half.zfp", &bytes[..bytes.len() / 2]), |e| matches!(e, ExchangeError::Truncated(_))),
         (write("head.zfp", &bytes[..60]), |e| matches!(e, ExchangeError::Truncated(_))),
+        (write("cut.zfp", &packed[..packed.len() / 2]), |e| matches!(e, ExchangeError::Truncated(_))),
+        (write("stub.zfp", &packed[..20]), |e| matches!(e, ExchangeError::Truncated(_))),
         (database, |e| matches!(e, ExchangeError::DatabaseNotPackage(_))),
         (foreign, |e| matches!(e, ExchangeError::Foreign(_))),
         (edited("newer.zfp", "UPDATE package_manifest SET value = '2' WHERE key = 'format_version'"), |e| {
@@ -510,6 +514,12 @@ fn bad_files_are_refused_and_leave_the_database_as_it_was() {
     ];
     let mut b = village_store(2, 5);
     let before = dump_all(&b);
+    let plain = write("plain.zfp", &bytes);
+    let report = preview(&mut b, &[plain], &Settlement::newest()).unwrap();
+    assert_eq!(
+        report.totals().added,
+        merge(&mut village_store(2, 5), std::slice::from_ref(&good), &Settlement::newest()).unwrap().totals().added
+    );
     for (file, expected) in cases {
         // A good package first: a bad one later in the list must still leave everything untouched.
         let err = merge(&mut b, &[good.clone(), file.clone()], &Settlement::newest()).unwrap_err();
