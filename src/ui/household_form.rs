@@ -315,7 +315,8 @@ impl HouseholdForm {
                 (self.cadre.is_none(), "field.cadre"),
             ]
             .into_iter()
-            .filter_map(|(missing, key)| missing.then(|| t(key)))
+            .filter(|(missing, _)| *missing)
+            .map(|(_, key)| t(key))
             .collect();
             if !missing.is_empty() {
                 cx.info(tf("form.saved_missing", &[("name", &name), ("fields", &missing.join("、"))]));
