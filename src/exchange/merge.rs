@@ -62,12 +62,18 @@ pub fn merge_if(
 ) -> Result<MergeReport> {
     let packages = files.iter().map(|f| Package::open(f)).collect::<Result<Vec<_>>>()?;
     let me = store.device_id().to_string();
+    let db = store.path().to_path_buf();
     let tx = store.conn_mut().transaction()?;
     let mut report = MergeReport { files: Vec::new(), written: false };
     for package in &packages {
         report.files.push(Merger::new(&tx, package, &me, settle, progress)?.run()?);
     }
     if keep(&report) {
+        // The backup reads the last committed state through its own connection: the database
+        // as it was before this merge.
+        if db.is_file() {
+            crate::store::backup::backup_before(&db, crate::store::backup::Reason::Merge)?;
+        }
         tx.commit()?;
         report.written = true;
     }
@@ -256,7 +262,7 @@ impl<'a> Merger<'a> {
             let values = (0..shape.columns.len()).map(|i| row.get(i)).collect::<rusqlite::Result<Vec<Value>>>()?;
             self.row(&shape, values, &mut counts)?;
             n += 1;
-            if n % 256 == 0 {
+            if n.is_multiple_of(256) {
                 self.progress.set_done(n);
                 if self.progress.cancelled() {
                     return Err(StoreError::Cancelled.into());

@@ -32,6 +32,9 @@ pub enum StoreError {
     /// The database named does not exist (a command that reads does not create one).
     #[error("{}", tf("store.err.not_found", &[("path", &.0.display().to_string())]))]
     NotFound(PathBuf),
+    /// A file offered as a backup is not a zoufang database.
+    #[error("{}", tf("store.err.not_database_backup", &[("path", &.0.display().to_string())]))]
+    NotBackup(PathBuf),
     /// The database file may not be written.
     #[error("{}", tf("store.err.read_only", &[("path", &.0.display().to_string())]))]
     ReadOnly(PathBuf),

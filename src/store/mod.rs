@@ -111,6 +111,9 @@ impl Store {
 
     fn migrate(&mut self) -> Result<()> {
         let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current > 0 && current < SCHEMA_VERSION {
+            self.backup_before(backup::Reason::Migration)?;
+        }
         for (i, sql) in migrations::MIGRATIONS.iter().enumerate().skip(current as usize) {
             let version = i as i64 + 1;
             let tx = self.conn.transaction()?;

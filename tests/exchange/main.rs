@@ -2,6 +2,7 @@
 //! Excel ledgers, each on files made here.
 
 mod copies;
+mod deletion;
 mod packages;
 mod roster;
 #[path = "../support/mod.rs"]
