@@ -124,6 +124,7 @@ pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) ->
     let filled = fill(conn, &mut manifest, progress);
     let detached = conn.execute("DETACH DATABASE pkg", []);
     let finished = filled.and(detached.map(|_| ()).map_err(ExchangeError::from)).and_then(|()| {
+        crate::store::owner_only(&partial);
         std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| ExchangeError::io(&partial, e))?;
         std::fs::rename(&partial, &out).map_err(|e| ExchangeError::io(&out, e))?;
         sync_folder(&out);

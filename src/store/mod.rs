@@ -25,8 +25,9 @@ mod visits;
 
 pub use cadres::{AssignmentRow, CadreRow};
 pub use dashboard::{Attendance, Coverage, Dashboard, GroupCounts, HouseholdRef, MonthPoint, VillageFigures};
-pub use error::StoreError;
+pub use error::{StoreError, io_reason};
 pub use households::HouseholdRow;
+pub use lock::owner_only;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
 pub use month::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer};

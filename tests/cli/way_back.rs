@@ -68,6 +68,7 @@ fn a_read_only_database_is_backed_up_at_once_and_refused_for_writing_in_words() 
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
+    assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600, "the database is its owner's");
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     let started = std::time::Instant::now();
     let copy = dir.path().join("copy.db");
@@ -76,10 +77,32 @@ fn a_read_only_database_is_backed_up_at_once_and_refused_for_writing_in_words() 
     assert!(!dir.path().join("村.db-wal").exists(), "no read-only journal left beside it");
     let said = failed(zoufang(&db, &["demo", "--households", "2"]));
     assert!(said.contains("只读") && said.contains("村.db"), "{said}");
-    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert_eq!(households(&copy), households(&db));
-    let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600, "backups are readable by their owner only");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let package = dir.path().join("p.zfp");
+    ok(zoufang(&db, &["pack", "--out", package.to_str().unwrap()]));
+    for file in [&copy, &package] {
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is readable by its owner only", file.display());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_database_in_a_read_only_folder_is_refused_in_words_and_left_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("只读");
+    std::fs::create_dir(&folder).unwrap();
+    let db = demo(&folder);
+    let before = std::fs::read(&db).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let said = failed(zoufang(&db, &["demo", "--households", "2"]));
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    assert!(said.contains("不允许写入") && said.contains("只读"), "{said}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
 #[test]
