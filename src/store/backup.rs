@@ -269,11 +269,12 @@ pub fn prune(db: &Path, keep: usize) {
     }
 }
 
-/// Whether `db`'s newest backup is older than `max_age` (or missing).
+/// Whether `db`'s newest daily backup is older than `max_age` (or missing).
 pub fn backup_due(db: &Path, max_age: Duration) -> bool {
-    list_backups(db)
-        .last()
-        .and_then(|p| std::fs::metadata(p).ok()?.modified().ok())
+    backups(db)
+        .into_iter()
+        .find(|b| b.reason == Reason::Daily)
+        .and_then(|b| std::fs::metadata(b.path).ok()?.modified().ok())
         .and_then(|t| t.elapsed().ok())
         .is_none_or(|age| age > max_age)
 }
@@ -322,7 +323,7 @@ impl Store {
         let src = open_read_only(from)?;
         {
             let backup = rusqlite::backup::Backup::new(&src, &mut self.conn)?;
-            backup.run_to_completion(1024, Duration::from_millis(5), None)?;
+            step_to_end(&backup, from)?;
         }
         self.writes += 1;
         self.prepare()?;

@@ -29,10 +29,11 @@ fn backups_are_complete_copies_that_say_what_they_were_made_before() {
     let (db, s) = demo_db(dir.path(), 30);
     assert!(backup_due(&db, Duration::from_secs(3600)));
     let copy = s.backup_before(Reason::Merge).unwrap().unwrap();
+    assert!(backup_due(&db, Duration::from_secs(3600)), "a merge's backup is not the day's");
+    rotating_backup(&db, KEEP_BACKUPS).unwrap();
     assert!(!backup_due(&db, Duration::from_secs(3600)));
-    let listed = backups(&db);
+    let listed: Vec<_> = backups(&db).into_iter().filter(|b| b.reason == Reason::Merge).collect();
     assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0].reason, Reason::Merge);
     assert!(listed[0].size > 0 && listed[0].path == copy);
     assert!(
         !std::fs::read_dir(backup_dir(&db)).unwrap().any(|e| e.unwrap().path().to_string_lossy().contains("partial"))
@@ -100,4 +101,30 @@ fn restoring_a_backup_brings_the_data_back_after_backing_up_the_present() {
     std::fs::write(&junk, b"not a database at all, just some text").unwrap();
     assert!(matches!(s.restore(&junk), Err(StoreError::NotBackup(_))));
     assert_eq!(s.summary().unwrap().households, 15);
+}
+
+#[test]
+fn a_background_job_restores_while_the_window_keeps_its_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut s) = demo_db(dir.path(), 6);
+    let before = s.backup_before(Reason::Roster).unwrap().unwrap();
+    crate::demo::generate(
+        &mut s,
+        &crate::demo::DemoOptions {
+            villages: 1,
+            households: 4,
+            months: 1,
+            seed: 8,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
+        },
+    )
+    .unwrap();
+    let seen = s.revision();
+    let job = std::thread::scope(|scope| {
+        let mut worker = s.worker().unwrap();
+        scope.spawn(move || worker.restore(&before).map(|_| ())).join().unwrap()
+    });
+    job.unwrap();
+    assert_ne!(s.revision(), seen, "the window sees the data moved");
+    assert_eq!(s.summary().unwrap().households, 6);
 }
