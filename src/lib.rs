@@ -3,6 +3,8 @@
 //! Layers, each using only those before it: [`model`] (pure rules) → [`store`] (SQLite) →
 //! [`checklist`] → [`demo`], [`exchange`] (spreadsheets) → [`ui`] / [`cli`].
 
+#![warn(missing_docs)]
+
 pub mod bench;
 pub mod checklist;
 pub mod cli;
