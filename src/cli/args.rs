@@ -90,7 +90,7 @@ pub enum Command {
     /// Back the database up (备份): to FILE (never over another file than an earlier backup of
     /// this database), or dated into the `backups` folder beside it.
     Backup {
-        /// Where to write the copy.
+        /// Where to write the copy (given a folder, a dated file inside it).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },

@@ -19,6 +19,13 @@ pub fn backup(db: &Path, out: Option<PathBuf>) -> anyhow::Result<()> {
     }
     let path = match out {
         Some(out) => {
+            // Given a folder, a dated file inside it.
+            let out = if out.is_dir() {
+                let stem = db.file_stem().unwrap_or_default().to_string_lossy().to_string();
+                out.join(format!("{stem}-{}.db", chrono::Local::now().format("%Y%m%d-%H%M%S")))
+            } else {
+                out
+            };
             if out.exists() && !is_own_backup(db, &out) {
                 anyhow::bail!(tf("cli.backup_exists", &[("path", &out.display().to_string())]));
             }

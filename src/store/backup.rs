@@ -103,7 +103,16 @@ pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
     if done.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
-    done
+    // A full disk here is the backup's disk, not a change that failed to save.
+    done.map_err(|e| match e {
+        StoreError::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
+            StoreError::Io(to.to_path_buf(), t("io.full").to_string())
+        }
+        StoreError::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure) => {
+            StoreError::Io(to.to_path_buf(), t("io.write_failed").to_string())
+        }
+        e => e,
+    })
 }
 
 /// Opens `path` to read only; a database another program is writing is waited for briefly.

@@ -187,6 +187,12 @@ fn a_full_disk_is_said_in_one_sentence_and_leaves_the_database_and_folder_as_the
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(said.trim().lines().count(), 1, "{said}");
+    let copy = dir.path().join("copy.db");
+    let out = zoufang_on_full_disk(&db, 64, &["backup", "--out", copy.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("copy.db") && said.contains("磁盘"), "{said}");
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    assert!(!copy.exists());
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert!(
         left.iter().all(|n| !n.to_string_lossy().contains("partial") && !n.to_string_lossy().ends_with(".zfp")),
