@@ -15,14 +15,27 @@ use std::fs::File;
 use std::path::Path;
 
 /// Takes the lock of the database at `path`, creating the (empty) file owner-only if absent.
+///
+/// A lock found taken is tried again for a moment: a child process this program starts holds a
+/// copy of every open file until it runs its own program, so a store closed and opened again
+/// while a child starts (a file dialog, a test's subprocess) could otherwise meet its own lock.
 pub(super) fn take(path: &Path) -> Result<File> {
     let (file, at) = open_lock_file(path)?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(path.to_path_buf())),
-        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::io(&at, &e)),
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < RETRY_FOR => {
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(path.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::io(&at, &e)),
+        }
     }
 }
+
+/// How long a taken lock is tried again before the database is said to be in use.
+const RETRY_FOR: std::time::Duration = std::time::Duration::from_millis(750);
 
 #[cfg(unix)]
 fn open_lock_file(path: &Path) -> Result<(File, std::path::PathBuf)> {
