@@ -229,8 +229,11 @@ pub enum DimensionState {
     Ok,
     /// Answered in a visit: a problem.
     Problem,
-    /// Never answered.
+    /// Never answered: no visit yet.
     Unknown,
+    /// Visited, but nothing of the group applied to the household (or it was answered 不适用),
+    /// e.g. 义务教育 in a household without school-age children.
+    NotApplicable,
 }
 
 /// A dimension chip: its group, state and the date of the visit it came from.
@@ -245,11 +248,14 @@ pub struct Dimension {
 }
 
 /// The six dimensions of a household, each from the latest visit that answered it (answers of
-/// 不适用 do not count).
+/// 不适用 do not count); a dimension no visit answered is 不适用 as of the latest visit, and
+/// unknown only when the household was never visited.
 pub fn dimensions(store: &Store, catalog: &mut Catalog, household_id: &str) -> Result<Vec<Dimension>> {
     let mut out: Vec<Dimension> =
         DIMENSIONS.iter().map(|g| Dimension { group: g, state: DimensionState::Unknown, date: None }).collect();
-    for row in store.visits_of(household_id)? {
+    let visits = store.visits_of(household_id)?;
+    let latest = visits.first().map(|v| v.date);
+    for row in visits {
         if out.iter().all(|d| d.date.is_some()) {
             break;
         }
@@ -271,6 +277,12 @@ pub fn dimensions(store: &Store, catalog: &mut Catalog, household_id: &str) -> R
                     if answered.iter().any(|a| a.is_problem) { DimensionState::Problem } else { DimensionState::Ok };
                 d.date = Some(visit.date);
             }
+        }
+    }
+    if let Some(date) = latest {
+        for d in out.iter_mut().filter(|d| d.date.is_none()) {
+            d.state = DimensionState::NotApplicable;
+            d.date = Some(date);
         }
     }
     Ok(out)

@@ -231,7 +231,8 @@ fn visits_are_saved_whole_and_locked_once_reviewed() {
     assert_eq!(dims[0].state, DimensionState::Ok, "两不愁");
     assert_eq!(dims[4].state, DimensionState::Problem, "饮水安全");
     assert_eq!(dims[4].date, Some(d(2026, 6, 10)));
-    assert_eq!(dims[1].state, DimensionState::Unknown, "义务教育 not answered");
+    assert_eq!(dims[1].state, DimensionState::NotApplicable, "义务教育: nothing of it applied");
+    assert_eq!(dims[1].date, Some(d(2026, 6, 10)), "as of the latest visit");
     let by_group = problems_by_group(&store, &mut catalog, None, d(2026, 6, 1), d(2026, 6, 30)).unwrap();
     assert_eq!(by_group, vec![("饮水安全".to_string(), 1)]);
 

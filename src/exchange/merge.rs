@@ -34,9 +34,10 @@ use std::path::PathBuf;
 
 mod report;
 mod wording;
+pub use super::tables::table_label;
 pub use report::{Conflict, ConflictKey, Counts, FieldDiff, FileReport, MergeReport, Settlement, Side};
 use wording::ANSWER_PREFIX;
-pub use wording::{field_diff, field_label, file_line, side_label, table_label};
+pub use wording::{field_diff, field_label, file_line, side_label};
 
 type Result<T> = std::result::Result<T, ExchangeError>;
 

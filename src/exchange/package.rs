@@ -146,7 +146,7 @@ fn fill(conn: &Connection, manifest: &mut Manifest, progress: &Progress) -> Resu
             return Err(StoreError::Cancelled.into());
         }
         progress.step(
-            crate::i18n::tf("exchange.packing", &[("table", &super::merge::table_label(name))]),
+            crate::i18n::tf("exchange.packing", &[("table", &super::tables::table_label(name))]),
             TABLES.len() as u64,
         );
         progress.set_done(i as u64);

@@ -245,6 +245,11 @@ pub(super) fn column_names(conn: &rusqlite::Connection, table: &str) -> rusqlite
     conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?.query_map([], |r| r.get(0))?.collect()
 }
 
+/// A table as people call it.
+pub fn table_label(table: &str) -> String {
+    crate::i18n::t(&format!("exchange.table.{table}")).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

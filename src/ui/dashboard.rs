@@ -309,8 +309,13 @@ fn chart(ui: &mut Ui, d: &Dashboard) {
         .allow_drag(false)
         .allow_scroll(false)
         .include_y(0.0)
-        .include_y(100.0)
-        .legend(egui_plot::Legend::default())
+        // Headroom above the 100 % bars for the legend, which would otherwise cover the last ones.
+        .include_y(135.0)
+        .include_x(-0.6)
+        .include_x(d.series.len() as f64 - 0.4)
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
+        // A label under every month, not only where the automatic grid puts a line.
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
         .x_axis_formatter(move |mark, _| {
             labels.get(mark.value as usize).filter(|_| mark.value.fract() == 0.0).cloned().unwrap_or_default()
         })

@@ -19,6 +19,8 @@ use std::rc::Rc;
 
 /// The grey of unknown chips and months without a visit.
 const GREY: Color32 = Color32::from_rgb(150, 150, 150);
+/// The blue-grey of chips whose items do not apply to the household.
+const NOT_APPLICABLE: Color32 = Color32::from_rgb(110, 130, 160);
 
 /// 户详情 of one household: what it shows is read again whenever the data moves (a visit
 /// saved, the household edited).
@@ -151,6 +153,7 @@ fn chip(ui: &mut Ui, dim: &Dimension) {
         DimensionState::Ok => (OK, t("detail.ok")),
         DimensionState::Problem => (ERROR, t("detail.problem")),
         DimensionState::Unknown => (GREY, t("detail.unknown")),
+        DimensionState::NotApplicable => (NOT_APPLICABLE, t("detail.not_applicable")),
     };
     egui::Frame::new().fill(fill).corner_radius(12.0).inner_margin(egui::Margin::symmetric(12, 5)).show(ui, |ui| {
         ui.vertical(|ui| {

@@ -124,7 +124,7 @@ impl HouseholdsPage {
         ui.horizontal_wrapped(|ui| {
             let l = ui.label(t("households.search"));
             let search = ui.add(
-                egui::TextEdit::singleline(&mut f.search).hint_text(t("households.search_hint")).desired_width(260.0),
+                egui::TextEdit::singleline(&mut f.search).hint_text(t("households.search_hint")).desired_width(360.0),
             );
             let search = search.labelled_by(l.id);
             if std::mem::take(&mut self.focus_search) {

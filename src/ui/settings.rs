@@ -7,6 +7,8 @@ use super::jobs::Task;
 use super::widgets::{Dialog, load_error, run_dialog};
 use crate::checklist;
 use crate::i18n::{self, Lang, t, tf};
+use crate::model::coded::Role;
+use crate::model::search::{Query, SearchKey};
 use crate::store::backup::{self, BackupInfo};
 use crate::store::{CadreRow, Setting, TemplateRow};
 use egui::{RichText, Ui};
@@ -24,6 +26,8 @@ pub struct SettingsPage {
     restore_asked: Option<BackupInfo>,
     /// A restore running: the backup of what was there before it.
     restore: Option<Task<Option<PathBuf>>>,
+    /// What is typed to find oneself among the cadres.
+    me_query: String,
     template: Option<Task<checklist::Loaded>>,
 }
 
@@ -45,19 +49,8 @@ impl SettingsPage {
                 ui.radio_value(&mut lang, Lang::En, "English");
             });
             ui.end_row();
-            let l = ui.label(t("settings.me"));
-            let shown = cx.me.map(|m| m.cadre.label()).unwrap_or_else(|| t("common.unset").to_string());
-            egui::ComboBox::from_id_salt("settings-me")
-                .selected_text(shown)
-                .width(240.0)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut me, None, t("common.unset"));
-                    for c in cadres.iter() {
-                        ui.selectable_value(&mut me, Some(c.cadre.id.clone()), c.cadre.label());
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            ui.label(t("settings.me"));
+            self.me_picker(ui, &cadres, &mut me);
             ui.end_row();
             ui.label(t("settings.village"));
             ui.horizontal(|ui| {
@@ -94,6 +87,47 @@ impl SettingsPage {
             let r = cx.store.set_setting(Setting::Me, me.as_deref().unwrap_or(""));
             cx.report(r, t("settings.saved"));
         }
+    }
+
+    /// 我是…: the cadre now chosen, and a search (name or pinyin initials) over the cadres with
+    /// their roles, the first secretary first — a village has dozens of cadres.
+    fn me_picker(&mut self, ui: &mut Ui, cadres: &[CadreRow], me: &mut Option<String>) {
+        ui.vertical(|ui| {
+            let current = me.as_ref().and_then(|id| cadres.iter().find(|c| &c.cadre.id == id));
+            ui.horizontal(|ui| {
+                let shown = current.map(|c| c.cadre.label()).unwrap_or_else(|| t("common.unset").to_string());
+                ui.label(RichText::new(shown).strong());
+                if current.is_some() && ui.small_button(t("settings.me_clear")).clicked() {
+                    *me = None;
+                }
+            });
+            let l = ui.label(t("settings.me_search"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.me_query)
+                    .hint_text(t("settings.me_search_hint"))
+                    .desired_width(240.0),
+            )
+            .labelled_by(l.id);
+            let query = Query::new(&self.me_query);
+            let mut found: Vec<&CadreRow> = cadres
+                .iter()
+                .filter(|c| query.is_empty() || SearchKey::new([c.cadre.name.as_str()], "", []).matches(&query))
+                .collect();
+            found.sort_by_key(|c| (c.cadre.role != Role::FirstSecretary, c.cadre.role.code()));
+            egui::ScrollArea::vertical().id_salt("me-list").max_height(150.0).show(ui, |ui| {
+                for c in found {
+                    let text = format!(
+                        "{}（{}，{}）",
+                        c.cadre.name,
+                        c.cadre.role.label(),
+                        tf("cadres.load", &[("n", &c.households.to_string())])
+                    );
+                    if ui.selectable_label(me.as_deref() == Some(c.cadre.id.as_str()), text).clicked() {
+                        *me = Some(c.cadre.id.clone());
+                    }
+                }
+            });
+        });
     }
 
     fn backups(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {

@@ -81,7 +81,10 @@ impl ThisMonthPage {
                         .strong()
                         .size(16.0),
                 );
-                if mine.is_empty() {
+                let assigned = status.households.iter().any(|h| Some(&h.cadre_id) == me.as_ref());
+                if !assigned {
+                    ui.label(RichText::new(t("month.none_assigned")).weak());
+                } else if mine.is_empty() {
                     ui.label(RichText::new(t("month.mine_done")).color(OK));
                 } else if let Some(id) = household_list(ui, "mine", &mine, 5.0) {
                     visit = Some(id);

@@ -6,12 +6,12 @@
 
 use super::cx::{Cx, Route};
 use super::visit_items::{ItemOutcome, item_row};
-use super::widgets::{ERROR, date_field};
-use crate::checklist::{Applies, Catalog, Context, ItemRole, Template};
+use super::widgets::{ERROR, OK, date_field};
+use crate::checklist::{Applies, Catalog, Context, ItemRole, ProblemRule, Template};
 use crate::i18n::{t, tf};
 use crate::model::ids::local_time;
 use crate::model::register::{Household, Member};
-use crate::model::visit::{HouseholdFacts, Visit, VisitKind};
+use crate::model::visit::{HouseholdFacts, ReviewStatus, Visit, VisitKind, YES};
 use crate::store::{CadreRow, Store};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
@@ -40,17 +40,24 @@ pub struct VisitForm {
     confirm: Option<Confirm>,
     /// The cadres to choose from, read when the form opened.
     cadres: Vec<CadreRow>,
+    /// The first secretary's comment when the visit is reviewed here.
+    review_comment: String,
+    /// Why the last review click was refused, shown beside the comment.
+    review_error: Option<String>,
     /// Where 返回 goes.
     back_to: Route,
 }
 
 /// A question the form is waiting on.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Confirm {
     /// The same cadre already visited this household this month (on this date).
     SameMonth(NaiveDate),
     /// Leave without saving?
     Discard,
+    /// Saving with items unanswered, or with problems answered 是 (items worded so that 是 is
+    /// the bad answer, easily given by rhythm): the questions of each.
+    Unfinished { unanswered: Vec<String>, inverted: Vec<String> },
 }
 
 impl VisitForm {
@@ -115,6 +122,8 @@ impl VisitForm {
             drafted: None,
             confirm: None,
             cadres,
+            review_comment: String::new(),
+            review_error: None,
             back_to,
         })
     }
@@ -248,8 +257,17 @@ impl VisitForm {
                 }
             });
         });
-        match form.confirm {
+        if form.read_only && form.back_to == Route::Review && form.visit.review != ReviewStatus::Reviewed {
+            form.review_bar(cx, ui);
+        }
+        match &form.confirm {
+            Some(Confirm::Unfinished { unanswered, inverted }) => {
+                if let Some(a) = unfinished_bar(ui, unanswered, inverted) {
+                    action = Some(a);
+                }
+            }
             Some(Confirm::SameMonth(date)) => {
+                let date = *date;
                 ui.horizontal(|ui| {
                     ui.label(
                         RichText::new(tf("visit.same_month", &[("date", &date.to_string())])).color(ERROR).strong(),
@@ -318,7 +336,9 @@ impl VisitForm {
                 );
             }
             ui.checkbox(&mut form.show_not_applicable, t("visit.show_na"));
-            ui.label(RichText::new(t("visit.keys_hint")).weak());
+            if editable {
+                ui.label(RichText::new(t("visit.keys_hint")).weak());
+            }
         });
         ui.separator();
 
@@ -388,7 +408,16 @@ impl VisitForm {
             ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(DRAFT_EVERY));
         }
         match action {
-            Some(Action::Save) => form.save(cx, false),
+            Some(Action::Save) => match form.unfinished(&facts, &scored) {
+                Some(question) => form.confirm = Some(question),
+                None => form.save(cx, false),
+            },
+            Some(Action::SaveUnfinished) => form.save(cx, false),
+            Some(Action::KeepEditing) => form.confirm = None,
+            Some(Action::KeepDraft) => {
+                form.flush_draft(cx.store);
+                form.close(cx, false);
+            }
             Some(Action::SaveAnyway) => form.save(cx, true),
             Some(Action::Edit) => {
                 if let Some(at) = form.start_editing(cx.store, cx.catalog) {
@@ -404,6 +433,55 @@ impl VisitForm {
             Some(Action::Back) => form.confirm = Some(Confirm::Discard),
             Some(Action::Discard) => form.close(cx, true),
             None => {}
+        }
+    }
+
+    /// What to ask before saving `scored`: the applicable items left unanswered and the problems
+    /// answered 是; `None` when there is nothing to ask.
+    fn unfinished(&self, facts: &HouseholdFacts, scored: &Visit) -> Option<Confirm> {
+        let items = self.template.items.iter().filter(|i| i.applies(facts) != Applies::No);
+        let unanswered: Vec<String> =
+            items.clone().filter(|i| scored.answer(&i.code).is_none()).map(|i| i.text.clone()).collect();
+        let inverted: Vec<String> = items
+            .filter(|i| i.problem == ProblemRule::Answer(YES.to_string()))
+            .filter(|i| scored.answer(&i.code).is_some_and(|a| a.is_problem))
+            .map(|i| i.text.clone())
+            .collect();
+        (!unanswered.is_empty() || !inverted.is_empty()).then_some(Confirm::Unfinished { unanswered, inverted })
+    }
+
+    /// 审核通过 / 退回 at the top of a visit opened from 走访审核, with the comment beside them; a
+    /// return without a reason is refused beside the field.
+    fn review_bar(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let mut act = None;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let l = ui.label(t("review.comment"));
+                ui.add(super::widgets::line(&mut self.review_comment, 360.0).hint_text(t("review.comment_hint")))
+                    .labelled_by(l.id);
+                if ui.button(RichText::new(t("review.approve")).color(OK).strong()).clicked() {
+                    act = Some(false);
+                }
+                if ui.button(RichText::new(t("review.return")).color(ERROR)).clicked() {
+                    act = Some(true);
+                }
+                if let Some(e) = &self.review_error {
+                    ui.label(RichText::new(e).color(ERROR));
+                }
+            });
+        });
+        let Some(returned) = act else { return };
+        if returned && self.review_comment.trim().is_empty() {
+            self.review_error = Some(t("review.err.reason_required").to_string());
+            return;
+        }
+        let actor = cx.actor();
+        match cx.store.review_visit(&self.visit.id, &actor, returned, &self.review_comment) {
+            Ok(()) => {
+                cx.info(t(if returned { "review.returned" } else { "review.approved" }));
+                cx.go(Route::Review);
+            }
+            Err(e) => self.review_error = Some(e.to_string()),
         }
     }
 
@@ -457,12 +535,53 @@ impl VisitForm {
 
 enum Action {
     Save,
+    SaveUnfinished,
+    KeepEditing,
+    KeepDraft,
     SaveAnyway,
     Edit,
     Kind(VisitKind),
     Back,
     Discard,
 }
+
+/// The question asked before saving an unfinished visit; the user's answer, once given.
+fn unfinished_bar(ui: &mut Ui, unanswered: &[String], inverted: &[String]) -> Option<Action> {
+    let mut action = None;
+    let list = |items: &[String]| {
+        let shown: Vec<&str> = items.iter().take(LISTED).map(String::as_str).collect();
+        let more =
+            if items.len() > LISTED { tf("visit.and_more", &[("n", &items.len().to_string())]) } else { String::new() };
+        format!("{}{more}", shown.join("；"))
+    };
+    egui::Frame::group(ui.style()).fill(egui::Color32::from_rgb(255, 244, 229)).show(ui, |ui| {
+        if !unanswered.is_empty() {
+            let n = unanswered.len().to_string();
+            ui.label(RichText::new(tf("visit.unanswered", &[("n", &n)])).color(ERROR).strong());
+            ui.add(egui::Label::new(list(unanswered)).wrap());
+        }
+        if !inverted.is_empty() {
+            let n = inverted.len().to_string();
+            ui.label(RichText::new(tf("visit.inverted", &[("n", &n)])).color(ERROR).strong());
+            ui.add(egui::Label::new(list(inverted)).wrap());
+        }
+        ui.horizontal(|ui| {
+            if ui.button(RichText::new(t("visit.keep_filling")).strong()).clicked() {
+                action = Some(Action::KeepEditing);
+            }
+            if ui.button(t("visit.keep_draft")).clicked() {
+                action = Some(Action::KeepDraft);
+            }
+            if ui.button(t("visit.save_unfinished")).clicked() {
+                action = Some(Action::SaveUnfinished);
+            }
+        });
+    });
+    action
+}
+
+/// How many questions the save question lists before saying how many more.
+const LISTED: usize = 8;
 
 /// A visit without the empty answers the form adds as items are drawn.
 fn typed(v: &Visit) -> Visit {
@@ -483,7 +602,7 @@ fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit) {
         RichText::new(tf("visit.proposed", &[("n", &problems.len().to_string())]))
             .strong()
             .size(17.0)
-            .color(if problems.is_empty() { super::widgets::OK } else { ERROR }),
+            .color(if problems.is_empty() { OK } else { ERROR }),
     );
     if problems.is_empty() {
         ui.label(RichText::new(t("visit.no_problems")).weak());

@@ -3,7 +3,7 @@
 //! answer is a problem — a red background and a field for 情况说明.
 
 use super::widgets::ERROR;
-use crate::checklist::{Applies, Context, Item, ItemKind, ItemRole};
+use crate::checklist::{Applies, Context, Item, ItemKind, ItemRole, ProblemRule};
 use crate::i18n::{t, tf};
 use crate::model::visit::{Answer, NO, NOT_APPLICABLE, Visit, YES, parse_amount, per_capita};
 use egui::{Color32, Key, Modifiers, Response, RichText, Ui, WidgetInfo};
@@ -21,6 +21,8 @@ pub enum ItemOutcome {
 const QUESTION_WIDTH: f32 = 470.0;
 /// The light red behind a problem answer.
 const PROBLEM_FILL: Color32 = Color32::from_rgb(253, 226, 226);
+/// The narrowest 情况说明 field: below this it wraps under the answer instead.
+const NOTE_MIN_WIDTH: f32 = 260.0;
 /// Keys that pick the first, second… toggle.
 const PICK_KEYS: [Key; 5] = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5];
 
@@ -52,7 +54,7 @@ pub fn item_row(
         .inner_margin(egui::Margin::symmetric(6, 3))
         .corner_radius(4.0)
         .show(ui, |ui| {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let question = ui.allocate_ui_with_layout(
                     egui::vec2(QUESTION_WIDTH, 0.0),
                     egui::Layout::top_down(egui::Align::Min),
@@ -77,11 +79,17 @@ pub fn item_row(
                     ui.label(RichText::new(crate::i18n::value(NOT_APPLICABLE)).weak());
                     return;
                 }
+                let bad = match &item.problem {
+                    ProblemRule::Answer(a) => Some(a.as_str()),
+                    _ => None,
+                };
                 outcome = match &item.kind {
-                    ItemKind::YesNoNa => toggles(ui, &item.text, &[YES, NO, NOT_APPLICABLE], &mut answer.value, focus),
+                    ItemKind::YesNoNa => {
+                        toggles(ui, &item.text, &[YES, NO, NOT_APPLICABLE], bad, &mut answer.value, focus)
+                    }
                     ItemKind::Choice(choices) => {
                         let options: Vec<&str> = choices.iter().map(String::as_str).collect();
-                        toggles(ui, &item.text, &options, &mut answer.value, focus)
+                        toggles(ui, &item.text, &options, bad, &mut answer.value, focus)
                     }
                     ItemKind::Number => {
                         let r = field(ui, question, &mut answer.value, 110.0, focus);
@@ -93,31 +101,71 @@ pub fn item_row(
                     }
                     ItemKind::Text => field(ui, question, &mut answer.value, 360.0, focus),
                 };
-                if problem {
-                    let l = ui.label(RichText::new(t("visit.note")).color(ERROR));
-                    ui.add(
-                        egui::TextEdit::singleline(&mut answer.note)
-                            .hint_text(t("visit.note_hint"))
-                            .desired_width(200.0),
-                    )
-                    .labelled_by(l.id);
+                if problem && note(ui, &item.code, &mut answer.note) {
+                    outcome = ItemOutcome::Next;
                 }
             });
         });
     outcome
 }
 
+/// The 情况说明 of a problem answer: as wide as the row allows and growing with the text. Tab
+/// (or Enter) from it moves on to the next item, as 1/2/3 do from the toggles; true then.
+fn note(ui: &mut Ui, item: &str, text: &mut String) -> bool {
+    let id = ui.make_persistent_id(("visit-note", item));
+    let had_focus = ui.memory(|m| m.has_focus(id));
+    let next = had_focus
+        && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab) || i.consume_key(Modifiers::NONE, Key::Enter));
+    ui.horizontal_wrapped(|ui| {
+        let l = ui.label(RichText::new(t("visit.note")).color(ERROR));
+        let width = ui.available_width().max(NOTE_MIN_WIDTH);
+        ui.add(
+            egui::TextEdit::multiline(text).id(id).hint_text(t("visit.note_hint")).desired_rows(1).desired_width(width),
+        )
+        .labelled_by(l.id);
+    });
+    if next {
+        ui.memory_mut(|m| m.surrender_focus(id));
+    }
+    next
+}
+
 /// Large toggles, one per option; 1, 2, 3… pick an option and move on while one has focus.
-fn toggles(ui: &mut Ui, question: &str, options: &[&str], value: &mut String, focus: bool) -> ItemOutcome {
+/// The option that makes the item a problem (`bad`) is marked before it is chosen: red, with a
+/// warning sign and a tooltip, so an answer given by rhythm cannot turn into a problem unseen.
+fn toggles(
+    ui: &mut Ui,
+    question: &str,
+    options: &[&str],
+    bad: Option<&str>,
+    value: &mut String,
+    focus: bool,
+) -> ItemOutcome {
     let mut responses: Vec<Response> = Vec::with_capacity(options.len());
     for option in options {
         let selected = value == option;
         let shown = crate::i18n::value(option);
-        let button = egui::Button::selectable(selected, RichText::new(shown).size(16.0))
-            .frame_when_inactive(true)
-            .min_size(egui::vec2(64.0, 30.0));
-        let r = ui.add(button);
-        r.widget_info(|| WidgetInfo::selected(egui::Role::RadioButton, true, selected, format!("{question}：{shown}")));
+        let is_bad = bad == Some(*option);
+        let text = if is_bad {
+            RichText::new(format!("{shown} ⚠")).size(16.0).color(ERROR).strong()
+        } else {
+            RichText::new(shown).size(16.0)
+        };
+        let mut button =
+            egui::Button::selectable(selected, text).frame_when_inactive(true).min_size(egui::vec2(64.0, 30.0));
+        if is_bad {
+            button = button.stroke(egui::Stroke::new(1.5, ERROR));
+        }
+        let mut r = ui.add(button);
+        if is_bad {
+            r = r.on_hover_text(t("visit.problem_answer"));
+        }
+        let name = if is_bad {
+            format!("{question}：{shown}{}", t("visit.problem_mark"))
+        } else {
+            format!("{question}：{shown}")
+        };
+        r.widget_info(|| WidgetInfo::selected(egui::Role::RadioButton, true, selected, &name));
         if r.clicked() {
             *value = option.to_string();
         }

@@ -121,3 +121,14 @@ pub fn settle(h: &mut Harness<'_, App>) {
     assert!(!h.state_mut().is_busy(), "the background job ended");
     h.run();
 }
+
+/// Ctrl+S on the visit form, saying 仍然保存 when it asks about unanswered items or problems
+/// answered 是 (the tests that fill part of a visit mean to save it so).
+pub fn save_visit(h: &mut Harness<'_, App>) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run();
+    if h.query_by_label("继续填写").is_some() {
+        button(h, "仍然保存");
+        h.run();
+    }
+}

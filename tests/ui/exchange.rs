@@ -204,3 +204,18 @@ fn a_bad_ledger_path_is_reported() {
     export_ledger(&mut h);
     assert!(notice(&h).contains("不存在"), "{}", notice(&h));
 }
+
+#[test]
+fn the_save_to_field_keeps_exactly_what_was_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = store_harness(demo_store(&dir.path().join("a.db"), 1));
+    button(&h, "导出/合并");
+    h.run();
+    assert!(h.get_by_label("保存到").value().unwrap_or_default().ends_with(".zfp"), "a path is suggested");
+    h.get_by_label("保存到").set_text_value_accesskit("");
+    h.run();
+    assert_eq!(h.get_by_label("保存到").value().unwrap_or_default(), "", "a cleared field stays empty");
+    h.get_by_label("保存到").set_text_value_accesskit("D:\\给乡镇\\十二月.zfp");
+    h.run();
+    assert_eq!(h.get_by_label("保存到").value().unwrap_or_default(), "D:\\给乡镇\\十二月.zfp");
+}

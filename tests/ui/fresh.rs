@@ -2,7 +2,7 @@
 //! merge and a roster import each show at once on 首页看板, 本月走访, 走访审核 and 问题台账,
 //! although every one of those pages was drawn (and had read its rows) before.
 
-use crate::support::{button, harness, settle, shows, today, type_into, zoufang};
+use crate::support::{button, harness, save_visit, settle, shows, today, type_into, zoufang};
 use chrono::NaiveDate;
 use egui::Key;
 use egui_kittest::Harness;
@@ -77,8 +77,7 @@ fn record_visit(h: &mut Harness<'_, App>) {
         h.key_press(Key::Num1);
         h.run();
     }
-    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
-    h.run();
+    save_visit(h);
     assert!(h.state().notice_text().starts_with("已保存"), "{}", h.state().notice_text());
 }
 
@@ -173,4 +172,21 @@ fn a_merge_and_a_roster_import_show_at_once() {
     assert!(h.query_by_label("吴十").is_some(), "the imported household is listed");
     nav(&mut h, "首页看板");
     assert!(shows(&h, "1 / 4"), "the imported household is one more to visit");
+}
+
+#[test]
+fn i_find_myself_among_the_cadres_by_pinyin_initials() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    village(&path);
+    Store::open(&path).unwrap().set_setting(Setting::Me, "").unwrap();
+    let mut h = harness(&path);
+    h.run();
+    nav(&mut h, "设置");
+    type_into(&mut h, "查找", 0, "wgb");
+    h.query_all_by_label_contains("王干部（帮扶干部").next().expect("found by initials").click();
+    h.run();
+    assert!(shows(&h, "我是：王干部（帮扶干部）"), "the top bar says who I am");
+    nav(&mut h, "本月走访");
+    assert!(shows(&h, "王干部（帮扶干部） 负责、本月还没走访的农户：3 户"), "本月走访 lists my households");
 }

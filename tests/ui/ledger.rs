@@ -57,6 +57,7 @@ fn a_problem_is_struck_off_only_by_the_first_secretary_and_the_count_drops() {
         click(&mut h, "改为“已整改”");
         assert!(shows(&h, "处理记录"));
         click(&mut h, "改为“已销号”");
+        click(&mut h, "确认销号");
         assert!(shows(&h, "只有第一书记可以销号"), "a cadre cannot strike off");
         assert!(shows(&h, "未清零 1 项"));
     }
@@ -69,6 +70,9 @@ fn a_problem_is_struck_off_only_by_the_first_secretary_and_the_count_drops() {
     h.run();
     type_into(&mut h, "进展或说明", 0, "经入户核实已搬入新房");
     click(&mut h, "改为“已销号”");
+    assert!(shows(&h, "未清零 1 项"), "销号 asks first: it is final and reported upward");
+    assert!(shows(&h, "销号后不能再修改，并计入上报乡镇的清零数。确认销号？"));
+    click(&mut h, "确认销号");
     assert!(shows(&h, "未清零 0 项"));
     drop(h);
     let s = Store::open(&db).unwrap();
@@ -254,4 +258,23 @@ fn a_returned_visit_waits_on_its_cadres_month_page_with_the_reason() {
     assert!(shows(&h, "退回原因：照片不清楚，请补拍"));
     click(&mut h, "打开修改");
     assert_eq!(h.state().page(), Page::VisitForm);
+}
+
+#[test]
+fn a_double_click_moves_a_problem_one_stage_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let id = village_with_problem(&db, CadreRole::FirstSecretary);
+    let mut h = harness(&db);
+    h.run();
+    click(&mut h, "问题台账");
+    h.get_by_label("居住C级危房未改造").click();
+    h.run();
+    // The second click of a double-click lands where the next stage's button appears.
+    h.get_by_label("改为“整改中”").click();
+    h.step();
+    h.get_by_label("改为“已整改”").click();
+    h.run();
+    drop(h);
+    assert_eq!(Store::open(&db).unwrap().problem(&id).unwrap().unwrap().status, Status::InProgress);
 }

@@ -1,7 +1,7 @@
 //! The visit form driven headlessly: a whole visit filled from the keyboard, saved, and seen on
 //! 户详情 and 本月走访; a draft recovered after the app went away without saving.
 
-use crate::support::today;
+use crate::support::{save_visit, today};
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
@@ -101,13 +101,18 @@ fn a_whole_visit_filled_from_the_keyboard_shows_on_the_household() {
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run();
+    // 危房 and 收入骤减 are worded so that 是 is the bad answer: saving says so first.
+    h.get_by_label("以下 2 项回答“是”，将记为问题（这些题目答“是”表示有问题）：");
+    assert_eq!(h.state().page(), Page::VisitForm, "not saved before the answer");
+    h.get_by_label("仍然保存").click();
+    h.run();
 
     assert_eq!(h.state().page(), Page::HouseholdDetail, "saving shows the household");
     h.get_by_label("住房安全：有问题");
     h.get_by_label("收入：有问题");
     h.get_by_label("两不愁：正常");
     h.get_by_label("饮水安全：正常");
-    h.get_by_label("义务教育：未知");
+    h.get_by_label("义务教育：不适用");
     h.get_by_label("2026-11：已走访（王干部）");
     h.get_by_label("本月走访").click();
     h.run();
@@ -141,8 +146,7 @@ fn this_month_lists_my_household_until_visited_and_a_second_visit_asks_first() {
     h.run();
     assert_eq!(h.state().page(), Page::VisitForm, "one click from 本月走访");
     press(&mut h, Key::Num1, 1);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_visit(&mut h);
     assert_eq!(h.state().page(), Page::ThisMonth, "back where it came from");
     h.get_by_label("全村：已走访 1 户 / 应走访 1 户");
     h.get_by_label("您负责的农户本月都已走访。");
@@ -151,8 +155,7 @@ fn this_month_lists_my_household_until_visited_and_a_second_visit_asks_first() {
     h.get_by_label("记录走访").click();
     h.run();
     press(&mut h, Key::Num2, 1);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_visit(&mut h);
     h.get_by_label("您本月已于 2026-11-21 走访过这一户，仍要再记一次吗？");
     assert_eq!(h.state().page(), Page::VisitForm, "not saved before the answer");
     h.get_by_label("仍然保存").click();
@@ -192,8 +195,7 @@ fn a_saved_visit_opens_read_only_and_its_author_can_change_it() {
     h.get_by_label("记录走访").click();
     h.run();
     press(&mut h, Key::Num1, 1);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_visit(&mut h);
     h.get_by_label("两不愁：正常");
 
     h.get_by_label("查看 2026-11-21 的走访").click();
@@ -202,8 +204,7 @@ fn a_saved_visit_opens_read_only_and_its_author_can_change_it() {
     h.get_by_label("修改").click();
     h.run();
     press(&mut h, Key::Num2, 1);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_visit(&mut h);
     assert_eq!(h.state().page(), Page::HouseholdDetail, "saved without asking: it is the same visit");
     h.get_by_label("两不愁：有问题");
     h.get_by_label("走访记录（1 次）");
@@ -229,9 +230,48 @@ fn the_date_is_picked_on_a_chinese_calendar_never_in_the_future() {
     h.get_by_label("20").click();
     h.run();
     press(&mut h, Key::Num1, 1);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    save_visit(&mut h);
     drop(h);
     let visit = Store::open(&path).unwrap().latest_visit(&household).unwrap().unwrap();
     assert_eq!(visit.date, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
+}
+
+#[test]
+fn the_problem_answer_is_marked_and_tab_from_a_note_goes_to_the_next_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    village(&path);
+    let mut h = harness(&path);
+    open_household(&mut h);
+    h.get_by_label("记录走访").click();
+    h.run();
+    // Before anything is chosen, the answer that makes the item a problem says so.
+    h.get_by_label("吃穿不愁（有粮有肉、四季衣被）：否（记为问题）");
+    h.get_by_label("吃穿不愁（有粮有肉、四季衣被）：是");
+    h.get_by_label("居住C级或D级危房 / 有成员仍住危房：是（记为问题）");
+    press(&mut h, Key::Num2, 1);
+    let note = h.get_by_role_and_label(Role::MultilineTextInput, "情况说明");
+    note.focus();
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "情况说明").type_text("冬被不足");
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    let focused: Vec<String> = h
+        .query_all_by_role(Role::RadioButton)
+        .filter(|n| n.is_focused())
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert_eq!(focused, ["全部成员参加当年城乡居民基本医疗保险：是"], "Tab from the note goes on to the next item");
+    press(&mut h, Key::Num1, 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(
+        h.query_by_label_contains("项没有回答").is_some(),
+        "saving with unanswered items asks before anything is saved"
+    );
+    h.get_by_label("继续填写").click();
+    h.run();
+    assert_eq!(h.state().page(), Page::VisitForm);
+    assert!(h.query_by_label("继续填写").is_none());
 }

@@ -4,11 +4,6 @@ use super::report::{FieldDiff, FileReport, Side};
 use crate::i18n::t;
 use crate::model::ids::local_time;
 
-/// A table as people call it.
-pub fn table_label(table: &str) -> String {
-    t(&format!("exchange.table.{table}")).to_string()
-}
-
 /// The prefix of a conflict field that is a visit's answer to a checklist item.
 pub(super) const ANSWER_PREFIX: &str = "answer:";
 

@@ -23,8 +23,11 @@ use std::path::{Path, PathBuf};
 pub struct ExchangePage {
     /// The village to export (the current one until another is chosen).
     village_id: Option<String>,
-    /// Where the package goes.
+    /// Where the package goes, exactly as typed.
     out: String,
+    /// The file name last suggested: only while the path still ends with it does choosing
+    /// another village suggest another (what the user typed is never rewritten).
+    suggested: Option<String>,
     /// Packages chosen for merging.
     files: Vec<PathBuf>,
     /// A path being typed in, to add to `files`.
@@ -124,8 +127,8 @@ impl ExchangePage {
             return;
         };
         let village = village.clone();
-        if self.out.is_empty() {
-            self.out = default_out(&self.out, &village, cx.today);
+        if self.suggested.is_none() {
+            self.suggest(&village, cx.today);
         }
         egui::Grid::new("export-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
             let l = ui.label(t("exchange.ui.village"));
@@ -142,7 +145,7 @@ impl ExchangePage {
             ui.end_row();
             if chosen != village.id {
                 if let Some(v) = cx.villages.iter().find(|v| v.id == chosen) {
-                    self.out = default_out(&self.out, v, cx.today);
+                    self.suggest(v, cx.today);
                 }
                 self.village_id = Some(chosen);
             }
@@ -172,6 +175,16 @@ impl ExchangePage {
         if ui.add_enabled(idle, egui::Button::new(RichText::new(t("exchange.ui.export_button")).size(16.0))).clicked() {
             self.export(cx, &village);
         }
+    }
+
+    /// Puts the village's usual package name into the path, unless the user typed their own.
+    fn suggest(&mut self, village: &Village, today: chrono::NaiveDate) {
+        let name = package::default_file_name(&village.name, today);
+        let typed = unquote(&self.out).file_name().map(|n| n.to_string_lossy().to_string());
+        if self.suggested.is_none() || typed == self.suggested {
+            self.out = in_folder_of(&self.out, &name);
+        }
+        self.suggested = Some(name);
     }
 
     fn export(&mut self, cx: &mut Cx<'_>, village: &Village) {
@@ -372,11 +385,6 @@ fn file_counts(ui: &mut Ui, f: &FileReport) {
 /// The path in a field, without the quotes Windows' "copy as path" puts around it.
 fn unquote(text: &str) -> PathBuf {
     PathBuf::from(text.trim().trim_matches('"'))
-}
-
-/// `current`'s folder (else the documents folder) with the village's usual package name.
-fn default_out(current: &str, village: &Village, today: chrono::NaiveDate) -> String {
-    in_folder_of(current, &package::default_file_name(&village.name, today))
 }
 
 /// The file `name` in `current`'s folder (else in the documents folder).

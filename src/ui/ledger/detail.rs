@@ -9,7 +9,7 @@ use crate::model::register::Field;
 use crate::model::search::Query;
 use crate::store::{ProblemEvent, Store};
 use crate::ui::cx::Cx;
-use crate::ui::widgets::{OK, date_field, field_error, line, text_field};
+use crate::ui::widgets::{ERROR, OK, date_field, field_error, line, text_field};
 use egui::{RichText, Ui};
 
 /// The problem open in the side panel.
@@ -19,12 +19,25 @@ pub(super) struct Detail {
     household_query: String,
     note: String,
     tried: bool,
+    /// 已销号 was clicked: waiting for its confirmation.
+    confirm_close: bool,
 }
 
 impl Detail {
-    /// A problem not yet stored (entered by hand, or a proposal being edited).
-    pub(super) fn new(problem: Problem) -> Self {
-        Detail { problem, events: Vec::new(), household_query: String::new(), note: String::new(), tried: false }
+    /// A problem not yet stored (entered by hand, or a proposal being edited); without a
+    /// deadline it gets the village's usual one, [`DEFAULT_DAYS`] after it was found.
+    pub(super) fn new(mut problem: Problem) -> Self {
+        if problem.id.is_empty() && problem.deadline.is_none() {
+            problem.deadline = Some(problem.found + chrono::Days::new(DEFAULT_DAYS));
+        }
+        Detail {
+            problem,
+            events: Vec::new(),
+            household_query: String::new(),
+            note: String::new(),
+            tried: false,
+            confirm_close: false,
+        }
     }
 
     /// A stored problem with its history.
@@ -114,7 +127,7 @@ impl LedgerPage {
                 let mut has = p.deadline.is_some();
                 ui.checkbox(&mut has, t("ledger.has_deadline"));
                 match (has, p.deadline) {
-                    (true, None) => p.deadline = Some(p.found + chrono::Days::new(30)),
+                    (true, None) => p.deadline = Some(p.found + chrono::Days::new(DEFAULT_DAYS)),
                     (false, Some(_)) => p.deadline = None,
                     _ => {}
                 }
@@ -157,13 +170,29 @@ impl LedgerPage {
                 if let Some(date) = rechecked.get(&d.problem.id) {
                     ui.label(RichText::new(tf("ledger.rechecked", &[("date", &date.to_string())])).color(OK));
                 }
+                // The next stage's button appears where the last one was: for a moment after a
+                // change it takes no click, so a double-click cannot skip a stage.
+                let now = ui.input(|i| i.time);
+                let settling = self.last_move.is_some_and(|at| now - at < SETTLE_SECONDS);
                 for to in next_statuses(d.problem.status) {
                     let label = tf("ledger.move_to", &[("status", to.label())]);
-                    if ui.button(RichText::new(label).color(status_color(*to))).clicked() {
+                    let b = ui.add_enabled(!settling, egui::Button::new(RichText::new(label).color(status_color(*to))));
+                    if b.clicked() {
                         action = Some(DetailAction::Move(*to));
                     }
                 }
             });
+            if d.confirm_close {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(t("ledger.close_question")).color(ERROR).strong());
+                    if ui.button(RichText::new(t("ledger.close_confirm")).color(ERROR).strong()).clicked() {
+                        action = Some(DetailAction::CloseConfirmed);
+                    }
+                    if ui.button(t("form.cancel")).clicked() {
+                        d.confirm_close = false;
+                    }
+                });
+            }
             ui.separator();
             ui.label(RichText::new(t("ledger.history")).strong());
             for e in &d.events {
@@ -181,11 +210,11 @@ impl LedgerPage {
             }
         }
         if let Some(a) = action {
-            self.act(cx, a);
+            self.act(cx, a, ui.input(|i| i.time));
         }
     }
 
-    fn act(&mut self, cx: &mut Cx<'_>, action: DetailAction) {
+    fn act(&mut self, cx: &mut Cx<'_>, action: DetailAction, now: f64) {
         let Some(d) = self.detail.as_mut() else { return };
         let (actor, today) = (cx.actor(), cx.today);
         let store = &mut *cx.store;
@@ -206,8 +235,18 @@ impl LedgerPage {
             DetailAction::Progress => {
                 store.add_progress(&id, &d.note, &actor, today).map(|_| t("ledger.progress_added"))
             }
+            DetailAction::Move(Status::Closed) => {
+                // Striking off is final and reported upward: it is asked once more.
+                d.confirm_close = true;
+                return;
+            }
             DetailAction::Move(to) => store.change_status(&id, to, &actor, &d.note, today).map(|_| to.label()),
+            DetailAction::CloseConfirmed => {
+                let to = Status::Closed;
+                store.change_status(&id, to, &actor, &d.note, today).map(|_| to.label())
+            }
         };
+        self.last_move = Some(now);
         if let Some(msg) = cx.report(result, "") {
             let id = d.problem.id.clone();
             cx.info(msg);
@@ -221,4 +260,11 @@ enum DetailAction {
     Close,
     Progress,
     Move(Status),
+    CloseConfirmed,
 }
+
+/// Days from finding a problem to its default 整改时限.
+const DEFAULT_DAYS: u64 = 30;
+
+/// Seconds after a status change during which the status buttons take no click.
+const SETTLE_SECONDS: f64 = 0.5;

@@ -122,7 +122,7 @@ impl LedgerPage {
         let mut apply = false;
         let page = &mut *self;
         ui.horizontal(|ui| {
-            ui.label(tf("households.selected", &[("n", &n.to_string())]));
+            ui.label(tf("ledger.selected", &[("n", &n.to_string())]));
             if ui.button(t("households.select_shown")).clicked() {
                 let ids: Vec<String> = page.visible.iter().map(|&i| data.rows[i].problem.id.clone()).collect();
                 page.selected.extend(ids);

@@ -36,6 +36,8 @@ pub struct LedgerPage {
     bulk_unit: String,
     bulk_deadline: Option<NaiveDate>,
     detail: Option<Detail>,
+    /// When (egui time) a problem's status last changed here.
+    last_move: Option<f64>,
 }
 
 /// What the ledger reads from the store.
