@@ -97,10 +97,10 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Back the database up (备份): to FILE, or dated into the `backups` folder beside it,
-    /// keeping the newest ten.
+    /// Back the database up (备份): to FILE (never over another file than an earlier backup of
+    /// this database), or dated into the `backups` folder beside it.
     Backup {
-        /// Where to write the copy.
+        /// Where to write the copy (given a folder, a dated file inside it).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -150,6 +150,22 @@ pub enum Command {
         /// How to settle rows changed on both sides; without it, conflicts stop the merge.
         #[arg(long, value_enum, value_name = "WHICH")]
         conflicts: Option<Settle>,
+    },
+    /// Replace the database with a backup, after backing up its present state (恢复备份).
+    Restore {
+        /// The backup file (in the `backups` folder beside the database, or any copy).
+        #[arg(value_name = "BACKUP")]
+        backup: PathBuf,
+        /// Do not ask before replacing.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Save visits in a loop, printing each after its commit, until killed (the crash test).
+    #[command(hide = true)]
+    CrashLoop {
+        /// Stop after this many rounds.
+        #[arg(long)]
+        rounds: Option<u64>,
     },
 }
 

@@ -1,4 +1,4 @@
-//! `import-roster`, `pack`, `merge`, `export-ledger` and `backup`: files in and out.
+//! `import-roster`, `pack`, `merge` and `export-ledger`: files in and out.
 
 use super::{Settle, parse_month};
 use crate::exchange::error::ExchangeError;
@@ -9,7 +9,6 @@ use crate::exchange::roster::{self, Roster, Workbook};
 use crate::i18n::{t, tf};
 use crate::model::ids::local_time;
 use crate::progress::Progress;
-use crate::store::backup::copy_database;
 use crate::store::{Setting, Store};
 use chrono::{Local, NaiveDate};
 use std::path::{Path, PathBuf};
@@ -45,19 +44,6 @@ pub fn import_roster(
         println!("{}", roster::import(store, &plan, today, &Progress::none())?.sentence());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `zoufang backup`: to `out`, or dated into the backups folder.
-pub fn backup(store: &Store, out: Option<PathBuf>) -> anyhow::Result<()> {
-    let path = match out {
-        Some(out) => {
-            copy_database(store.path(), &out)?;
-            out
-        }
-        None => store.backup()?,
-    };
-    println!("{}", tf("cli.backup_done", &[("path", &path.display().to_string())]));
-    Ok(())
 }
 
 /// `zoufang pack`: one village's package.

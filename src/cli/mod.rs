@@ -2,6 +2,8 @@
 //! command runs it. Errors go to stderr as one sentence; the exit code is non-zero on failure.
 
 mod args;
+mod backup;
+mod crash_loop;
 mod exchange;
 mod register;
 mod report;
@@ -43,7 +45,21 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
         Command::ImportRoster { file, sheet, .. } => Some(exchange::read_roster(file, sheet.as_deref())?),
         _ => None,
     };
-    let mut store = open(db)?;
+    match &command {
+        Command::Backup { out } => return backup::backup(db, out.clone()).map(|()| ExitCode::SUCCESS),
+        Command::Restore { backup: file, yes } => return backup::restore(db, file, *yes),
+        _ => {}
+    }
+    let reads = matches!(
+        command,
+        Command::Status { .. }
+            | Command::Problems { .. }
+            | Command::Check { .. }
+            | Command::Pack { .. }
+            | Command::ExportLedger { .. }
+            | Command::Template { action: TemplateAction::List }
+    );
+    let mut store = if reads { open_existing(db)? } else { open(db)? };
     match command {
         Command::Demo { villages, households, months, seed } => {
             register::demo(&mut store, crate::demo::DemoOptions { villages, households, months, seed, today })?
@@ -57,7 +73,8 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
         Command::Check { full } => return report::check(&store, today, full),
         Command::Template { action } => register::template(&mut store, action)?,
         Command::Bench { .. } => unreachable!("handled before the database opens"),
-        Command::Backup { out } => exchange::backup(&store, out)?,
+        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled before the database opens"),
+        Command::CrashLoop { rounds } => crash_loop::run(&mut store, today, rounds)?,
         Command::Pack { out, village } => exchange::pack(&store, out, village.as_deref(), today)?,
         Command::Merge { files, dry_run, conflicts } => return exchange::merge(&mut store, &files, dry_run, conflicts),
         Command::ExportLedger { out, month, from, to, village, all_villages, full_ids } => {
@@ -75,7 +92,15 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
 
 /// Opens the database and takes its language for what is printed.
 fn open(db: &Path) -> anyhow::Result<Store> {
-    let store = Store::open(db)?;
+    with_language(Store::open(db)?)
+}
+
+/// Opens a database that must exist (a command that reads): a mistyped path creates nothing.
+fn open_existing(db: &Path) -> anyhow::Result<Store> {
+    with_language(Store::open_existing(db)?)
+}
+
+fn with_language(store: Store) -> anyhow::Result<Store> {
     if let Some(code) = store.setting(Setting::Language)? {
         i18n::set_lang(Lang::from_code(&code));
     }

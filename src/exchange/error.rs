@@ -103,7 +103,7 @@ impl From<rusqlite::Error> for ExchangeError {
 impl ExchangeError {
     /// An I/O failure on `path`.
     pub(super) fn io(path: &Path, e: std::io::Error) -> Self {
-        ExchangeError::Io(path.to_path_buf(), e.to_string())
+        ExchangeError::Io(path.to_path_buf(), crate::store::io_reason(&e))
     }
 }
 

@@ -63,6 +63,7 @@ pub fn merge_if(
 ) -> Result<MergeReport> {
     let packages = files.iter().map(|f| Package::open(f)).collect::<Result<Vec<_>>>()?;
     let me = store.device_id().to_string();
+    let db = store.path().to_path_buf();
     // SQLite attaches nothing inside a transaction and at most 10 files: the first packages are
     // attached before it begins, so their answers go in with one INSERT … SELECT each.
     let mut attached = Vec::new();
@@ -79,6 +80,11 @@ pub fn merge_if(
             report.files.push(Merger::new(&tx, package, &me, settle, progress, schema)?.run()?);
         }
         if keep(&report) {
+            // The backup reads the last committed state through its own connection: the
+            // database as it was before this merge.
+            if db.is_file() {
+                crate::store::backup::backup_before(&db, crate::store::backup::Reason::Merge)?;
+            }
             tx.commit()?;
             report.written = true;
         }

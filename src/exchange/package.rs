@@ -126,6 +126,7 @@ pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) ->
     let wrapped = out.with_file_name(format!(".{}.wrapping", name.to_string_lossy()));
     let finished = filled.and(detached.map(|_| ()).map_err(ExchangeError::from)).and_then(|()| {
         container::wrap(&partial, &wrapped)?;
+        crate::store::owner_only(&wrapped);
         std::fs::rename(&wrapped, &out).map_err(|e| ExchangeError::io(&out, e))?;
         sync_folder(&out);
         Ok(())

@@ -1,29 +1,188 @@
-//! Backups: a consistent copy of the open database through SQLite's online backup, kept in a
-//! `backups` folder beside it, the newest few kept.
+//! Backups and the way back: a consistent copy of the database through SQLite's online backup,
+//! kept in a `backups` folder beside it, and restoring one.
+//!
+//! A backup is made on the first start of each day and before every merge, roster import,
+//! template load, restore and migration. Its file name says when and before what it was made:
+//! `村-20261121-093015-merge.db`. Daily backups are kept 7 days back plus one a week for 4 weeks;
+//! of the backups made before something, the newest [`KEEP_BACKUPS`] are kept.
 
 use super::{Result, Store, StoreError};
-use chrono::Local;
+use crate::i18n::t;
+use chrono::{Datelike, Local, NaiveDateTime};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// How many automatic backups are kept.
+/// How many backups made before a merge, an import, a template load or a restore are kept.
 pub const KEEP_BACKUPS: usize = 10;
+/// Days of daily backups kept.
+pub const KEEP_DAILY: usize = 7;
+/// Weeks of weekly backups kept beyond the daily ones.
+pub const KEEP_WEEKLY: usize = 4;
+/// How long a backup waits for a database another program is writing before giving up.
+const BUSY_LIMIT: Duration = Duration::from_secs(10);
 
-/// Copies the database at `from` (open or not) to `to` page by page, without blocking writers
-/// for long. `to` is written under a temporary name and renamed when complete.
-pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
-    let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| StoreError::from_open(from, e))?;
-    let partial = to.with_extension("partial");
-    let _ = std::fs::remove_file(&partial);
-    {
-        let mut dst = Connection::open(&partial)?;
-        let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
-        backup.run_to_completion(256, Duration::from_millis(5), None)?;
+/// What a backup was made before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// The first start of a day.
+    Daily,
+    /// Asked for (立即备份, `zoufang backup`).
+    Manual,
+    /// Before merging packages.
+    Merge,
+    /// Before importing a roster.
+    Roster,
+    /// Before loading a checklist template.
+    Template,
+    /// Before restoring another backup.
+    Restore,
+    /// Before upgrading the database to a newer schema.
+    Migration,
+}
+
+impl Reason {
+    const ALL: [Reason; 7] = [
+        Reason::Daily,
+        Reason::Manual,
+        Reason::Merge,
+        Reason::Roster,
+        Reason::Template,
+        Reason::Restore,
+        Reason::Migration,
+    ];
+
+    /// The code in the file name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Daily => "daily",
+            Reason::Manual => "manual",
+            Reason::Merge => "merge",
+            Reason::Roster => "roster",
+            Reason::Template => "template",
+            Reason::Restore => "restore",
+            Reason::Migration => "migration",
+        }
     }
-    std::fs::rename(&partial, to).map_err(|e| StoreError::Io(to.to_path_buf(), e.to_string()))?;
+
+    /// What people read: "合并数据包之前".
+    pub fn label(self) -> &'static str {
+        t(&format!("backup.reason.{}", self.code()))
+    }
+}
+
+/// One backup in the backup folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupInfo {
+    /// The file.
+    pub path: PathBuf,
+    /// When it was made (local time).
+    pub made: NaiveDateTime,
+    /// Its size in bytes.
+    pub size: u64,
+    /// What it was made before.
+    pub reason: Reason,
+}
+
+/// Copies the database at `from` (open or not) to `to` page by page. `to` is written under a
+/// `.partial` name, synced and renamed when complete; on failure nothing is left behind.
+pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
+    if !from.is_file() {
+        return Err(StoreError::NotFound(from.to_path_buf()));
+    }
+    let src = open_read_only(from)?;
+    let mut name = to.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    let partial = to.with_file_name(name);
+    let _ = std::fs::remove_file(&partial);
+    let done = copy_into(&src, &partial).and_then(|()| {
+        super::lock::owner_only(&partial);
+        std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| StoreError::io(&partial, &e))?;
+        std::fs::rename(&partial, to).map_err(|e| StoreError::io(to, &e))
+    });
+    if done.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    // A full disk here is the backup's disk, not a change that failed to save.
+    done.map_err(|e| match e {
+        StoreError::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
+            StoreError::Io(to.to_path_buf(), t("io.full").to_string())
+        }
+        StoreError::Sqlite(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure) => {
+            StoreError::Io(to.to_path_buf(), t("io.write_failed").to_string())
+        }
+        e => e,
+    })
+}
+
+/// Opens `path` to read only; a database another program is writing is waited for briefly.
+/// A file nobody can write (read-only, with no journal waiting beside it) is opened as
+/// immutable: SQLite then makes no `-wal`/`-shm` files beside it, which would be left behind
+/// read-only and stop the database from being written again once its permissions are restored.
+fn open_read_only(path: &Path) -> Result<Connection> {
+    let mut wal = path.as_os_str().to_os_string();
+    wal.push("-wal");
+    let journal_waiting = std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0);
+    let read_only = std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = if read_only && !journal_waiting {
+        let uri = url_path(path).map(|p| format!("file:{p}?immutable=1"));
+        match uri {
+            Some(uri) => Connection::open_with_flags(uri, flags),
+            None => Connection::open_with_flags(path, flags),
+        }
+    } else {
+        Connection::open_with_flags(path, flags - OpenFlags::SQLITE_OPEN_URI)
+    }
+    .map_err(|e| StoreError::from_open(path, e))?;
+    conn.busy_timeout(BUSY_LIMIT)?;
+    // Reading the schema here surfaces a file SQLite cannot read (not a database, a read-only
+    // WAL database whose index cannot be made) as an error now, not as a retry loop later.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| StoreError::from_open(path, e))?;
+    Ok(conn)
+}
+
+/// `path` percent-encoded for an SQLite URI, if it can be.
+fn url_path(path: &Path) -> Option<String> {
+    let abs = std::path::absolute(path).ok()?;
+    let text = abs.to_str()?.replace('\\', "/");
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '?' | '#' | '%' | '&' | '=' => out.push_str(&format!("%{:02X}", c as u32)),
+            _ => out.push(c),
+        }
+    }
+    Some(if out.starts_with('/') { out } else { format!("/{out}") })
+}
+
+fn copy_into(src: &Connection, partial: &Path) -> Result<()> {
+    let mut dst = Connection::open(partial).map_err(|e| StoreError::from_open(partial, e))?;
+    {
+        let backup = rusqlite::backup::Backup::new(src, &mut dst)?;
+        step_to_end(&backup, partial)?;
+    }
+    // A backup is one self-contained file: no `-wal` beside it when it is read or carried.
+    dst.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))?;
     Ok(())
+}
+
+fn step_to_end(backup: &rusqlite::backup::Backup<'_, '_>, partial: &Path) -> Result<()> {
+    let started = Instant::now();
+    loop {
+        match backup.step(1024)? {
+            rusqlite::backup::StepResult::Done => return Ok(()),
+            rusqlite::backup::StepResult::More => {}
+            rusqlite::backup::StepResult::Busy | rusqlite::backup::StepResult::Locked => {
+                if started.elapsed() > BUSY_LIMIT {
+                    return Err(StoreError::Locked(partial.to_path_buf()));
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The folder automatic backups of `db` go to.
@@ -31,84 +190,156 @@ pub fn backup_dir(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("backups")
 }
 
-/// Backups of `db` in its backup folder, oldest first.
-pub fn list_backups(db: &Path) -> Vec<PathBuf> {
-    let stem = db.file_stem().unwrap_or_default().to_string_lossy().to_string();
-    let mut found: Vec<PathBuf> = std::fs::read_dir(backup_dir(db))
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    found.retain(|p| {
-        let name = p.file_name().unwrap_or_default().to_string_lossy();
-        name.starts_with(&format!("{stem}-")) && name.ends_with(".db")
-    });
-    found.sort();
+fn stem(db: &Path) -> String {
+    db.file_stem().unwrap_or_default().to_string_lossy().to_string()
+}
+
+/// Reads `村-20261121-093015[-merge][-2].db` back into when and why.
+fn parse_name(stem: &str, name: &str) -> Option<(NaiveDateTime, Reason)> {
+    let rest = name.strip_prefix(stem)?.strip_prefix('-')?.strip_suffix(".db")?;
+    let made = NaiveDateTime::parse_from_str(rest.get(..15)?, "%Y%m%d-%H%M%S").ok()?;
+    let tail = rest.get(15..)?.trim_start_matches('-');
+    let code = tail.split('-').next().unwrap_or("");
+    let reason = Reason::ALL.into_iter().find(|r| r.code() == code).unwrap_or(Reason::Daily);
+    Some((made, reason))
+}
+
+/// Backups of `db` in its backup folder, newest first.
+pub fn backups(db: &Path) -> Vec<BackupInfo> {
+    let stem = stem(db);
+    let mut found: Vec<BackupInfo> = std::fs::read_dir(backup_dir(db))
+        .map(|rd| rd.filter_map(|e| e.ok()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| {
+            let (made, reason) = parse_name(&stem, &e.file_name().to_string_lossy())?;
+            Some(BackupInfo { path: e.path(), made, size: e.metadata().ok()?.len(), reason })
+        })
+        .collect();
+    found.sort_by(|a, b| b.made.cmp(&a.made).then_with(|| b.path.cmp(&a.path)));
     found
 }
 
-/// Makes a dated backup of `db` in its backup folder and deletes all but the newest `keep`.
-/// Returns the new backup's path.
-pub fn rotating_backup(db: &Path, keep: usize) -> Result<PathBuf> {
+/// Paths of the backups of `db`, oldest first.
+pub fn list_backups(db: &Path) -> Vec<PathBuf> {
+    backups(db).into_iter().rev().map(|b| b.path).collect()
+}
+
+/// Makes a backup of `db` in its backup folder made before `reason`, then prunes old ones.
+pub fn backup_before(db: &Path, reason: Reason) -> Result<PathBuf> {
     let dir = backup_dir(db);
-    std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io(dir.clone(), e.to_string()))?;
-    let stem = db.file_stem().unwrap_or_default().to_string_lossy().to_string();
-    let to = dir.join(format!("{stem}-{}.db", Local::now().format("%Y%m%d-%H%M%S")));
-    copy_database(db, &to)?;
-    let all = list_backups(db);
-    for old in all.iter().take(all.len().saturating_sub(keep)) {
-        let _ = std::fs::remove_file(old);
+    std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, &e))?;
+    let base = format!("{}-{}-{}", stem(db), Local::now().format("%Y%m%d-%H%M%S"), reason.code());
+    let mut to = dir.join(format!("{base}.db"));
+    for n in 2.. {
+        if !to.exists() {
+            break;
+        }
+        to = dir.join(format!("{base}-{n}.db"));
     }
+    copy_database(db, &to)?;
+    prune(db, KEEP_BACKUPS);
     Ok(to)
 }
 
-/// Whether `db`'s newest backup is older than `max_age` (or missing).
+/// A daily backup of `db` (made on start), old ones pruned keeping `keep` of those made
+/// before something.
+pub fn rotating_backup(db: &Path, keep: usize) -> Result<PathBuf> {
+    let to = backup_before(db, Reason::Daily)?;
+    prune(db, keep);
+    Ok(to)
+}
+
+/// Deletes backups beyond the policy: daily ones beyond [`KEEP_DAILY`] days and [`KEEP_WEEKLY`]
+/// weeks (the newest of each day and week kept), others beyond the newest `keep`.
+pub fn prune(db: &Path, keep: usize) {
+    let (mut days, mut weeks, mut others) = (Vec::new(), Vec::new(), 0);
+    let week_of = |d: chrono::NaiveDate| (d.iso_week().year(), d.iso_week().week());
+    for b in backups(db) {
+        let (day, week) = (b.made.date(), week_of(b.made.date()));
+        let kept = if b.reason != Reason::Daily {
+            others += 1;
+            others <= keep
+        } else if days.len() < KEEP_DAILY || days.contains(&day) {
+            let first = !days.contains(&day);
+            if first {
+                days.push(day);
+            }
+            first
+        } else if weeks.len() < KEEP_WEEKLY && !weeks.contains(&week) && !days.iter().any(|d| week_of(*d) == week) {
+            weeks.push(week);
+            true
+        } else {
+            false
+        };
+        if !kept {
+            let _ = std::fs::remove_file(&b.path);
+        }
+    }
+}
+
+/// Whether `db`'s newest daily backup is older than `max_age` (or missing).
 pub fn backup_due(db: &Path, max_age: Duration) -> bool {
-    list_backups(db)
-        .last()
-        .and_then(|p| std::fs::metadata(p).ok()?.modified().ok())
+    backups(db)
+        .into_iter()
+        .find(|b| b.reason == Reason::Daily)
+        .and_then(|b| std::fs::metadata(b.path).ok()?.modified().ok())
         .and_then(|t| t.elapsed().ok())
         .is_none_or(|age| age > max_age)
 }
 
+/// Checks that `file` is a zoufang database this build can open (a backup worth restoring).
+pub fn check_backup(file: &Path) -> Result<()> {
+    let refuse = || StoreError::NotBackup(file.to_path_buf());
+    if !file.is_file() {
+        return Err(StoreError::io(file, &std::io::ErrorKind::NotFound.into()));
+    }
+    super::check_header(file).map_err(|_| refuse())?;
+    match super::check_existing(file) {
+        Ok(()) => {}
+        Err(e @ StoreError::Newer { .. }) => return Err(e),
+        Err(_) => return Err(refuse()),
+    }
+    let conn = open_read_only(file).map_err(|_| refuse())?;
+    let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|_| refuse())?;
+    let app: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'app'", [], |r| r.get(0)).ok();
+    if ok != "ok" || app.as_deref() != Some(super::APP_MARKER) {
+        return Err(refuse());
+    }
+    Ok(())
+}
+
 impl Store {
-    /// Backs the open database up beside it (see [`rotating_backup`]).
+    /// Backs the open database up beside it, as asked by the user.
     pub fn backup(&self) -> Result<PathBuf> {
-        rotating_backup(self.path(), KEEP_BACKUPS)
+        backup_before(self.path(), Reason::Manual)
+    }
+
+    /// Backs the database up before `reason` (nothing for a database in memory).
+    pub fn backup_before(&self, reason: Reason) -> Result<Option<PathBuf>> {
+        if !self.path().is_file() {
+            return Ok(None);
+        }
+        backup_before(self.path(), reason).map(Some)
+    }
+
+    /// Replaces the whole database with the backup `from`, after backing the current state up
+    /// (returned: restoring that one undoes this). The backup is checked first; a refused one
+    /// changes nothing. An older backup is migrated as it is restored.
+    pub fn restore(&mut self, from: &Path) -> Result<Option<PathBuf>> {
+        check_backup(from)?;
+        let before = self.backup_before(Reason::Restore)?;
+        let src = open_read_only(from)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&src, &mut self.conn)?;
+            step_to_end(&backup, from)?;
+        }
+        self.writes += 1;
+        self.prepare()?;
+        self.device_id = self.claim_device_identity()?;
+        Ok(before)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backups_are_complete_copies_and_rotate() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("村.db");
-        let mut s = Store::open(&db).unwrap();
-        crate::demo::generate(
-            &mut s,
-            &crate::demo::DemoOptions {
-                villages: 1,
-                households: 30,
-                months: 1,
-                seed: 2,
-                today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
-            },
-        )
-        .unwrap();
-        assert!(backup_due(&db, Duration::from_secs(3600)));
-        let copy = s.backup().unwrap();
-        assert!(!backup_due(&db, Duration::from_secs(3600)));
-        drop(s);
-        let restored = Store::open(&copy).unwrap();
-        assert_eq!(restored.summary().unwrap().households, 30);
-        drop(restored);
-        for i in 0..4 {
-            let extra = backup_dir(&db).join(format!("村-2000010{i}-000000.db"));
-            std::fs::copy(&copy, extra).unwrap();
-        }
-        rotating_backup(&db, 3).unwrap();
-        assert_eq!(list_backups(&db).len(), 3);
-        assert!(list_backups(&db).iter().all(|p| !p.to_string_lossy().contains("20000100")), "oldest removed first");
-    }
-}
+mod tests;

@@ -29,6 +29,18 @@ pub enum StoreError {
     /// A file could not be read or written.
     #[error("{}", tf("store.err.io", &[("path", &.0.display().to_string()), ("reason", .1)]))]
     Io(PathBuf, String),
+    /// The database named does not exist (a command that reads does not create one).
+    #[error("{}", tf("store.err.not_found", &[("path", &.0.display().to_string())]))]
+    NotFound(PathBuf),
+    /// A file offered as a backup is not a zoufang database.
+    #[error("{}", tf("store.err.not_database_backup", &[("path", &.0.display().to_string())]))]
+    NotBackup(PathBuf),
+    /// The database file may not be written.
+    #[error("{}", tf("store.err.read_only", &[("path", &.0.display().to_string())]))]
+    ReadOnly(PathBuf),
+    /// The folder of the database may not be written (SQLite keeps its journal there).
+    #[error("{}", tf("store.err.read_only_folder", &[("path", &.0.display().to_string())]))]
+    ReadOnlyFolder(PathBuf),
     /// The data breaks a rule of the form (the first problem is named).
     #[error("{}", .0.first().map(|p| p.message.clone()).unwrap_or_default())]
     Invalid(Vec<FieldProblem>),
@@ -60,8 +72,9 @@ pub enum StoreError {
     /// A write the app's rules refuse (the sentence says why).
     #[error("{0}")]
     Refused(String),
-    /// Anything else SQLite reports.
-    #[error("{}", tf("store.err.sqlite", &[("reason", &.0.to_string())]))]
+    /// Anything else SQLite reports (a full disk, a vanished device and a read-only file said
+    /// plainly).
+    #[error("{}", sqlite_sentence(.0))]
     Sqlite(#[from] rusqlite::Error),
     /// No village is called so (the villages there are are listed).
     #[error("{}", tf("store.err.unknown_village", &[("name", .0), ("known", .1)]))]
@@ -74,7 +87,42 @@ pub enum StoreError {
     Cancelled,
 }
 
+/// What SQLite reported, as one sentence saying what is wrong and what to do.
+fn sqlite_sentence(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => t("store.err.disk_full").to_string(),
+        Some(rusqlite::ErrorCode::SystemIoFailure) => t("store.err.io_failure").to_string(),
+        Some(rusqlite::ErrorCode::ReadOnly) => t("store.err.read_only_db").to_string(),
+        Some(rusqlite::ErrorCode::CannotOpen) => t("store.err.cannot_open").to_string(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => t("store.err.corrupt").to_string(),
+        _ => tf("store.err.sqlite", &[("reason", &e.to_string())]),
+    }
+}
+
+/// Why a file operation failed, in words (not "os error 13").
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let key = match e.kind() {
+        K::NotFound => "io.not_found",
+        K::PermissionDenied => "io.permission",
+        K::StorageFull | K::QuotaExceeded | K::FileTooLarge => "io.full",
+        K::ReadOnlyFilesystem => "io.read_only_fs",
+        K::AlreadyExists => "io.exists",
+        K::IsADirectory => "io.is_dir",
+        K::NotADirectory => "io.not_dir",
+        K::CrossesDevices => "io.cross_device",
+        _ if matches!(e.raw_os_error(), Some(5 | 6 | 19)) => "io.device",
+        _ => return tf("io.other", &[("reason", &e.to_string())]),
+    };
+    t(key).to_string()
+}
+
 impl StoreError {
+    /// An I/O failure on `path`, said in words.
+    pub fn io(path: &Path, e: &std::io::Error) -> Self {
+        StoreError::Io(path.to_path_buf(), io_reason(e))
+    }
+
     /// Classifies an error met while opening `path`.
     pub(super) fn from_open(path: &Path, e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {

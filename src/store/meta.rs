@@ -35,7 +35,7 @@ pub(super) fn put(conn: &Connection, key: &str, value: &str) -> rusqlite::Result
     Ok(())
 }
 
-fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+pub(super) fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()
 }
 

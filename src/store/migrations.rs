@@ -7,6 +7,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/001_register.sql"),
     include_str!("sql/002_visits_and_ledger.sql"),
     include_str!("sql/003_sync.sql"),
+    include_str!("sql/004_whole_deletion.sql"),
 ];
 
 /// The newest schema version this build knows.

@@ -10,6 +10,8 @@ mod dashboard;
 mod drafts;
 mod error;
 mod households;
+mod identity;
+mod lock;
 mod meta;
 mod migrations;
 mod month;
@@ -25,8 +27,9 @@ pub use cadres::{AssignmentRow, CadreRow};
 pub use dashboard::{
     Attendance, Coverage, Dashboard, GroupCounts, HouseholdRef, MonthPoint, PROPOSAL_DAYS, Pending, VillageFigures,
 };
-pub use error::StoreError;
+pub use error::{StoreError, io_reason};
 pub use households::HouseholdRow;
+pub use lock::owner_only;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
 pub use month::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer};
@@ -65,10 +68,11 @@ impl Store {
         let existing = path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
         if existing {
             check_header(path)?;
+            check_writable(path)?;
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(dir.to_path_buf(), e.to_string()))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, &e))?;
         }
-        let lock = take_lock(path)?;
+        let lock = lock::take(path)?;
         if existing {
             check_existing(path)?;
         }
@@ -76,7 +80,17 @@ impl Store {
         let mut store =
             Store { conn, path: path.to_path_buf(), device_id: String::new(), lock: Some(Arc::new(lock)), writes: 0 };
         store.prepare()?;
+        store.device_id = store.claim_device_identity()?;
         Ok(store)
+    }
+
+    /// Opens the database at `path`, which must already exist: what a command that only reads
+    /// (or backs up) uses, so a mistyped path is said instead of creating an empty database.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound(path.to_path_buf()));
+        }
+        Store::open(path)
     }
 
     /// A database in memory, for tests and benchmarks.
@@ -100,6 +114,9 @@ impl Store {
 
     fn migrate(&mut self) -> Result<()> {
         let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current > 0 && current < SCHEMA_VERSION {
+            self.backup_before(backup::Reason::Migration)?;
+        }
         for (i, sql) in migrations::MIGRATIONS.iter().enumerate().skip(current as usize) {
             let version = i as i64 + 1;
             let tx = self.conn.transaction()?;
@@ -190,33 +207,26 @@ impl Writer<'_> {
 fn check_header(path: &Path) -> Result<()> {
     use std::io::Read;
     let mut head = [0u8; 16];
-    let mut f = File::open(path).map_err(|e| StoreError::Io(path.to_path_buf(), e.to_string()))?;
-    let n = f.read(&mut head).map_err(|e| StoreError::Io(path.to_path_buf(), e.to_string()))?;
+    let mut f = File::open(path).map_err(|e| StoreError::io(path, &e))?;
+    let n = f.read(&mut head).map_err(|e| StoreError::io(path, &e))?;
     if n < 16 || &head != b"SQLite format 3\0" {
         return Err(StoreError::NotDatabase(path.to_path_buf()));
     }
     Ok(())
 }
 
-fn lock_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".lock");
-    path.with_file_name(name)
-}
-
-fn take_lock(path: &Path) -> Result<File> {
-    let lp = lock_path(path);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lp)
-        .map_err(|e| StoreError::Io(lp.clone(), e.to_string()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(path.to_path_buf())),
-        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io(lp, e.to_string())),
+/// A database this user may not write (the file or its folder read-only) is refused at once
+/// with a sentence saying so, before SQLite is asked to write to it.
+fn check_writable(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| StoreError::io(path, &e))?;
+    if meta.permissions().readonly() {
+        return Err(StoreError::ReadOnly(path.to_path_buf()));
     }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly()) || !lock::dir_writable(dir) {
+        return Err(StoreError::ReadOnlyFolder(dir.to_path_buf()));
+    }
+    Ok(())
 }
 
 /// Reads an existing file read-only: is it a zoufang database of a schema this build knows?

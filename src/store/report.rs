@@ -133,6 +133,24 @@ impl Store {
             let (head, start) = row?;
             push("check.assignment_dates", &[("head", &head), ("start", &start)]);
         }
+        for (table, label) in [
+            ("members", "m.name"),
+            ("assignments", "m.start_date"),
+            ("visits", "m.visit_date"),
+            ("problems", "m.description"),
+        ] {
+            let mut st = self.db().prepare(&format!(
+                "SELECT {label}, h.head_name, h.code FROM {table} m JOIN households h ON h.id = m.household_id
+                  WHERE m.deleted_at IS NULL AND h.deleted_at IS NOT NULL"
+            ))?;
+            for row in
+                st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+            {
+                let (row, head, code) = row?;
+                let what = crate::i18n::t(&format!("check.table.{table}"));
+                push("check.under_deleted", &[("table", what), ("row", &row), ("head", &head), ("code", &code)]);
+            }
+        }
         Ok(out)
     }
 

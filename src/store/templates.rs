@@ -63,7 +63,9 @@ impl Store {
 
     /// Stores a template version unless the same text is already stored; returns its id and
     /// whether it is new.
+    /// A backup is made first (a loaded template can be undone by restoring it).
     pub fn store_template(&mut self, code: &str, version: &str, name: &str, body: &str) -> Result<(String, bool)> {
+        self.backup_before(super::backup::Reason::Template)?;
         self.write(|w| w.store_template(code, version, name, body))
     }
 }

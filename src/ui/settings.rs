@@ -9,7 +9,8 @@ use crate::checklist;
 use crate::i18n::{self, Lang, t, tf};
 use crate::model::coded::Role;
 use crate::model::search::{Query, SearchKey};
-use crate::store::{CadreRow, Setting, TemplateRow, backup};
+use crate::store::backup::{self, BackupInfo};
+use crate::store::{CadreRow, Setting, TemplateRow};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
 
@@ -18,9 +19,13 @@ use std::path::PathBuf;
 pub struct SettingsPage {
     cadres: Cached<(), Vec<CadreRow>>,
     templates: Cached<(), Vec<TemplateRow>>,
-    /// The newest backup file, read again after each backup.
-    newest_backup: Cached<(), Option<PathBuf>>,
+    /// The backups beside the database, newest first, read again after each backup.
+    backup_list: Cached<(), Vec<BackupInfo>>,
     backup: Option<Task<PathBuf>>,
+    /// The backup the user clicked 恢复 on, waiting for 确认恢复.
+    restore_asked: Option<BackupInfo>,
+    /// A restore running: the backup of what was there before it.
+    restore: Option<Task<Option<PathBuf>>>,
     /// What is typed to find oneself among the cadres.
     me_query: String,
     template: Option<Task<checklist::Loaded>>,
@@ -127,17 +132,68 @@ impl SettingsPage {
 
     fn backups(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
         let path = cx.store.path().to_path_buf();
-        let newest = self.newest_backup.get(cx.revision, (), |_| Ok::<_, String>(backup::list_backups(&path).pop()));
-        ui.horizontal(|ui| {
-            ui.label(match newest.ok().and_then(|n| (*n).clone()) {
-                Some(p) => tf("settings.newest_backup", &[("path", &p.display().to_string())]),
-                None => t("settings.no_backup").to_string(),
+        let list = self.backup_list.get(cx.revision, (), |_| Ok::<_, String>(backup::backups(&path)));
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                ui.label(match list.as_ref().ok().and_then(|l| l.first().cloned()) {
+                    Some(b) => tf("settings.newest_backup", &[("path", &b.path.display().to_string())]),
+                    None => t("settings.no_backup").to_string(),
+                });
+                let idle = self.backup.is_none() && self.restore.is_none();
+                if ui.add_enabled(idle, egui::Button::new(t("settings.backup_now"))).clicked() {
+                    self.backup = Some(cx.spawn(t("settings.backup_job").to_string(), false, |store, _| {
+                        store.backup().map_err(|e| e.to_string())
+                    }));
+                }
             });
-            let idle = self.backup.is_none();
-            if ui.add_enabled(idle, egui::Button::new(t("settings.backup_now"))).clicked() {
-                self.backup = Some(cx.spawn(t("settings.backup_job").to_string(), false, |store, _| {
-                    store.backup().map_err(|e| e.to_string())
-                }));
+            match list {
+                Ok(list) => self.backup_table(cx, ui, &list),
+                Err(e) => load_error(ui, &e),
+            }
+        });
+    }
+
+    /// The backups with date, size and what they were made before; 恢复 on a row asks once.
+    fn backup_table(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, list: &[BackupInfo]) {
+        if let Some(asked) = self.restore_asked.clone() {
+            ui.label(
+                RichText::new(tf("settings.restore_ask", &[("when", &when(&asked)), ("reason", asked.reason.label())]))
+                    .strong(),
+            );
+            ui.horizontal(|ui| {
+                let blocked = cx.busy();
+                if ui
+                    .add_enabled(
+                        blocked.is_none() && self.restore.is_none(),
+                        egui::Button::new(t("settings.restore_confirm")),
+                    )
+                    .clicked()
+                {
+                    let from = asked.path.clone();
+                    self.restore = Some(cx.spawn(t("settings.restore_job").to_string(), true, move |store, _| {
+                        store.restore(&from).map_err(|e| e.to_string())
+                    }));
+                    self.restore_asked = None;
+                }
+                if ui.button(t("settings.restore_cancel")).clicked() {
+                    self.restore_asked = None;
+                }
+                if let Some(why) = blocked {
+                    ui.label(RichText::new(why).weak());
+                }
+            });
+        }
+        egui::Grid::new("settings-backups").num_columns(4).striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+            for b in list.iter().take(SHOWN_BACKUPS) {
+                ui.label(when(b));
+                ui.label(size(b.size));
+                ui.label(b.reason.label());
+                let idle = self.restore.is_none();
+                let button = egui::Button::new(t("settings.restore"));
+                if ui.add_enabled(idle, button).on_hover_text(b.path.display().to_string()).clicked() {
+                    self.restore_asked = Some(b.clone());
+                }
+                ui.end_row();
             }
         });
     }
@@ -164,14 +220,22 @@ impl SettingsPage {
         }
     }
 
-    /// Takes the results of a backup or a template load.
+    /// Takes the results of a backup, a restore or a template load.
     pub fn poll(&mut self, cx: &mut Cx<'_>) {
         if let Some(result) = self.backup.as_ref().and_then(|t| t.poll()) {
             self.backup = None;
             if let Some(p) = cx.report(result, "") {
                 cx.info(tf("cli.backup_done", &[("path", &p.display().to_string())]));
             }
-            self.newest_backup = Cached::default();
+            self.backup_list = Cached::default();
+        }
+        if let Some(result) = self.restore.as_ref().and_then(|t| t.poll()) {
+            self.restore = None;
+            self.backup_list = Cached::default();
+            if let Some(undo) = cx.report(result, "") {
+                let undo = undo.map(|p| p.display().to_string()).unwrap_or_default();
+                cx.info(tf("settings.restored", &[("undo", &undo)]));
+            }
         }
         if let Some(result) = self.template.as_ref().and_then(|t| t.poll()) {
             self.template = None;
@@ -198,4 +262,21 @@ fn template_table(ui: &mut Ui, rows: &[TemplateRow]) {
             ui.end_row();
         }
     });
+}
+
+/// How many backups the list shows (the newest).
+const SHOWN_BACKUPS: usize = 12;
+
+/// When a backup was made, as people read it.
+fn when(b: &BackupInfo) -> String {
+    b.made.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A file size in KB or MB.
+fn size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
 }

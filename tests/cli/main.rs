@@ -1,5 +1,7 @@
 //! The headless twin as a script runs it: the real binary on real databases.
 
+mod crash;
 mod status;
 #[path = "../support/mod.rs"]
 mod support;
+mod way_back;

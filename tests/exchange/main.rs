@@ -1,6 +1,8 @@
 //! Files in and out: the roster import (library, CLI and screen), packages, merging and the
 //! Excel ledgers, each on files made here.
 
+mod copies;
+mod deletion;
 mod figures;
 mod packages;
 mod roster;

@@ -6,6 +6,7 @@ mod fresh;
 mod jobs;
 mod ledger;
 mod register;
+mod restore;
 #[path = "../support/mod.rs"]
 mod support;
 mod visit;

@@ -44,6 +44,7 @@ impl Imported {
 /// `progress` counts the households written; cancelling it rolls everything back.
 pub fn import(store: &mut Store, plan: &Plan, today: NaiveDate, progress: &Progress) -> Result<Imported> {
     let changing = plan.households.iter().filter(|h| h.action != Action::Unchanged).count();
+    store.backup_before(crate::store::backup::Reason::Roster)?;
     progress.step(crate::i18n::t("roster.importing"), changing as u64);
     store.write(|w| {
         let mut village = plan.village.village().clone();

@@ -1,0 +1,122 @@
+//! `backup` and `restore`: the way back, from the command line.
+//!
+//! Both work on the file before (or without) opening it as a store: a read-only database can be
+//! backed up, and a damaged one can be replaced by a backup.
+
+use crate::i18n::{t, tf};
+use crate::store::backup::{self, Reason, check_backup, copy_database};
+use crate::store::{Store, StoreError};
+use rusqlite::{Connection, OpenFlags};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// `zoufang backup`: to `out`, or dated into the backups folder. An existing `out` is replaced
+/// only when it is an earlier backup of this same database (never the database itself).
+pub fn backup(db: &Path, out: Option<PathBuf>) -> anyhow::Result<()> {
+    if !db.is_file() {
+        return Err(StoreError::NotFound(db.to_path_buf()).into());
+    }
+    let path = match out {
+        Some(out) => {
+            // Given a folder, a dated file inside it.
+            let out = if out.is_dir() {
+                let stem = db.file_stem().unwrap_or_default().to_string_lossy().to_string();
+                out.join(format!("{stem}-{}.db", chrono::Local::now().format("%Y%m%d-%H%M%S")))
+            } else {
+                out
+            };
+            if out.exists() && !is_own_backup(db, &out) {
+                anyhow::bail!(tf("cli.backup_exists", &[("path", &out.display().to_string())]));
+            }
+            copy_database(db, &out)?;
+            out
+        }
+        None => backup::backup_before(db, Reason::Manual)?,
+    };
+    println!("{}", tf("cli.backup_done", &[("path", &path.display().to_string())]));
+    Ok(())
+}
+
+/// Whether `file` is an earlier backup of `db`: another file holding a zoufang database with
+/// the same device id.
+fn is_own_backup(db: &Path, file: &Path) -> bool {
+    let same_file = match (std::fs::canonicalize(db), std::fs::canonicalize(file)) {
+        (Ok(a), Ok(b)) => a == b || same_inode(&a, &b),
+        _ => true,
+    };
+    let device = |p: &Path| -> Option<String> {
+        let conn = Connection::open_with_flags(p, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        conn.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0)).ok()
+    };
+    !same_file && check_backup(file).is_ok() && device(db).is_some_and(|d| device(file) == Some(d))
+}
+
+fn same_inode(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => true,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// `zoufang restore BACKUP`: replaces the database at `db` with the backup, after backing the
+/// present up; asks on the terminal first unless `yes`.
+pub fn restore(db: &Path, from: &Path, yes: bool) -> anyhow::Result<ExitCode> {
+    check_backup(from)?;
+    if db.exists() && !yes {
+        if !std::io::stdin().is_terminal() {
+            anyhow::bail!(tf("cli.restore_no_terminal", &[("db", &db.display().to_string())]));
+        }
+        eprint!(
+            "{}",
+            tf("cli.restore_ask", &[("db", &db.display().to_string()), ("backup", &from.display().to_string())])
+        );
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
+            println!("{}", t("cli.restore_cancelled"));
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    let undo = match Store::open(db) {
+        Ok(mut store) => store.restore(from)?,
+        Err(StoreError::NotDatabase(_) | StoreError::Sqlite(_)) => Some(replace_damaged(db, from)?),
+        Err(e) => return Err(e.into()),
+    };
+    println!(
+        "{}",
+        tf("cli.restore_done", &[("db", &db.display().to_string()), ("backup", &from.display().to_string())])
+    );
+    if let Some(undo) = undo {
+        println!("{}", tf("cli.restore_undo", &[("path", &undo.display().to_string())]));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A database that no longer opens is kept aside as it is (a plain file copy in the backups
+/// folder) and the backup copied in its place.
+fn replace_damaged(db: &Path, from: &Path) -> anyhow::Result<PathBuf> {
+    let dir = backup::backup_dir(db);
+    std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, &e))?;
+    let stem = db.file_stem().unwrap_or_default().to_string_lossy().to_string();
+    let kept = dir.join(format!("{stem}-{}-restore-damaged.db", chrono::Local::now().format("%Y%m%d-%H%M%S")));
+    std::fs::copy(db, &kept).map_err(|e| StoreError::io(&kept, &e))?;
+    for suffix in ["-wal", "-shm"] {
+        let mut name = db.as_os_str().to_os_string();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+    copy_database(from, db)?;
+    Store::open(db)?;
+    Ok(kept)
+}
