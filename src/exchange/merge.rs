@@ -33,6 +33,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 mod report;
+mod validate;
 mod wording;
 pub use report::{Conflict, ConflictKey, Counts, FieldDiff, FileReport, MergeReport, Settlement, Side};
 use wording::ANSWER_PREFIX;
@@ -61,6 +62,9 @@ pub fn merge_if(
     keep: impl FnOnce(&MergeReport) -> bool,
 ) -> Result<MergeReport> {
     let packages = files.iter().map(|f| Package::open(f)).collect::<Result<Vec<_>>>()?;
+    for package in &packages {
+        validate::check(package, store.conn(), Utc::now())?;
+    }
     let me = store.device_id().to_string();
     let tx = store.conn_mut().transaction()?;
     let mut report = MergeReport { files: Vec::new(), written: false };
@@ -256,7 +260,7 @@ impl<'a> Merger<'a> {
             let values = (0..shape.columns.len()).map(|i| row.get(i)).collect::<rusqlite::Result<Vec<Value>>>()?;
             self.row(&shape, values, &mut counts)?;
             n += 1;
-            if n % 256 == 0 {
+            if n.is_multiple_of(256) {
                 self.progress.set_done(n);
                 if self.progress.cancelled() {
                     return Err(StoreError::Cancelled.into());

@@ -1,6 +1,7 @@
 //! Files in and out: the roster import (library, CLI and screen), packages, merging and the
 //! Excel ledgers, each on files made here.
 
+mod hostile_packages;
 mod packages;
 mod roster;
 #[path = "../support/mod.rs"]
