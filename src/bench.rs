@@ -55,7 +55,7 @@ pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
             &DemoOptions { villages, households: per_village, months: opts.months, seed: 1, today },
         )?;
     }
-    println!(
+    say!(
         "demo: {villages} villages × {per_village} households, {} months: {:.0} ms",
         opts.months,
         ms(started.elapsed())
@@ -68,7 +68,7 @@ pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
     ledger_vs_bare(&db, &dir, today, opts.months)?;
     #[cfg(target_os = "linux")]
     if let Some(kb) = peak_rss_kb() {
-        println!("peak RSS of this run: {:.0} MB", kb as f64 / 1024.0);
+        say!("peak RSS of this run: {:.0} MB", kb as f64 / 1024.0);
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
@@ -145,7 +145,7 @@ fn bulk_insert(dir: &Path, today: chrono::NaiveDate) -> Result<()> {
     }
     tx.commit()?;
     let raw_time = t.elapsed();
-    println!(
+    say!(
         "bulk insert of {} households / {people} members: store {:.1} ms vs raw rusqlite {:.1} ms — ratio {:.2}",
         data.len(),
         ms(store_time),
@@ -160,7 +160,7 @@ fn search(db: &Path) -> Result<()> {
     let store = Store::open(db)?;
     let t = Instant::now();
     let rows = store.household_rows(None)?;
-    println!("load {} household rows with search keys: {:.1} ms", rows.len(), ms(t.elapsed()));
+    say!("load {} household rows with search keys: {:.1} ms", rows.len(), ms(t.elapsed()));
     for typed in ["z", "zs", "zhangs", "王", "1234", "6102020"] {
         let filters = Filters { search: typed.to_string(), ..Filters::default() };
         let mut samples = Vec::new();
@@ -171,7 +171,7 @@ fn search(db: &Path) -> Result<()> {
             samples.push(t.elapsed());
         }
         let (median, p95) = median_p95(samples);
-        println!("search {typed:>8}: median {median:.2} ms, p95 {p95:.2} ms ({hits} hits)");
+        say!("search {typed:>8}: median {median:.2} ms, p95 {p95:.2} ms ({hits} hits)");
     }
     Ok(())
 }
@@ -190,7 +190,7 @@ fn frames(db: &Path, today: chrono::NaiveDate) -> Result<()> {
     let mut app = App::new(Store::open(db), today);
     let out = ctx.run_ui(input(), |ui| app.ui(ui));
     let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
-    println!("cold start (open database, first frame of {:?}): {:.0} ms", app.page(), ms(t.elapsed()));
+    say!("cold start (open database, first frame of {:?}): {:.0} ms", app.page(), ms(t.elapsed()));
     for page in
         [Page::Dashboard, Page::Households, Page::Ledger, Page::ThisMonth, Page::HouseholdDetail, Page::VisitForm]
     {
@@ -210,7 +210,7 @@ fn frames(db: &Path, today: chrono::NaiveDate) -> Result<()> {
             samples.push(t.elapsed());
         }
         let (median, p95) = median_p95(samples);
-        println!("frame {page:?}: median {median:.2} ms, p95 {p95:.2} ms (build + tessellate)");
+        say!("frame {page:?}: median {median:.2} ms, p95 {p95:.2} ms (build + tessellate)");
     }
     Ok(())
 }
@@ -235,7 +235,7 @@ fn save_visits(db: &Path, today: chrono::NaiveDate) -> Result<()> {
         samples.push(t.elapsed());
     }
     let (median, p95) = median_p95(samples);
-    println!(
+    say!(
         "save a visit ({} answers, one transaction with fsync): median {median:.2} ms, p95 {p95:.2} ms",
         template.items.len()
     );
@@ -253,7 +253,7 @@ fn merge_vs_backup(db: &Path, dir: &Path) -> Result<()> {
         let manifest = package::pack(&township, &village.id, &file, &crate::progress::Progress::none())?;
         (manifest.rows.iter().map(|(_, n)| n).sum::<i64>(), t.elapsed())
     };
-    println!("pack one village ({rows} rows): {:.0} ms", ms(pack_time));
+    say!("pack one village ({rows} rows): {:.0} ms", ms(pack_time));
     let merged = dir.join("merged.db");
     let merge_time = {
         let mut store = Store::open(&merged)?;
@@ -268,7 +268,7 @@ fn merge_vs_backup(db: &Path, dir: &Path) -> Result<()> {
         rusqlite::backup::Backup::new(&src, &mut dst)?.step(-1)?;
     }
     let backup_time = t.elapsed();
-    println!(
+    say!(
         "merge that package into an empty database: {:.0} ms vs SQLite backup copy of the result {:.0} ms — ratio {:.1}",
         ms(merge_time),
         ms(backup_time),
@@ -277,7 +277,7 @@ fn merge_vs_backup(db: &Path, dir: &Path) -> Result<()> {
     let mut township = Store::open(db)?;
     let t = Instant::now();
     let report = merge::merge(&mut township, &[file], &Settlement::newest())?;
-    println!(
+    say!(
         "merge it again into the township (all {} rows unchanged): {:.0} ms",
         report.totals().unchanged,
         ms(t.elapsed())
@@ -316,7 +316,7 @@ fn ledger_vs_bare(db: &Path, dir: &Path, today: chrono::NaiveDate, months: u32) 
     let book = book.expect("five runs");
     let cells: usize = book.sheets.iter().flat_map(|s| &s.tables).map(|t| t.rows.len() * t.columns.len()).sum();
     let (build, write, bare) = (median_p95(build).0, median_p95(write).0, median_p95(bare).0);
-    println!(
+    say!(
         "ledger export of one village ({} visits, {} problems, {cells} cells): read rows {build:.0} ms + write XLSX \
          {write:.0} ms vs bare rust_xlsxwriter write of the same cells {bare:.0} ms — ratio {:.2} (writing alone {:.2})",
         book.sheets[0].tables[0].rows.len(),

@@ -2,14 +2,25 @@
 //!
 //! Layers, each using only those before it: [`model`] (pure rules) → [`store`] (SQLite) →
 //! [`checklist`] → [`demo`], [`exchange`] (spreadsheets) → [`ui`] / [`cli`].
+//!
+//! Outside tests nothing may `unwrap` or `expect`: a hostile file or a full disk must become a
+//! sentence, never a panic. The few places where a failure is impossible say why in an `allow`.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+#[macro_use]
+pub mod out;
+#[allow(clippy::expect_used, reason = "a measuring command over data it generates itself")]
 pub mod bench;
 pub mod checklist;
 pub mod cli;
+#[allow(clippy::expect_used, reason = "synthetic data from fixed calendar arithmetic")]
 pub mod demo;
 pub mod exchange;
 pub mod i18n;
 pub mod model;
 pub mod progress;
 pub mod store;
+// The window is being restructured by the lead; its five `expect`s on calendar arithmetic and
+// serialising a visit are replaced there, after which this allow goes.
+#[allow(clippy::expect_used, reason = "src/ui is being restructured; fixed after that merge")]
 pub mod ui;

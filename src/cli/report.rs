@@ -14,7 +14,7 @@ pub fn status(store: &Store, month: Option<&str>, village: Option<&str>, today: 
     let month = parse_month(month, today)?;
     let village = village_id(store, village)?;
     let s = store.summary()?;
-    println!("{}", tf("cli.status_db", &[("db", &store.path().display().to_string())]));
+    say!("{}", tf("cli.status_db", &[("db", &store.path().display().to_string())]));
     for (key, n) in [
         ("cli.status_villages", s.villages),
         ("cli.status_groups", s.groups),
@@ -24,7 +24,7 @@ pub fn status(store: &Store, month: Option<&str>, village: Option<&str>, today: 
         ("cli.status_cadres", s.cadres),
         ("cli.status_unassigned", s.unassigned),
     ] {
-        println!("  {}：{n}", t(key));
+        say!("  {}：{n}", t(key));
     }
     print_month(&store.dashboard(village.as_deref(), month, today)?);
     print_findings(store, village.as_deref(), month, today)
@@ -32,16 +32,16 @@ pub fn status(store: &Store, month: Option<&str>, village: Option<&str>, today: 
 
 /// Prints a month's visits, problems by group and the review backlog.
 fn print_month(d: &Dashboard) {
-    println!("{}", tf("cli.month_title", &[("month", &d.month.to_string())]));
-    println!("  {}：{} / {}", t("dashboard.visited"), d.visited, d.assigned);
+    say!("{}", tf("cli.month_title", &[("month", &d.month.to_string())]));
+    say!("  {}：{} / {}", t("dashboard.visited"), d.visited, d.assigned);
     let names: Vec<&str> = d.not_visited.iter().take(10).map(|h| h.head_name.as_str()).collect();
     let more = if d.not_visited.len() > names.len() { t("cli.and_more") } else { "" };
     let list = if names.is_empty() { String::new() } else { format!("（{}{more}）", names.join("、")) };
-    println!("  {}：{}{list}", t("dashboard.not_visited"), d.not_visited.len());
-    println!("  {}：{}", t("dashboard.awaiting_review"), d.awaiting_review);
-    println!("{}", tf("cli.ledger_title", &[("open", &d.open().to_string()), ("overdue", &d.overdue().to_string())]));
+    say!("  {}：{}{list}", t("dashboard.not_visited"), d.not_visited.len());
+    say!("  {}：{}", t("dashboard.awaiting_review"), d.awaiting_review);
+    say!("{}", tf("cli.ledger_title", &[("open", &d.open().to_string()), ("overdue", &d.overdue().to_string())]));
     for g in d.groups.iter().filter(|g| g.found + g.rectified + g.open > 0) {
-        println!(
+        say!(
             "  {}：{} {}，{} {}，{} {}，{} {}",
             g.group,
             t("dashboard.found"),
@@ -61,10 +61,10 @@ fn print_month(d: &Dashboard) {
 fn print_findings(store: &Store, village: Option<&str>, month: Month, today: NaiveDate) -> anyhow::Result<()> {
     let status = store.month_status(village, month, today)?;
     let overdue: Vec<_> = status.overdue().collect();
-    println!("{}", tf("cli.month_overdue", &[("n", &overdue.len().to_string()), ("as_of", &status.as_of.to_string())]));
+    say!("{}", tf("cli.month_overdue", &[("n", &overdue.len().to_string()), ("as_of", &status.as_of.to_string())]));
     for h in &overdue {
         let last = h.last_visit.map(|d| d.to_string()).unwrap_or_else(|| t("cli.never").to_string());
-        println!(
+        say!(
             "  {} {} {}（{}：{}；{}：{}）",
             h.group,
             h.code,
@@ -78,9 +78,9 @@ fn print_findings(store: &Store, village: Option<&str>, month: Month, today: Nai
     let groups =
         checklist::problems_by_group(store, &mut Catalog::default(), village, month.first_day(), month.last_day())?;
     let total: usize = groups.iter().map(|(_, n)| n).sum();
-    println!("{}", tf("cli.month_problems", &[("n", &total.to_string())]));
+    say!("{}", tf("cli.month_problems", &[("n", &total.to_string())]));
     for (group, n) in groups {
-        println!("  {group}：{n}");
+        say!("  {group}：{n}");
     }
     Ok(())
 }
@@ -107,7 +107,7 @@ pub fn problems(
         let deadline = p.deadline.map(|d| d.to_string()).unwrap_or_else(|| t("ledger.no_deadline").to_string());
         let late =
             late.map(|n| format!(" {}", tf("ledger.days_overdue", &[("n", &n.to_string())]))).unwrap_or_default();
-        println!(
+        say!(
             "{}\t{}\t{}\t{}\t{}\t{deadline}{late}\t{}",
             p.status.code(),
             p.group,
@@ -117,7 +117,7 @@ pub fn problems(
             p.responsible_unit
         );
     }
-    println!("{}", tf("cli.problems_count", &[("n", &shown.to_string()), ("total", &rows.len().to_string())]));
+    say!("{}", tf("cli.problems_count", &[("n", &shown.to_string()), ("total", &rows.len().to_string())]));
     Ok(())
 }
 
@@ -125,12 +125,12 @@ pub fn problems(
 pub fn check(store: &Store, today: NaiveDate) -> anyhow::Result<ExitCode> {
     let found = store.check(today)?;
     if found.is_empty() {
-        println!("{}", t("cli.check_ok"));
+        say!("{}", t("cli.check_ok"));
         return Ok(ExitCode::SUCCESS);
     }
     for c in &found {
-        eprintln!("{}", c.message);
+        say_err!("{}", c.message);
     }
-    eprintln!("{}", tf("cli.check_failed", &[("n", &found.len().to_string())]));
+    say_err!("{}", tf("cli.check_failed", &[("n", &found.len().to_string())]));
     Ok(ExitCode::FAILURE)
 }
