@@ -10,7 +10,7 @@ use crate::model::month::Month;
 use crate::model::register::{Household, Member};
 use crate::model::visit::{Answer, Visit, VisitKind, YES};
 use crate::store::Store;
-use crate::ui::{App, Filters, Page, filter_rows, fonts};
+use crate::ui::{App, HouseholdFilters, Page, Route, filter_rows, fonts};
 use anyhow::Result;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -162,7 +162,7 @@ fn search(db: &Path) -> Result<()> {
     let rows = store.household_rows(None)?;
     say!("load {} household rows with search keys: {:.1} ms", rows.len(), ms(t.elapsed()));
     for typed in ["z", "zs", "zhangs", "王", "1234", "6102020"] {
-        let filters = Filters { search: typed.to_string(), ..Filters::default() };
+        let filters = HouseholdFilters { search: typed.to_string(), ..HouseholdFilters::default() };
         let mut samples = Vec::new();
         let mut hits = 0;
         for _ in 0..21 {
@@ -195,8 +195,11 @@ fn frames(db: &Path, today: chrono::NaiveDate) -> Result<()> {
         [Page::Dashboard, Page::Households, Page::Ledger, Page::ThisMonth, Page::HouseholdDetail, Page::VisitForm]
     {
         match page {
-            Page::HouseholdDetail => app.open_detail(&household),
-            Page::VisitForm => app.open_new_visit(&household, Page::HouseholdDetail),
+            Page::HouseholdDetail => app.show(Route::Household(household.clone())),
+            Page::VisitForm => app.show(Route::NewVisit {
+                household: household.clone(),
+                back: Box::new(Route::Household(household.clone())),
+            }),
             _ => app.go(page),
         }
         for _ in 0..3 {

@@ -2,9 +2,9 @@
 //! visited, problems by group with the 清零 count-down, each cadre's attendance, the review
 //! backlog and a 12-month chart. Every number opens the list behind it.
 
-use super::app::{App, Page};
-use super::ledger::{LedgerFilters, StatusFilter};
-use super::widgets::{ERROR, OK};
+use super::cache::Cached;
+use super::cx::{Cx, LedgerFilters, Route, StatusFilter};
+use super::widgets::{ERROR, OK, load_error};
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
 use crate::store::{Dashboard, VillageFigures};
@@ -25,17 +25,9 @@ pub enum Focus {
 #[derive(Default)]
 pub struct DashboardPage {
     month: Option<Month>,
-    data: Option<Dashboard>,
-    villages: Option<(Month, Vec<VillageFigures>)>,
+    data: Cached<(Option<String>, Month), Dashboard>,
+    villages: Cached<Month, Vec<VillageFigures>>,
     focus: Focus,
-}
-
-impl DashboardPage {
-    /// Forgets the computed figures (after any write).
-    pub fn invalidate(&mut self) {
-        self.data = None;
-        self.villages = None;
-    }
 }
 
 /// A number drawn as a link, named "`name`：n" for screen readers; true when clicked.
@@ -49,56 +41,51 @@ fn number_link(ui: &mut Ui, n: usize, color: Option<egui::Color32>, name: &str, 
     r.clicked()
 }
 
-impl App {
-    pub(super) fn show_dashboard(&mut self, ui: &mut Ui) {
-        let Some(store) = self.store.as_ref() else { return };
-        let month = *self.dashboard.month.get_or_insert(Month::of(self.today));
-        if self.dashboard.data.as_ref().is_none_or(|d| d.month != month) {
-            let village = self.village.as_ref().map(|v| v.id.as_str());
-            match store.dashboard(village, month, self.today) {
-                Ok(d) => self.dashboard.data = Some(d),
-                Err(e) => {
-                    self.notice = Some(super::widgets::Notice::error(e.to_string()));
-                    return;
-                }
-            }
-        }
-        let Some(d) = self.dashboard.data.clone() else { return };
+impl DashboardPage {
+    /// Draws the page.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let month = *self.month.get_or_insert(Month::of(cx.today));
+        let (store, today) = (&*cx.store, cx.today);
+        let key = (cx.village_id().map(str::to_string), month);
+        let d = match self.data.get(cx.revision, key, |(v, m)| store.dashboard(v.as_deref(), *m, today)) {
+            Ok(d) => d,
+            Err(e) => return load_error(ui, &e),
+        };
         ui.horizontal(|ui| {
             ui.heading(t("dashboard.title"));
             ui.separator();
             if ui.button("◀").on_hover_text(t("dashboard.prev_month")).clicked() {
-                self.dashboard.month = Some(month.prev());
+                self.month = Some(month.prev());
             }
             ui.label(RichText::new(tf("dashboard.month", &[("month", &month.to_string())])).strong().size(17.0));
-            let can_next = month < Month::of(self.today);
+            let can_next = month < Month::of(cx.today);
             if ui.add_enabled(can_next, egui::Button::new("▶")).on_hover_text(t("dashboard.next_month")).clicked() {
-                self.dashboard.month = Some(month.next());
+                self.month = Some(month.next());
             }
-            if month != Month::of(self.today) && ui.button(t("dashboard.this_month")).clicked() {
-                self.dashboard.month = Some(Month::of(self.today));
+            if month != Month::of(cx.today) && ui.button(t("dashboard.this_month")).clicked() {
+                self.month = Some(Month::of(cx.today));
             }
         });
         ui.add_space(6.0);
-        self.dashboard_cards(ui, &d);
-        if self.village.is_none() && self.villages.len() > 1 {
+        self.cards(cx, ui, &d);
+        if cx.village.is_none() && cx.villages.len() > 1 {
             ui.add_space(8.0);
-            self.village_table(ui, month);
+            self.village_table(cx, ui, month);
         }
         ui.add_space(8.0);
         ui.columns(2, |cols| {
-            self.problems_by_group(&mut cols[0], &d);
+            problems_by_group(cx, &mut cols[0], &d);
             self.attendance(&mut cols[1], &d);
         });
         ui.add_space(8.0);
         ui.columns(2, |cols| {
-            self.focus_list(&mut cols[0], &d);
+            self.focus_list(cx, &mut cols[0], &d);
             chart(&mut cols[1], &d);
         });
     }
 
-    fn dashboard_cards(&mut self, ui: &mut Ui, d: &Dashboard) {
-        let this_month = d.month == Month::of(self.today);
+    fn cards(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, d: &Dashboard) {
+        let this_month = d.month == Month::of(cx.today);
         ui.horizontal(|ui| {
             let card = |ui: &mut Ui, title: &str, add: &mut dyn FnMut(&mut Ui)| {
                 egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
@@ -122,7 +109,7 @@ impl App {
                     t("dashboard.not_visited"),
                     t("dashboard.show_list"),
                 ) {
-                    self.dashboard.focus = Focus::NotVisited;
+                    self.focus = Focus::NotVisited;
                 }
             });
             card(ui, t("dashboard.open"), &mut |ui| {
@@ -130,20 +117,20 @@ impl App {
                 ui.label(RichText::new(t("dashboard.qingling")).color(color));
                 if number_link(ui, d.open(), Some(ERROR), t("dashboard.open"), t("dashboard.open_ledger")) && this_month
                 {
-                    self.open_ledger(LedgerFilters::default());
+                    open_ledger(cx, LedgerFilters::default());
                 }
             });
             card(ui, t("dashboard.overdue"), &mut |ui| {
                 if number_link(ui, d.overdue(), Some(ERROR), t("dashboard.overdue"), t("dashboard.open_ledger"))
                     && this_month
                 {
-                    self.open_ledger(LedgerFilters { overdue: true, ..Default::default() });
+                    open_ledger(cx, LedgerFilters { overdue: true, ..Default::default() });
                 }
             });
             card(ui, t("dashboard.awaiting_review"), &mut |ui| {
                 if number_link(ui, d.awaiting_review, None, t("dashboard.awaiting_review"), t("dashboard.open_review"))
                 {
-                    self.page = Page::Review;
+                    cx.go(Route::Review);
                 }
             });
         });
@@ -153,13 +140,12 @@ impl App {
     }
 
     /// The township view: each village's coverage and open / overdue problems.
-    fn village_table(&mut self, ui: &mut Ui, month: Month) {
-        let Some(store) = self.store.as_ref() else { return };
-        if self.dashboard.villages.as_ref().is_none_or(|(m, _)| *m != month) {
-            let rows = store.village_comparison(month, self.today).unwrap_or_default();
-            self.dashboard.villages = Some((month, rows));
-        }
-        let rows = self.dashboard.villages.as_ref().map(|(_, r)| r.clone()).unwrap_or_default();
+    fn village_table(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, month: Month) {
+        let (store, today) = (&*cx.store, cx.today);
+        let rows = match self.villages.get(cx.revision, month, |m| store.village_comparison(*m, today)) {
+            Ok(rows) => rows,
+            Err(e) => return load_error(ui, &e),
+        };
         ui.label(RichText::new(t("dashboard.by_village")).strong().size(16.0));
         let mut chosen = None;
         egui::ScrollArea::vertical().id_salt("by-village").max_height(180.0).show(ui, |ui| {
@@ -174,7 +160,7 @@ impl App {
                     ui.strong(t(key));
                 }
                 ui.end_row();
-                for v in &rows {
+                for v in rows.iter() {
                     if ui.link(&v.name).on_hover_text(t("dashboard.open_village")).clicked() {
                         chosen = Some(v.village_id.clone());
                     }
@@ -188,62 +174,7 @@ impl App {
             });
         });
         if let Some(id) = chosen {
-            self.choose_village(&id);
-        }
-    }
-
-    /// Opens the ledger with these filters.
-    fn open_ledger(&mut self, filters: LedgerFilters) {
-        self.ledger.filters = filters;
-        self.page = Page::Ledger;
-    }
-
-    fn problems_by_group(&mut self, ui: &mut Ui, d: &Dashboard) {
-        ui.label(RichText::new(t("dashboard.by_group")).strong().size(16.0));
-        let month = d.month;
-        egui::Grid::new("by-group").striped(true).num_columns(5).spacing([18.0, 4.0]).show(ui, |ui| {
-            for key in [
-                "field.problem_group",
-                "dashboard.found",
-                "dashboard.rectified",
-                "dashboard.open_short",
-                "dashboard.overdue",
-            ] {
-                ui.strong(t(key));
-            }
-            ui.end_row();
-            for g in d.groups.iter().filter(|g| g.found + g.rectified + g.open > 0) {
-                ui.label(&g.group);
-                let group = Some(g.group.clone());
-                let all = StatusFilter::All;
-                let name = |key: &str| format!("{} {}", g.group, t(key));
-                if number_link(ui, g.found, None, &name("dashboard.found"), t("dashboard.open_ledger")) {
-                    self.open_ledger(LedgerFilters {
-                        group: group.clone(),
-                        status: all,
-                        found_in: Some(month),
-                        ..Default::default()
-                    });
-                }
-                if number_link(ui, g.rectified, Some(OK), &name("dashboard.rectified"), t("dashboard.open_ledger")) {
-                    self.open_ledger(LedgerFilters {
-                        group: group.clone(),
-                        status: all,
-                        rectified_in: Some(month),
-                        ..Default::default()
-                    });
-                }
-                if number_link(ui, g.open, Some(ERROR), &name("dashboard.open_short"), t("dashboard.open_ledger")) {
-                    self.open_ledger(LedgerFilters { group: group.clone(), ..Default::default() });
-                }
-                if number_link(ui, g.overdue, Some(ERROR), &name("dashboard.overdue"), t("dashboard.open_ledger")) {
-                    self.open_ledger(LedgerFilters { group, overdue: true, ..Default::default() });
-                }
-                ui.end_row();
-            }
-        });
-        if d.groups.iter().all(|g| g.found + g.rectified + g.open == 0) {
-            ui.label(RichText::new(t("dashboard.no_problems")).color(OK));
+            cx.choose_village(Some(id));
         }
     }
 
@@ -266,7 +197,7 @@ impl App {
                         &format!("{} {}", c.name, t("dashboard.missing")),
                         t("dashboard.show_list"),
                     ) {
-                        self.dashboard.focus = Focus::Cadre(c.cadre_id.clone());
+                        self.focus = Focus::Cadre(c.cadre_id.clone());
                     }
                     ui.end_row();
                 }
@@ -274,8 +205,8 @@ impl App {
         });
     }
 
-    fn focus_list(&mut self, ui: &mut Ui, d: &Dashboard) {
-        let (title, households): (String, Vec<_>) = match &self.dashboard.focus {
+    fn focus_list(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, d: &Dashboard) {
+        let (title, households): (String, Vec<_>) = match &self.focus {
             Focus::NotVisited => (t("dashboard.not_visited_list").to_string(), d.not_visited.iter().collect()),
             Focus::Cadre(id) => {
                 let name = d.cadres.iter().find(|c| &c.cadre_id == id).map(|c| c.name.clone()).unwrap_or_default();
@@ -297,8 +228,64 @@ impl App {
             }
         });
         if let Some(id) = open {
-            self.open_household(&id);
+            cx.go(Route::Household(id));
         }
+    }
+}
+
+/// Opens the ledger with these filters.
+fn open_ledger(cx: &mut Cx<'_>, filters: LedgerFilters) {
+    cx.go(Route::Ledger { filters: Some(filters), problem: None });
+}
+
+/// Problems by checklist group: found, rectified, open and overdue, each opening its list.
+fn problems_by_group(cx: &mut Cx<'_>, ui: &mut Ui, d: &Dashboard) {
+    ui.label(RichText::new(t("dashboard.by_group")).strong().size(16.0));
+    let month = d.month;
+    egui::Grid::new("by-group").striped(true).num_columns(5).spacing([18.0, 4.0]).show(ui, |ui| {
+        for key in [
+            "field.problem_group",
+            "dashboard.found",
+            "dashboard.rectified",
+            "dashboard.open_short",
+            "dashboard.overdue",
+        ] {
+            ui.strong(t(key));
+        }
+        ui.end_row();
+        for g in d.groups.iter().filter(|g| g.found + g.rectified + g.open > 0) {
+            ui.label(&g.group);
+            let group = Some(g.group.clone());
+            let all = StatusFilter::All;
+            let name = |key: &str| format!("{} {}", g.group, t(key));
+            if number_link(ui, g.found, None, &name("dashboard.found"), t("dashboard.open_ledger")) {
+                open_ledger(
+                    cx,
+                    LedgerFilters { group: group.clone(), status: all, found_in: Some(month), ..Default::default() },
+                );
+            }
+            if number_link(ui, g.rectified, Some(OK), &name("dashboard.rectified"), t("dashboard.open_ledger")) {
+                open_ledger(
+                    cx,
+                    LedgerFilters {
+                        group: group.clone(),
+                        status: all,
+                        rectified_in: Some(month),
+                        ..Default::default()
+                    },
+                );
+            }
+            if number_link(ui, g.open, Some(ERROR), &name("dashboard.open_short"), t("dashboard.open_ledger")) {
+                open_ledger(cx, LedgerFilters { group: group.clone(), ..Default::default() });
+            }
+            if number_link(ui, g.overdue, Some(ERROR), &name("dashboard.overdue"), t("dashboard.open_ledger")) {
+                open_ledger(cx, LedgerFilters { group, overdue: true, ..Default::default() });
+            }
+            ui.end_row();
+        }
+    });
+    if d.groups.iter().all(|g| g.found + g.rectified + g.open == 0) {
+        ui.label(RichText::new(t("dashboard.no_problems")).color(OK));
     }
 }
 

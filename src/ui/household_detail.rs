@@ -2,8 +2,9 @@
 //! 两不愁三保障 and income as coloured chips from the latest visits, a 12-month strip of visits,
 //! the latest visit's answers and the visit history (each visit opens read-only).
 
-use super::app::{App, Page};
-use super::widgets::{ERROR, Notice, OK};
+use super::cache::Cached;
+use super::cx::{Cx, Route};
+use super::widgets::{ERROR, OK, load_error};
 use crate::checklist::{self, Catalog, Dimension, DimensionState, Template};
 use crate::i18n::{t, tf};
 use crate::model::id_number::mask;
@@ -19,10 +20,16 @@ use std::rc::Rc;
 /// The grey of unknown chips and months without a visit.
 const GREY: Color32 = Color32::from_rgb(150, 150, 150);
 
-/// What 户详情 shows, loaded when opened.
+/// 户详情 of one household: what it shows is read again whenever the data moves (a visit
+/// saved, the household edited).
 pub struct HouseholdDetail {
-    /// The household.
-    pub household: Household,
+    id: String,
+    loaded: Cached<NaiveDate, Loaded>,
+}
+
+/// What 户详情 shows.
+struct Loaded {
+    household: Household,
     members: Vec<Member>,
     group: String,
     history: Vec<AssignmentRow>,
@@ -32,24 +39,21 @@ pub struct HouseholdDetail {
     latest: Option<(Visit, Rc<Template>)>,
 }
 
-impl HouseholdDetail {
-    /// Loads a household's detail as of `today`.
-    pub fn load(store: &Store, catalog: &mut Catalog, id: &str, today: NaiveDate) -> Result<Self, String> {
+impl Loaded {
+    /// Reads a household's detail as of `today`.
+    fn read(store: &Store, catalog: &mut Catalog, id: &str, today: NaiveDate) -> Result<Self, String> {
         let fail = |e: &dyn std::fmt::Display| e.to_string();
         let (household, members) =
             store.household(id).map_err(|e| fail(&e))?.ok_or_else(|| t("visit.gone").to_string())?;
-        let group = household
-            .group_id
-            .as_ref()
-            .and_then(|g| store.groups(&household.village_id).ok()?.into_iter().find(|x| &x.id == g))
-            .map(|g| g.name)
-            .unwrap_or_default();
+        let groups = store.groups(&household.village_id).map_err(|e| fail(&e))?;
+        let group = groups.into_iter().find(|g| Some(&g.id) == household.group_id.as_ref()).map(|g| g.name);
+        let group = group.unwrap_or_default();
         // A visit whose checklist version cannot be read shows in the history only.
         let latest = store
             .latest_visit(id)
             .map_err(|e| fail(&e))?
             .and_then(|v| catalog.get(store, &v.template_id).ok().map(|t| (v, t)));
-        Ok(HouseholdDetail {
+        Ok(Loaded {
             group,
             history: store.assignment_history(id).map_err(|e| fail(&e))?,
             visits: store.visits_of(id).map_err(|e| fail(&e))?,
@@ -64,28 +68,28 @@ impl HouseholdDetail {
 
 /// The first month of the 12-month strip ending with `today`'s month.
 fn strip_start(today: NaiveDate) -> NaiveDate {
-    today.with_day(1).expect("day 1 exists") - Months::new(11)
+    Month::of(today).first_day() - Months::new(11)
 }
 
-impl App {
-    /// Opens 户详情 of a household.
-    pub fn open_detail(&mut self, id: &str) {
-        let Some(store) = &self.store else { return };
-        match HouseholdDetail::load(store, &mut self.catalog, id, self.today) {
-            Ok(d) => {
-                self.detail = Some(d);
-                self.page = Page::HouseholdDetail;
-            }
-            Err(e) => self.notice = Some(Notice::error(e)),
-        }
+impl HouseholdDetail {
+    /// 户详情 of the household `id`.
+    pub fn new(id: String) -> Self {
+        HouseholdDetail { id, loaded: Cached::default() }
     }
 
-    pub(super) fn show_household_detail(&mut self, ui: &mut Ui) {
-        let Some(d) = self.detail.as_ref() else {
-            self.page = Page::Households;
-            return;
+    /// Draws the page.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let (store, catalog, id) = (&*cx.store, &mut *cx.catalog, self.id.as_str());
+        let d = match self.loaded.get(cx.revision, cx.today, |today| Loaded::read(store, catalog, id, *today)) {
+            Ok(d) => d,
+            Err(e) => {
+                if ui.button(t("form.back")).clicked() {
+                    cx.go(Route::Households(None));
+                }
+                return load_error(ui, &e);
+            }
         };
-        let id = d.household.id.clone();
+        let id = self.id.clone();
         let mut action = None;
         ui.horizontal(|ui| {
             ui.heading(tf("detail.title", &[("name", &d.household.head_name)]));
@@ -110,12 +114,12 @@ impl App {
             }
         });
         ui.add_space(6.0);
-        month_strip(ui, &d.months, self.today);
+        month_strip(ui, &d.months, cx.today);
         ui.separator();
         egui::ScrollArea::vertical().id_salt(("detail-scroll", &id)).auto_shrink(false).show(ui, |ui| {
             ui.columns(2, |cols| {
-                facts(&mut cols[0], d, self.today);
-                if let Some(open) = visits(&mut cols[1], d) {
+                facts(&mut cols[0], &d, cx.today);
+                if let Some(open) = visits(&mut cols[1], &d) {
                     action = Some(DetailAction::Open(open));
                 }
             });
@@ -123,14 +127,12 @@ impl App {
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) && action.is_none() {
             action = Some(DetailAction::Back);
         }
+        let back = || Box::new(Route::Household(id.clone()));
         match action {
-            Some(DetailAction::Back) => {
-                self.detail = None;
-                self.page = Page::Households;
-            }
-            Some(DetailAction::Edit) => self.open_household(&id),
-            Some(DetailAction::NewVisit) => self.open_new_visit(&id, Page::HouseholdDetail),
-            Some(DetailAction::Open(visit)) => self.open_visit(&visit, Page::HouseholdDetail),
+            Some(DetailAction::Back) => cx.go(Route::Households(None)),
+            Some(DetailAction::Edit) => cx.go(Route::EditHousehold(id.clone())),
+            Some(DetailAction::NewVisit) => cx.go(Route::NewVisit { household: id.clone(), back: back() }),
+            Some(DetailAction::Open(visit)) => cx.go(Route::Visit { visit, back: back() }),
             None => {}
         }
     }
@@ -197,7 +199,7 @@ fn month_strip(ui: &mut Ui, months: &BTreeMap<String, Vec<String>>, today: Naive
 }
 
 /// The household's facts and members.
-fn facts(ui: &mut Ui, d: &HouseholdDetail, today: NaiveDate) {
+fn facts(ui: &mut Ui, d: &Loaded, today: NaiveDate) {
     ui.label(RichText::new(t("form.household_section")).strong().size(16.0));
     let h = &d.household;
     let cadre = d
@@ -247,7 +249,7 @@ fn facts(ui: &mut Ui, d: &HouseholdDetail, today: NaiveDate) {
 }
 
 /// The latest visit's answers and the history; returns a visit to open.
-fn visits(ui: &mut Ui, d: &HouseholdDetail) -> Option<String> {
+fn visits(ui: &mut Ui, d: &Loaded) -> Option<String> {
     let mut open = None;
     match &d.latest {
         None => {

@@ -2,13 +2,13 @@
 //! numbers checked, also against other households), the cadre can be changed with the history
 //! kept, and the household can be archived. Ctrl+S saves, Esc goes back.
 
-use super::app::{App, Page};
+use super::cx::{Cx, Route};
 use super::widgets::{ERROR, coded_combo, field_error, line, optional_field, text_field};
 use crate::i18n::{t, tf};
 use crate::model::coded::Relation;
 use crate::model::id_number::IdNumber;
 use crate::model::register::{Field, FieldProblem, Group, Household, Member, member_list_problems};
-use crate::store::{AssignmentRow, Store, StoreError};
+use crate::store::{AssignmentRow, CadreRow, Store, StoreError};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 use std::collections::HashMap;
@@ -26,6 +26,8 @@ pub struct HouseholdForm {
     history: Vec<AssignmentRow>,
     /// The village's 村民小组, loaded with the form.
     groups: Vec<Group>,
+    /// The cadres to choose from, loaded with the form.
+    cadres: Vec<CadreRow>,
     /// Which ID numbers already belong to another household (cached per number).
     owners: HashMap<String, Option<String>>,
     /// Required-field errors show once a save was tried.
@@ -36,22 +38,23 @@ pub struct HouseholdForm {
 
 impl HouseholdForm {
     /// A blank household of `village_id` with one member row for the head.
-    pub fn new_household(store: &Store, village_id: String, today: NaiveDate) -> Self {
-        let groups = store.groups(&village_id).unwrap_or_default();
+    pub fn new_household(store: &Store, village_id: String, today: NaiveDate) -> Result<Self, StoreError> {
+        let groups = store.groups(&village_id)?;
         let household = Household { village_id, ..Household::default() };
         let members = vec![Member::default()];
-        HouseholdForm {
+        Ok(HouseholdForm {
             original: (household.clone(), members.clone(), None),
             household,
             members,
             cadre: None,
             history: Vec::new(),
             groups,
+            cadres: store.cadres(false)?,
             owners: HashMap::new(),
             tried: false,
             confirm_discard: false,
             today,
-        }
+        })
     }
 
     /// The form for a stored household.
@@ -67,6 +70,7 @@ impl HouseholdForm {
             cadre,
             history,
             groups,
+            cadres: store.cadres(false)?,
             owners: HashMap::new(),
             tried: false,
             confirm_discard: false,
@@ -110,15 +114,12 @@ impl HouseholdForm {
     }
 }
 
-impl App {
-    pub(super) fn show_household_form(&mut self, ui: &mut Ui) {
-        let (Some(store), Some(form)) = (self.store.as_ref(), self.form.as_mut()) else {
-            self.page = Page::Households;
-            return;
-        };
-        let problems = form.problems(store);
-        let groups = form.groups.clone();
-        let cadres = self.cadres.rows(store).to_vec();
+impl HouseholdForm {
+    /// Draws the form.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let problems = self.problems(cx.store);
+        let form = self;
+        let (groups, cadres) = (std::mem::take(&mut form.groups), std::mem::take(&mut form.cadres));
         let save =
             ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S)));
         let escape = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
@@ -222,11 +223,7 @@ impl App {
                     .selected_text(shown)
                     .show_ui(ui, |ui| {
                         for c in cadres.iter().filter(|c| !c.cadre.archived) {
-                            ui.selectable_value(
-                                &mut form.cadre,
-                                Some(c.cadre.id.clone()),
-                                format!("{}（{}）", c.cadre.name, c.cadre.role.label()),
-                            );
+                            ui.selectable_value(&mut form.cadre, Some(c.cadre.id.clone()), c.cadre.label());
                         }
                     })
                     .response
@@ -279,49 +276,40 @@ impl App {
         if escape && action.is_none() {
             action = Some(FormAction::Back);
         }
+        form.groups = groups;
+        form.cadres = cadres;
         match action {
-            Some(FormAction::Save) => self.save_form(false),
-            Some(FormAction::Archive) => self.save_form(true),
-            Some(FormAction::Back) => {
-                if let Some(form) = &mut self.form {
-                    if form.is_changed() {
-                        form.confirm_discard = true;
-                    } else {
-                        self.close_form();
-                    }
-                }
-            }
-            Some(FormAction::Discard) => self.close_form(),
+            Some(FormAction::Save) => form.save(cx, false),
+            Some(FormAction::Archive) => form.save(cx, true),
+            Some(FormAction::Back) if form.is_changed() => form.confirm_discard = true,
+            Some(FormAction::Back | FormAction::Discard) => form.close(cx),
             None => {}
         }
     }
 
-    /// Leaves the form for 户详情 when it was opened from there, else for the list.
-    fn close_form(&mut self) {
-        let id = self.form.take().map(|f| f.household.id).unwrap_or_default();
-        match self.detail.as_ref().filter(|d| d.household.id == id) {
-            Some(_) => self.open_detail(&id),
-            None => self.page = Page::Households,
+    /// Leaves the form: for 户详情 of a household that existed, else for the list.
+    fn close(&self, cx: &mut Cx<'_>) {
+        match self.original.0.id.as_str() {
+            "" => cx.go(Route::Households(None)),
+            id => cx.go(Route::Household(id.to_string())),
         }
     }
 
     /// Saves the form (toggling the archive flag first when asked).
-    fn save_form(&mut self, toggle_archive: bool) {
-        let (Some(store), Some(form)) = (self.store.as_mut(), self.form.as_mut()) else { return };
-        form.tried = true;
+    fn save(&mut self, cx: &mut Cx<'_>, toggle_archive: bool) {
+        self.tried = true;
         if toggle_archive {
-            form.household.archived = !form.household.archived;
+            self.household.archived = !self.household.archived;
         }
-        let cadre_changed = form.cadre != form.original.2;
-        let assign = if cadre_changed { form.cadre.as_deref() } else { None };
-        let result = store.save_household(&mut form.household, &mut form.members, assign, self.today);
+        let cadre_changed = self.cadre != self.original.2;
+        let assign = if cadre_changed { self.cadre.as_deref() } else { None };
+        let result = cx.store.save_household(&mut self.household, &mut self.members, assign, cx.today);
         if result.is_err() && toggle_archive {
-            form.household.archived = !form.household.archived;
+            self.household.archived = !self.household.archived;
         }
-        let name = form.household.head_name.clone();
-        if self.report(result, &tf("form.saved", &[("name", &name)])) {
-            self.data_changed();
-            self.close_form();
+        let name = self.household.head_name.clone();
+        if cx.report(result, &tf("form.saved", &[("name", &name)])).is_some() {
+            self.close(cx);
         }
     }
 }

@@ -2,92 +2,55 @@
 //! 组, 户类别 and cadre, a virtual table that lays out only the visible rows, and assigning the
 //! selected households to a cadre.
 
-use super::app::{App, Page};
-use super::household_form::HouseholdForm;
-use super::widgets::{date_field, optional_combo};
+use super::cache::Cached;
+use super::cx::{CadreFilter, Cx, HouseholdFilters, Route};
+use super::widgets::{ERROR, date_field, load_error, optional_combo, select_checkbox};
 use crate::i18n::{t, tf};
-use crate::model::coded::Category;
 use crate::model::id_number::mask;
 use crate::model::search::Query;
-use crate::store::{HouseholdRow, Store};
+use crate::store::{CadreRow, HouseholdRow, Store};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use std::collections::HashSet;
-
-/// Which cadre's households to show.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum CadreFilter {
-    /// Every household.
-    #[default]
-    Any,
-    /// Households with no current cadre.
-    Unassigned,
-    /// The households of one cadre (by id).
-    Cadre(String),
-}
-
-/// The filters a user sets; the visible rows are recomputed only when these change.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Filters {
-    /// What is typed in the search box.
-    pub search: String,
-    /// Only this 组 (by name).
-    pub group: Option<String>,
-    /// Only this 户类别.
-    pub category: Option<Category>,
-    /// Only this cadre's.
-    pub cadre: CadreFilter,
-    /// Show archived households too.
-    pub archived: bool,
-}
+use std::rc::Rc;
 
 /// State of the 农户 screen.
 #[derive(Default)]
-pub struct HouseholdList {
-    rows: Option<Vec<HouseholdRow>>,
-    /// The village's group names, loaded with the rows (for the 组 filter).
-    groups: Vec<String>,
-    visible: Vec<usize>,
-    applied: Option<Filters>,
+pub struct HouseholdsPage {
+    loaded: Cached<Option<String>, Rows>,
     /// The filters being edited.
-    pub filters: Filters,
+    filters: HouseholdFilters,
+    /// Indices of the rows shown, with the rows and filters they were computed for.
+    visible: Vec<usize>,
+    applied: Option<(HouseholdFilters, Rc<Rows>)>,
     selected: HashSet<String>,
     assign_to: Option<String>,
     assign_date: Option<NaiveDate>,
     focus_search: bool,
 }
 
-impl HouseholdList {
-    /// Forgets the loaded rows (after any write).
-    pub fn invalidate(&mut self) {
-        self.rows = None;
-        self.applied = None;
-    }
+/// What the list reads from the store.
+struct Rows {
+    households: Vec<HouseholdRow>,
+    /// The village's group names (for the 组 filter).
+    groups: Vec<String>,
+    /// Every cadre (for the filter and the assign bar).
+    cadres: Vec<CadreRow>,
+}
 
-    /// Loads the rows if needed and recomputes which are visible if the filters changed.
-    fn refresh(&mut self, store: &Store, village_id: Option<&str>) {
-        if self.rows.is_none() {
-            self.rows = Some(store.household_rows(village_id).unwrap_or_default());
-            let groups = village_id.and_then(|v| store.groups(v).ok()).unwrap_or_default();
-            self.groups = groups.into_iter().map(|g| g.name).collect();
-        }
-        if self.applied.as_ref() != Some(&self.filters) {
-            let rows = self.rows.as_deref().unwrap_or_default();
-            self.visible = filter_rows(rows, &self.filters);
-            self.applied = Some(self.filters.clone());
-        }
-    }
-
-    /// The rows currently visible (after [`HouseholdList::refresh`]).
-    fn visible_rows(&self) -> impl Iterator<Item = &HouseholdRow> {
-        let rows = self.rows.as_deref().unwrap_or_default();
-        self.visible.iter().map(move |&i| &rows[i])
+impl Rows {
+    fn read(store: &Store, village_id: Option<&str>) -> Result<Rows, crate::store::StoreError> {
+        let groups = match village_id {
+            Some(v) => store.groups(v)?.into_iter().map(|g| g.name).collect(),
+            None => Vec::new(),
+        };
+        Ok(Rows { households: store.household_rows(village_id)?, groups, cadres: store.cadres(true)? })
     }
 }
 
 /// Indices of the rows that pass the filters.
-pub fn filter_rows(rows: &[HouseholdRow], f: &Filters) -> Vec<usize> {
+pub fn filter_rows(rows: &[HouseholdRow], f: &HouseholdFilters) -> Vec<usize> {
     let query = Query::new(&f.search);
     rows.iter()
         .enumerate()
@@ -106,48 +69,65 @@ pub fn filter_rows(rows: &[HouseholdRow], f: &Filters) -> Vec<usize> {
         .collect()
 }
 
-impl App {
-    pub(super) fn show_households(&mut self, ui: &mut Ui) {
-        let Some(store) = self.store.as_ref() else { return };
-        let village_id = self.village.as_ref().map(|v| v.id.clone());
-        self.households.refresh(store, village_id.as_deref());
-        let groups = self.households.groups.clone();
-        let cadres = self.cadres.rows(store).to_vec();
+impl HouseholdsPage {
+    /// Shows the list with these filters (from another page's link).
+    pub fn set_filters(&mut self, filters: HouseholdFilters) {
+        self.filters = filters;
+    }
 
+    /// Draws the page.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let store = &*cx.store;
+        let rows = match self
+            .loaded
+            .get(cx.revision, cx.village_id().map(str::to_string), |v| Rows::read(store, v.as_deref()))
+        {
+            Ok(rows) => rows,
+            Err(e) => return load_error(ui, &e),
+        };
+        if self.applied.as_ref().is_none_or(|(f, r)| *f != self.filters || !Rc::ptr_eq(r, &rows)) {
+            self.visible = filter_rows(&rows.households, &self.filters);
+            self.applied = Some((self.filters.clone(), Rc::clone(&rows)));
+        }
         if ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::F))) {
-            self.households.focus_search = true;
+            self.focus_search = true;
         }
         if ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::N))) {
-            self.open_new_household();
+            open_new_household(cx);
             return;
         }
-
         ui.horizontal(|ui| {
             ui.heading(t("households.title"));
-            let total = self.households.rows.as_ref().map_or(0, |r| r.iter().filter(|r| !r.archived).count());
+            let total = rows.households.iter().filter(|r| !r.archived).count();
             ui.label(tf(
                 "households.count",
-                &[("shown", &self.households.visible.len().to_string()), ("total", &total.to_string())],
+                &[("shown", &self.visible.len().to_string()), ("total", &total.to_string())],
             ));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let one_village = self.village.is_some();
+                let one_village = cx.village.is_some();
                 let new = ui.add_enabled(one_village, egui::Button::new(t("households.new")));
                 if new.on_hover_text("Ctrl+N").on_disabled_hover_text(t("app.pick_village")).clicked() {
-                    self.open_new_household();
+                    open_new_household(cx);
                 }
             });
         });
-        if self.page != Page::Households {
-            return;
+        self.filter_bar(ui, &rows);
+        self.assign_bar(cx, ui, &rows);
+        ui.separator();
+        if let Some(id) = self.household_table(ui, &rows) {
+            cx.go(Route::Household(id));
         }
-        let f = &mut self.households.filters;
+    }
+
+    fn filter_bar(&mut self, ui: &mut Ui, rows: &Rows) {
+        let f = &mut self.filters;
         ui.horizontal_wrapped(|ui| {
             let l = ui.label(t("households.search"));
             let search = ui.add(
                 egui::TextEdit::singleline(&mut f.search).hint_text(t("households.search_hint")).desired_width(260.0),
             );
             let search = search.labelled_by(l.id);
-            if std::mem::take(&mut self.households.focus_search) {
+            if std::mem::take(&mut self.focus_search) {
                 search.request_focus();
             }
             let l = ui.label(t("field.group"));
@@ -155,7 +135,7 @@ impl App {
                 .selected_text(f.group.clone().unwrap_or_else(|| t("common.all").to_string()))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut f.group, None, t("common.all"));
-                    for g in &groups {
+                    for g in &rows.groups {
                         ui.selectable_value(&mut f.group, Some(g.clone()), g);
                     }
                 })
@@ -168,7 +148,7 @@ impl App {
                 CadreFilter::Any => t("common.all").to_string(),
                 CadreFilter::Unassigned => t("households.unassigned").to_string(),
                 CadreFilter::Cadre(id) => {
-                    cadres.iter().find(|c| &c.cadre.id == id).map(|c| c.cadre.name.clone()).unwrap_or_default()
+                    rows.cadres.iter().find(|c| &c.cadre.id == id).map(|c| c.cadre.name.clone()).unwrap_or_default()
                 }
             };
             egui::ComboBox::from_id_salt("filter-cadre")
@@ -176,7 +156,7 @@ impl App {
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut f.cadre, CadreFilter::Any, t("common.all"));
                     ui.selectable_value(&mut f.cadre, CadreFilter::Unassigned, t("households.unassigned"));
-                    for c in &cadres {
+                    for c in &rows.cadres {
                         ui.selectable_value(&mut f.cadre, CadreFilter::Cadre(c.cadre.id.clone()), &c.cadre.name);
                     }
                 })
@@ -184,112 +164,79 @@ impl App {
                 .labelled_by(l.id);
             ui.checkbox(&mut f.archived, t("households.show_archived"));
             if ui.button(t("households.clear")).clicked() {
-                *f = Filters::default();
+                *f = HouseholdFilters::default();
             }
         });
-        self.assign_bar(ui);
-        ui.separator();
-        let Some(store) = self.store.as_ref() else { return };
-        self.households.refresh(store, village_id.as_deref());
-        self.household_table(ui);
-    }
-
-    fn open_new_household(&mut self) {
-        let Some(village_id) = self.village.as_ref().map(|v| v.id.clone()) else {
-            self.notice = Some(super::widgets::Notice::error(t("app.pick_village")));
-            return;
-        };
-        let Some(store) = self.store.as_ref() else { return };
-        self.form = Some(HouseholdForm::new_household(store, village_id, self.today));
-        self.page = Page::HouseholdEdit;
-    }
-
-    pub(super) fn open_household(&mut self, id: &str) {
-        let Some(store) = &self.store else { return };
-        match HouseholdForm::load(store, id, self.today) {
-            Ok(form) => {
-                self.form = Some(form);
-                self.page = Page::HouseholdEdit;
-            }
-            Err(e) => self.notice = Some(super::widgets::Notice::error(e.to_string())),
-        }
     }
 
     /// The bar for assigning the selected households to a cadre.
-    fn assign_bar(&mut self, ui: &mut Ui) {
-        let list = &mut self.households;
-        let n = list.selected.len();
-        let cadres = self.store.as_ref().map(|s| self.cadres.rows(s).to_vec()).unwrap_or_default();
+    fn assign_bar(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, rows: &Rows) {
+        let n = self.selected.len();
         let mut assign = false;
         ui.horizontal(|ui| {
             ui.label(tf("households.selected", &[("n", &n.to_string())]));
             if ui.button(t("households.select_shown")).clicked() {
-                let ids: Vec<String> = list.visible_rows().map(|r| r.id.clone()).collect();
-                list.selected.extend(ids);
+                let ids = self.visible.iter().map(|&i| rows.households[i].id.clone());
+                self.selected.extend(ids);
             }
             if ui.add_enabled(n > 0, egui::Button::new(t("households.select_none"))).clicked() {
-                list.selected.clear();
+                self.selected.clear();
             }
             ui.separator();
             let l = ui.label(t("households.assign_to"));
-            let shown = list
+            let shown = self
                 .assign_to
                 .as_ref()
-                .and_then(|id| cadres.iter().find(|c| &c.cadre.id == id))
+                .and_then(|id| rows.cadres.iter().find(|c| &c.cadre.id == id))
                 .map(|c| c.cadre.name.clone())
                 .unwrap_or_else(|| t("common.choose").to_string());
             egui::ComboBox::from_id_salt("assign-cadre")
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
-                    for c in cadres.iter().filter(|c| !c.cadre.archived) {
+                    for c in rows.cadres.iter().filter(|c| !c.cadre.archived) {
                         let text = format!(
                             "{}（{}，{}）",
                             c.cadre.name,
                             c.cadre.role.label(),
                             tf("cadres.load", &[("n", &c.households.to_string())])
                         );
-                        ui.selectable_value(&mut list.assign_to, Some(c.cadre.id.clone()), text);
+                        ui.selectable_value(&mut self.assign_to, Some(c.cadre.id.clone()), text);
                     }
                 })
                 .response
                 .labelled_by(l.id);
             let l = ui.label(t("households.assign_from"));
-            let date = list.assign_date.get_or_insert(self.today);
+            let date = self.assign_date.get_or_insert(cx.today);
             date_field(ui, l.id, date, None);
             assign =
-                ui.add_enabled(n > 0 && list.assign_to.is_some(), egui::Button::new(t("households.assign"))).clicked();
+                ui.add_enabled(n > 0 && self.assign_to.is_some(), egui::Button::new(t("households.assign"))).clicked();
         });
         if assign {
-            self.assign_selected();
+            self.assign_selected(cx);
         }
     }
 
-    fn assign_selected(&mut self) {
-        let list = &mut self.households;
-        let (Some(store), Some(cadre)) = (self.store.as_mut(), list.assign_to.clone()) else { return };
-        let ids: Vec<String> = list.selected.iter().cloned().collect();
-        let date = list.assign_date.unwrap_or(self.today);
-        let result = store.assign(&ids, &cadre, date);
-        if let Ok(changed) = &result {
-            let msg =
-                tf("households.assigned", &[("n", &changed.to_string()), ("same", &(ids.len() - changed).to_string())]);
-            self.households.selected.clear();
-            self.data_changed();
-            self.report(result, &msg);
-        } else {
-            self.report(result, "");
+    fn assign_selected(&mut self, cx: &mut Cx<'_>) {
+        let Some(cadre) = self.assign_to.clone() else { return };
+        let ids: Vec<String> = self.selected.iter().cloned().collect();
+        let date = self.assign_date.unwrap_or(cx.today);
+        let result = cx.store.assign(&ids, &cadre, date);
+        if let Some(changed) = cx.report(result, "") {
+            let same = (ids.len() - changed).to_string();
+            cx.info(tf("households.assigned", &[("n", &changed.to_string()), ("same", &same)]));
+            self.selected.clear();
         }
     }
 
-    fn household_table(&mut self, ui: &mut Ui) {
+    /// The virtual table; returns a household to open.
+    fn household_table(&mut self, ui: &mut Ui, rows: &Rows) -> Option<String> {
         let mut open = None;
-        let list = &mut self.households;
-        if list.visible.is_empty() {
+        if self.visible.is_empty() {
             ui.add_space(20.0);
             ui.label(RichText::new(t("households.none")).size(16.0).weak());
-            return;
+            return None;
         }
-        let rows = list.rows.as_deref().unwrap_or_default();
+        let rows = &rows.households;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         TableBuilder::new(ui)
             .striped(true)
@@ -321,12 +268,12 @@ impl App {
                 }
             })
             .body(|body| {
-                body.rows(row_height, list.visible.len(), |mut row| {
-                    let r = &rows[list.visible[row.index()]];
+                body.rows(row_height, self.visible.len(), |mut row| {
+                    let r = &rows[self.visible[row.index()]];
                     row.col(|ui| {
-                        super::widgets::select_checkbox(
+                        select_checkbox(
                             ui,
-                            &mut list.selected,
+                            &mut self.selected,
                             &r.id,
                             tf("households.select_one", &[("name", &r.head_name)]),
                         );
@@ -358,15 +305,22 @@ impl App {
                     });
                     row.col(|ui| {
                         if r.cadre_name.is_empty() {
-                            ui.label(RichText::new(t("households.unassigned")).color(super::widgets::ERROR));
+                            ui.label(RichText::new(t("households.unassigned")).color(ERROR));
                         } else {
                             ui.label(&r.cadre_name);
                         }
                     });
                 });
             });
-        if let Some(id) = open {
-            self.open_detail(&id);
-        }
+        open
+    }
+}
+
+/// Opens 户信息 for a new household of the village in view.
+fn open_new_household(cx: &mut Cx<'_>) {
+    if cx.village.is_none() {
+        cx.error(t("app.pick_village"));
+    } else {
+        cx.go(Route::NewHousehold);
     }
 }

@@ -1,32 +1,31 @@
 //! 导入: importing the household roster. The user picks a file (in the file dialog, or by
 //! typing its path where no dialog can open), picks the sheet, sees the preview — counts,
 //! problem rows, the column mapping (changeable by hand), what changes — and chooses 导入 or
-//! 取消. Reading and importing show progress and disable the buttons while they run.
+//! 取消. Reading, planning and importing run as background jobs: the window keeps drawing, shows
+//! their progress and disables the buttons meanwhile.
 
-use super::app::{App, Page};
-use super::widgets::{ERROR, Notice};
-use crate::exchange::roster::{self, Action, Plan, Roster, Target, Workbook};
+use super::cx::{Cx, Route};
+use super::jobs::Task;
+use super::widgets::{Dialog, ERROR, run_dialog};
+use crate::exchange::roster::{self, Action, Imported, Plan, Roster, Target, Workbook};
 use crate::i18n::{t, tf};
-use crate::store::Setting;
+use crate::model::register::Village;
+use crate::store::{Setting, Store};
+use chrono::NaiveDate;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-/// A file dialog that answers sooner than this never opened (no portal or zenity on this system).
-const DIALOG_UNAVAILABLE: Duration = Duration::from_millis(300);
-
-/// Work the screen runs on the frame after the one that shows its progress.
-#[derive(Debug, Clone, PartialEq)]
-enum Job {
-    /// Read the file at the typed path.
-    Open,
-    /// Read another sheet of the open file.
-    Sheet(String),
-    /// Recompute the preview after the mapping changed.
-    Replan,
-    /// Write the preview's households.
-    Import,
+/// What a background job of this page brings back.
+enum Outcome {
+    /// A workbook read, with its sheet's roster and preview (or why the sheet could not be read).
+    Read { book: Workbook, sheet: Result<(Roster, Plan), String> },
+    /// A new preview after the column mapping changed.
+    Planned(Plan),
+    /// The households written.
+    Imported(Imported),
+    /// The database changed since the preview: this is the new one.
+    Changed(Plan),
 }
 
 /// Which part of the preview is shown.
@@ -53,108 +52,201 @@ pub struct ImportPage {
     error: Option<String>,
     dialog_note: Option<String>,
     view: View,
-    /// The job to run and whether its progress has been shown yet.
-    pending: Option<(Job, bool)>,
+    /// The job running, if one is.
+    task: Option<Task<Outcome>>,
+}
+
+/// Reads `sheet` (`None`: the first that looks like a roster) of `book` and plans its import.
+fn read_sheet(
+    store: &Store,
+    book: &Workbook,
+    sheet: Option<&str>,
+    village: Option<Village>,
+    today: NaiveDate,
+) -> Result<(Roster, Plan), String> {
+    let roster = Roster::read(book, sheet).map_err(|e| e.to_string())?;
+    let plan = roster::plan(store, &roster, village, today).map_err(|e| e.to_string())?;
+    Ok((roster, plan))
 }
 
 impl ImportPage {
-    fn start(&mut self, job: Job) {
-        self.error = None;
-        self.pending = Some((job, false));
-    }
-
-    fn busy(&self) -> bool {
-        self.pending.is_some()
-    }
-}
-
-impl App {
-    pub(super) fn show_import(&mut self, ui: &mut Ui) {
-        self.run_pending_job(ui);
-        let busy = self.import.busy();
+    /// Draws the page.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let busy = self.task.is_some();
         ui.heading(t("import.title"));
         ui.label(RichText::new(t("import.hint")).weak());
         ui.add_space(6.0);
-        self.file_row(ui, busy);
-        if let Some(note) = &self.import.dialog_note {
+        self.file_row(cx, ui, busy);
+        if let Some(note) = &self.dialog_note {
             ui.label(RichText::new(note).color(ERROR));
         }
-        if let Some((job, _)) = &self.import.pending {
+        if let Some(task) = &self.task {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(t(if *job == Job::Import { "import.importing" } else { "import.reading" }));
+                ui.label(task.snapshot().step);
             });
         }
-        if let Some(error) = &self.import.error {
+        if let Some(error) = &self.error {
             ui.label(RichText::new(error).color(ERROR).strong());
         }
-        if self.import.book.is_some() {
-            self.sheet_row(ui, busy);
+        if self.book.is_some() {
+            self.sheet_row(cx, ui, busy);
         }
-        if self.import.plan.is_some() {
-            self.preview(ui, busy);
-        }
-    }
-
-    /// Runs the pending job once its progress has been on screen for a frame.
-    fn run_pending_job(&mut self, ui: &Ui) {
-        let Some((job, shown)) = self.import.pending.clone() else { return };
-        ui.ctx().request_repaint();
-        if !shown {
-            self.import.pending = Some((job, true));
-            return;
-        }
-        self.import.pending = None;
-        match job {
-            Job::Open => self.open_file(),
-            Job::Sheet(name) => self.read_sheet(Some(&name)),
-            Job::Replan => self.replan(),
-            Job::Import => self.import_plan(),
+        if self.plan.is_some() {
+            self.preview(cx, ui, busy);
         }
     }
 
-    fn file_row(&mut self, ui: &mut Ui, busy: bool) {
-        let page = &mut self.import;
-        let mut job = None;
+    /// The village the roster goes into: the one in view, or (with none) one made from the file.
+    fn village(cx: &Cx<'_>) -> Option<Village> {
+        cx.village.cloned()
+    }
+
+    /// Starts a job whose step reads `step`.
+    fn start(
+        &mut self,
+        cx: &mut Cx<'_>,
+        step: &'static str,
+        writes: bool,
+        work: impl FnOnce(&mut Store, &crate::progress::Progress) -> Result<Outcome, String> + Send + 'static,
+    ) {
+        self.error = None;
+        self.task = Some(cx.spawn(t("import.job").to_string(), writes, move |store, progress| {
+            progress.step(t(step), 0);
+            work(store, progress)
+        }));
+    }
+
+    fn open_file(&mut self, cx: &mut Cx<'_>) {
+        let path = PathBuf::from(self.path.trim());
+        self.book = None;
+        self.roster = None;
+        self.plan = None;
+        let (village, today) = (Self::village(cx), cx.today);
+        self.start(cx, "import.reading", false, move |store, _| {
+            let book = Workbook::open(&path).map_err(|e| e.to_string())?;
+            let sheet = read_sheet(store, &book, None, village, today);
+            Ok(Outcome::Read { book, sheet })
+        });
+    }
+
+    fn read_other_sheet(&mut self, cx: &mut Cx<'_>, name: String) {
+        let Some(book) = self.book.take() else { return };
+        self.roster = None;
+        self.plan = None;
+        let (village, today) = (Self::village(cx), cx.today);
+        self.start(cx, "import.reading", false, move |store, _| {
+            let sheet = read_sheet(store, &book, Some(&name), village, today);
+            Ok(Outcome::Read { book, sheet })
+        });
+    }
+
+    fn replan(&mut self, cx: &mut Cx<'_>) {
+        let Some(roster) = self.roster.clone() else { return };
+        let (village, today) = (Self::village(cx), cx.today);
+        self.start(cx, "import.reading", false, move |store, _| {
+            roster::plan(store, &roster, village, today).map(Outcome::Planned).map_err(|e| e.to_string())
+        });
+    }
+
+    /// Imports what the preview showed. The database may have changed since (the user can leave
+    /// this screen and edit households): only what the user saw is written, else the new
+    /// preview is shown.
+    fn import(&mut self, cx: &mut Cx<'_>) {
+        let (Some(roster), Some(shown)) = (self.roster.clone(), self.plan.clone()) else { return };
+        let (village, today) = (Self::village(cx), cx.today);
+        self.start(cx, "import.importing", true, move |store, progress| {
+            let fresh = roster::plan(store, &roster, village, today).map_err(|e| e.to_string())?;
+            if !same_preview(&shown, &fresh) {
+                return Ok(Outcome::Changed(fresh));
+            }
+            let new_village = matches!(fresh.village, roster::VillageTarget::New(_));
+            let done = roster::import(store, &fresh, today, progress).map_err(|e| e.to_string())?;
+            if new_village {
+                store.set_setting(Setting::CurrentVillage, &done.village_id).map_err(|e| e.to_string())?;
+            }
+            Ok(Outcome::Imported(done))
+        });
+    }
+
+    /// Takes a finished job's result (also while another page is shown).
+    pub fn poll(&mut self, cx: &mut Cx<'_>) {
+        let Some(result) = self.task.as_ref().and_then(|t| t.poll()) else { return };
+        self.task = None;
+        match result {
+            Err(e) => {
+                if self.roster.is_some() {
+                    cx.error(t("import.failed"));
+                }
+                self.error = Some(e);
+            }
+            Ok(Outcome::Read { book, sheet }) => {
+                self.dialog_note = None;
+                self.book = Some(book);
+                match sheet {
+                    Ok((roster, plan)) => {
+                        self.sheet = roster.sheet.name.clone();
+                        self.roster = Some(roster);
+                        self.show_plan(plan);
+                    }
+                    // The sheet picker stays, so another sheet can be chosen.
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Ok(Outcome::Planned(plan)) => self.show_plan(plan),
+            Ok(Outcome::Changed(plan)) => {
+                self.show_plan(plan);
+                self.error = Some(t("import.changed_meanwhile").to_string());
+            }
+            Ok(Outcome::Imported(done)) => {
+                cx.info(done.sentence());
+                *self = ImportPage::default();
+                cx.go(Route::Households(None));
+            }
+        }
+    }
+
+    fn show_plan(&mut self, plan: Plan) {
+        self.view = if plan.problems.is_empty() { View::Columns } else { View::Problems };
+        self.plan = Some(plan);
+    }
+
+    fn file_row(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, busy: bool) {
+        let mut open = false;
         ui.horizontal(|ui| {
             let l = ui.label(t("import.path"));
             let field = ui
                 .add_enabled(
                     !busy,
-                    egui::TextEdit::singleline(&mut page.path).hint_text(t("import.path_hint")).desired_width(520.0),
+                    egui::TextEdit::singleline(&mut self.path).hint_text(t("import.path_hint")).desired_width(520.0),
                 )
                 .labelled_by(l.id);
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            let ready = !busy && !page.path.trim().is_empty();
+            let ready = !busy && !self.path.trim().is_empty();
             if ui.add_enabled(ready, egui::Button::new(t("import.open"))).clicked() || (entered && ready) {
-                job = Some(Job::Open);
+                open = true;
             }
             if ui.add_enabled(!busy, egui::Button::new(t("import.choose"))).clicked() {
-                let started = Instant::now();
-                let picked =
-                    rfd::FileDialog::new().add_filter(t("import.filter"), &["xlsx", "xls", "csv", "txt"]).pick_file();
-                match picked {
-                    Some(path) => {
-                        page.path = path.display().to_string();
-                        page.dialog_note = None;
-                        job = Some(Job::Open);
+                let dialog = rfd::FileDialog::new().add_filter(t("import.filter"), &["xlsx", "xls", "csv", "txt"]);
+                match run_dialog(|| dialog.pick_file()) {
+                    Dialog::Chosen(path) => {
+                        self.path = path.display().to_string();
+                        self.dialog_note = None;
+                        open = true;
                     }
-                    None if started.elapsed() < DIALOG_UNAVAILABLE => {
-                        page.dialog_note = Some(t("import.no_dialog").to_string());
-                    }
-                    None => page.dialog_note = Some(t("import.none_chosen").to_string()),
+                    Dialog::Unavailable => self.dialog_note = Some(t("import.no_dialog").to_string()),
+                    Dialog::Cancelled => self.dialog_note = Some(t("import.none_chosen").to_string()),
                 }
             }
         });
-        if let Some(job) = job {
-            page.start(job);
+        if open {
+            self.open_file(cx);
         }
     }
 
-    fn sheet_row(&mut self, ui: &mut Ui, busy: bool) {
-        let page = &mut self.import;
-        let Some(book) = &page.book else { return };
-        let current = page.sheet.clone();
+    fn sheet_row(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, busy: bool) {
+        let Some(book) = &self.book else { return };
+        let current = self.sheet.clone();
         let mut chosen = None;
         ui.horizontal(|ui| {
             let l = ui.label(t("import.sheet"));
@@ -171,18 +263,18 @@ impl App {
                     .response
                     .labelled_by(l.id);
             });
-            if let Some(roster) = &page.roster {
+            if let Some(roster) = &self.roster {
                 ui.label(tf("import.header_at", &[("row", &(roster.header.row + 1).to_string())]));
             }
         });
         if let Some(name) = chosen {
-            page.sheet = name.clone();
-            page.start(Job::Sheet(name));
+            self.sheet = name.clone();
+            self.read_other_sheet(cx, name);
         }
     }
 
-    fn preview(&mut self, ui: &mut Ui, busy: bool) {
-        let Some(plan) = &self.import.plan else { return };
+    fn preview(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, busy: bool) {
+        let Some(plan) = &self.plan else { return };
         ui.separator();
         for line in roster::summary(plan) {
             ui.label(line);
@@ -207,7 +299,6 @@ impl App {
             }
         });
         ui.add_space(4.0);
-        let page = &mut self.import;
         ui.horizontal(|ui| {
             let tabs = [
                 (View::Problems, tf("import.tab_problems", &[("n", &counts.problem_rows.to_string())])),
@@ -215,26 +306,30 @@ impl App {
                 (View::Changes, tf("import.tab_changes", &[("n", &changes.to_string())])),
             ];
             for (view, text) in tabs {
-                if ui.selectable_label(page.view == view, text).clicked() {
-                    page.view = view;
+                if ui.selectable_label(self.view == view, text).clicked() {
+                    self.view = view;
                 }
             }
         });
         ui.separator();
-        match page.view {
+        match self.view {
             View::Problems => self.problem_table(ui),
-            View::Columns => self.column_mapping(ui, busy),
+            View::Columns => self.column_mapping(cx, ui, busy),
             View::Changes => self.change_list(ui),
         }
         match action {
-            Some(true) => self.import.start(Job::Import),
-            Some(false) => self.cancel_import(),
+            Some(true) => self.import(cx),
+            Some(false) => {
+                *self = ImportPage::default();
+                cx.info(t("import.cancelled"));
+                cx.go(if cx.village.is_some() { Route::Households(None) } else { Route::Welcome });
+            }
             None => {}
         }
     }
 
     fn problem_table(&mut self, ui: &mut Ui) {
-        let Some(plan) = &self.import.plan else { return };
+        let Some(plan) = &self.plan else { return };
         if plan.problems.is_empty() {
             ui.label(t("import.no_problems"));
             return;
@@ -275,8 +370,8 @@ impl App {
             });
     }
 
-    fn column_mapping(&mut self, ui: &mut Ui, busy: bool) {
-        let Some(roster) = &mut self.import.roster else { return };
+    fn column_mapping(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, busy: bool) {
+        let Some(roster) = &mut self.roster else { return };
         let mut changed = false;
         ui.label(RichText::new(t("import.columns_hint")).weak());
         egui::ScrollArea::vertical().id_salt("import-columns").show(ui, |ui| {
@@ -313,12 +408,12 @@ impl App {
             });
         });
         if changed {
-            self.import.start(Job::Replan);
+            self.replan(cx);
         }
     }
 
     fn change_list(&mut self, ui: &mut Ui) {
-        let Some(plan) = &self.import.plan else { return };
+        let Some(plan) = &self.plan else { return };
         let updates: Vec<_> = plan.households.iter().filter(|h| h.action == Action::Update).collect();
         if updates.is_empty() {
             ui.label(t("import.no_changes"));
@@ -331,91 +426,6 @@ impl App {
                 ui.add(egui::Label::new(&text).truncate()).on_hover_text(&text);
             }
         });
-    }
-
-    fn open_file(&mut self) {
-        let path = PathBuf::from(self.import.path.trim());
-        let page = &mut self.import;
-        page.book = None;
-        page.roster = None;
-        page.plan = None;
-        match Workbook::open(&path) {
-            Ok(book) => {
-                page.dialog_note = None;
-                page.book = Some(book);
-                self.read_sheet(None);
-            }
-            Err(e) => page.error = Some(e.to_string()),
-        }
-    }
-
-    fn read_sheet(&mut self, name: Option<&str>) {
-        let page = &mut self.import;
-        let Some(book) = &page.book else { return };
-        page.plan = None;
-        page.roster = None;
-        match Roster::read(book, name) {
-            Ok(roster) => {
-                page.sheet = roster.sheet.name.clone();
-                page.roster = Some(roster);
-                self.replan();
-            }
-            // The sheet picker stays, so another sheet can be chosen.
-            Err(e) => page.error = Some(e.to_string()),
-        }
-    }
-
-    fn replan(&mut self) {
-        let (Some(store), Some(roster)) = (&self.store, &self.import.roster) else { return };
-        let village = if self.villages.is_empty() { None } else { self.village.clone() };
-        match roster::plan(store, roster, village, self.today) {
-            Ok(plan) => {
-                self.import.view = if plan.problems.is_empty() { View::Columns } else { View::Problems };
-                self.import.plan = Some(plan);
-            }
-            Err(e) => {
-                self.import.plan = None;
-                self.import.error = Some(e.to_string());
-            }
-        }
-    }
-
-    fn import_plan(&mut self) {
-        // The database may have changed since the preview (the user can leave this screen and
-        // edit households): import only what the user saw, else show the new preview.
-        let shown = self.import.plan.take();
-        self.replan();
-        let (Some(shown), Some(fresh)) = (shown, self.import.plan.as_ref()) else { return };
-        if !same_preview(&shown, fresh) {
-            self.import.error = Some(t("import.changed_meanwhile").to_string());
-            return;
-        }
-        let (Some(store), Some(plan)) = (self.store.as_mut(), self.import.plan.as_ref()) else { return };
-        let new_village = matches!(plan.village, roster::VillageTarget::New(_));
-        let result = roster::import(store, plan, self.today, &crate::progress::Progress::none()).and_then(|done| {
-            if new_village {
-                store.set_setting(Setting::CurrentVillage, &done.village_id)?;
-            }
-            Ok(done)
-        });
-        match result {
-            Ok(done) => {
-                self.notice = Some(Notice::info(done.sentence()));
-                self.import = ImportPage::default();
-                self.reload_villages();
-                self.page = Page::Households;
-            }
-            Err(e) => {
-                self.import.error = Some(e.to_string());
-                self.notice = Some(Notice::error(t("import.failed")));
-            }
-        }
-    }
-
-    fn cancel_import(&mut self) {
-        self.import = ImportPage::default();
-        self.notice = Some(Notice::info(t("import.cancelled")));
-        self.page = if self.village.is_some() { Page::Households } else { Page::Welcome };
     }
 }
 

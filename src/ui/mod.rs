@@ -1,8 +1,12 @@
-//! The window: app state, one module per screen, shared widgets. Screens talk to the store's
-//! methods, never to SQL.
+//! The window: the app shell ([`app`]), one module per screen, shared widgets. Each screen owns
+//! its state and is handed a [`cx::Cx`] each frame; it asks for anything beyond itself by a
+//! command the app applies in one place. Screens talk to the store's methods, never to SQL; long
+//! work runs as [`jobs`] off the UI thread.
 
 mod app;
+mod cache;
 mod cadres;
+pub mod cx;
 mod dashboard;
 mod exchange;
 pub mod fonts;
@@ -10,10 +14,11 @@ mod household_detail;
 mod household_form;
 mod households;
 mod import;
+mod jobs;
 mod ledger;
 mod review;
+mod route;
 mod settings;
-mod template_settings;
 mod this_month;
 mod village_form;
 mod visit_form;
@@ -21,8 +26,9 @@ mod visit_items;
 mod welcome;
 mod widgets;
 
-pub use app::{App, Page};
-pub use households::{Filters, filter_rows};
+pub use app::App;
+pub use households::filter_rows;
+pub use route::{HouseholdFilters, Page, Route};
 
 use crate::store::{Store, backup};
 use std::path::PathBuf;
@@ -36,13 +42,13 @@ const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 pub fn run(db: PathBuf, today: chrono::NaiveDate) -> ExitCode {
     let opened = Store::open(&db);
     match &opened {
-        Err(e) => eprintln!("{e}"),
+        Err(e) => say_err!("{e}"),
         Ok(_) if backup::backup_due(&db, DAILY) => {
             // A day's first start backs the database up in the background.
             let db = db.clone();
             std::thread::spawn(move || {
                 if let Err(e) = backup::rotating_backup(&db, backup::KEEP_BACKUPS) {
-                    eprintln!("{e}");
+                    say_err!("{e}");
                 }
             });
         }
@@ -66,7 +72,7 @@ pub fn run(db: PathBuf, today: chrono::NaiveDate) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            say_err!("{e}");
             ExitCode::FAILURE
         }
     }

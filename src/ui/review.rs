@@ -1,8 +1,9 @@
 //! 审核: the first secretary's list of visits to review — 审核通过 with an optional comment, or
 //! 退回 to the cadre with a reason. Reviewed visits become read-only.
 
-use super::app::App;
-use super::widgets::{ERROR, Notice, OK};
+use super::cache::Cached;
+use super::cx::{Cx, Route};
+use super::widgets::{ERROR, OK, load_error};
 use crate::i18n::{t, tf};
 use crate::model::visit::ReviewStatus;
 use crate::store::ReviewRow;
@@ -12,39 +13,32 @@ use egui_extras::{Column, TableBuilder};
 /// State of the 审核 screen.
 pub struct ReviewPage {
     status: ReviewStatus,
-    rows: Option<Vec<ReviewRow>>,
+    rows: Cached<(Option<String>, ReviewStatus), Vec<ReviewRow>>,
     selected: Option<String>,
     comment: String,
 }
 
 impl Default for ReviewPage {
     fn default() -> Self {
-        ReviewPage { status: ReviewStatus::Pending, rows: None, selected: None, comment: String::new() }
+        ReviewPage { status: ReviewStatus::Pending, rows: Cached::default(), selected: None, comment: String::new() }
     }
 }
 
 impl ReviewPage {
-    /// Forgets the loaded rows (after any write).
-    pub fn invalidate(&mut self) {
-        self.rows = None;
-    }
-}
-
-impl App {
-    pub(super) fn show_review(&mut self, ui: &mut Ui) {
-        let Some(store) = self.store.as_ref() else { return };
-        let village = self.village.as_ref().map(|v| v.id.clone());
-        let page = &mut self.review;
-        if page.rows.is_none() {
-            page.rows = Some(store.visits_for_review(village.as_deref(), Some(page.status)).unwrap_or_default());
-        }
-        let rows = page.rows.clone().unwrap_or_default();
+    /// Draws the page.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let key = (cx.village_id().map(str::to_string), self.status);
+        let store = &*cx.store;
+        let rows = match self.rows.get(cx.revision, key, |(v, s)| store.visits_for_review(v.as_deref(), Some(*s))) {
+            Ok(rows) => rows,
+            Err(e) => return load_error(ui, &e),
+        };
+        let page = self;
         ui.horizontal(|ui| {
             ui.heading(t("review.title"));
             for &status in ReviewStatus::ALL {
                 if ui.selectable_label(page.status == status, status.label()).clicked() && page.status != status {
                     page.status = status;
-                    page.rows = None;
                     page.selected = None;
                 }
             }
@@ -149,24 +143,18 @@ impl App {
                     });
                 });
             if let Some(id) = open_household {
-                self.open_household(&id);
+                cx.go(Route::Household(id));
             }
             if let Some(id) = open_visit {
-                self.open_visit(&id, super::app::Page::Review);
+                cx.go(Route::Visit { visit: id, back: Box::new(Route::Review) });
             }
         }
         if let Some((id, returned)) = act {
-            let actor = self.actor();
-            let comment = self.review.comment.clone();
-            let Some(store) = self.store.as_mut() else { return };
-            match store.review_visit(&id, &actor, returned, &comment) {
-                Ok(()) => {
-                    self.notice = Some(Notice::info(t(if returned { "review.returned" } else { "review.approved" })));
-                    self.review.selected = None;
-                    self.review.comment.clear();
-                    self.data_changed();
-                }
-                Err(e) => self.notice = Some(Notice::error(e.to_string())),
+            let actor = cx.actor();
+            let r = cx.store.review_visit(&id, &actor, returned, &page.comment);
+            if cx.report(r, t(if returned { "review.returned" } else { "review.approved" })).is_some() {
+                page.selected = None;
+                page.comment.clear();
             }
         }
     }

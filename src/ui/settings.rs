@@ -1,20 +1,38 @@
-//! 设置: language, who I am (the cadre using this laptop), the village and its groups.
+//! 设置: language, who I am (the cadre using this laptop), the village and its groups, backups
+//! and the checklist templates.
 
-use super::app::{App, Page};
-use super::village_form::VillageForm;
+use super::cache::Cached;
+use super::cx::{Cx, Route};
+use super::jobs::Task;
+use super::widgets::{Dialog, load_error, run_dialog};
+use crate::checklist;
 use crate::i18n::{self, Lang, t, tf};
-use crate::store::Setting;
-use crate::store::backup;
+use crate::store::{CadreRow, Setting, TemplateRow, backup};
 use egui::{RichText, Ui};
+use std::path::PathBuf;
 
-impl App {
-    pub(super) fn show_settings(&mut self, ui: &mut Ui) {
+/// State of the 设置 page.
+#[derive(Default)]
+pub struct SettingsPage {
+    cadres: Cached<(), Vec<CadreRow>>,
+    templates: Cached<(), Vec<TemplateRow>>,
+    /// The newest backup file, read again after each backup.
+    newest_backup: Cached<(), Option<PathBuf>>,
+    backup: Option<Task<PathBuf>>,
+    template: Option<Task<checklist::Loaded>>,
+}
+
+impl SettingsPage {
+    /// Draws the page.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
         ui.heading(t("settings.title"));
         ui.add_space(8.0);
+        let cadres = match self.cadres.get(cx.revision, (), |_| cx.store.cadres(false)) {
+            Ok(c) => c,
+            Err(e) => return load_error(ui, &e),
+        };
         let mut lang = i18n::lang();
-        let mut me = self.me.clone();
-        let mut backup_now = false;
-        let cadres = self.store.as_ref().map(|s| self.cadres.rows(s).to_vec()).unwrap_or_default();
+        let mut me = cx.me_id().map(str::to_string);
         egui::Grid::new("settings-grid").num_columns(2).spacing([16.0, 10.0]).show(ui, |ui| {
             ui.label(t("settings.language"));
             ui.horizontal(|ui| {
@@ -23,22 +41,14 @@ impl App {
             });
             ui.end_row();
             let l = ui.label(t("settings.me"));
-            let shown = me
-                .as_ref()
-                .and_then(|id| cadres.iter().find(|c| &c.cadre.id == id))
-                .map(|c| format!("{}（{}）", c.cadre.name, c.cadre.role.label()))
-                .unwrap_or_else(|| t("common.unset").to_string());
+            let shown = cx.me.map(|m| m.cadre.label()).unwrap_or_else(|| t("common.unset").to_string());
             egui::ComboBox::from_id_salt("settings-me")
                 .selected_text(shown)
                 .width(240.0)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut me, None, t("common.unset"));
-                    for c in cadres.iter().filter(|c| !c.cadre.archived) {
-                        ui.selectable_value(
-                            &mut me,
-                            Some(c.cadre.id.clone()),
-                            format!("{}（{}）", c.cadre.name, c.cadre.role.label()),
-                        );
+                    for c in cadres.iter() {
+                        ui.selectable_value(&mut me, Some(c.cadre.id.clone()), c.cadre.label());
                     }
                 })
                 .response
@@ -46,66 +56,112 @@ impl App {
             ui.end_row();
             ui.label(t("settings.village"));
             ui.horizontal(|ui| {
-                if self.village.is_none() && !self.villages.is_empty() {
-                    ui.label(
-                        RichText::new(tf("app.all_villages", &[("n", &self.villages.len().to_string())])).strong(),
-                    );
+                if cx.village.is_none() && !cx.villages.is_empty() {
+                    ui.label(RichText::new(tf("app.all_villages", &[("n", &cx.villages.len().to_string())])).strong());
                 }
-                if let Some(v) = &self.village {
+                if let Some(v) = cx.village {
                     ui.label(RichText::new(format!("{} · {} · {}", v.county, v.township, v.name)).strong());
                     ui.label(format!("{}：{} 元", t("field.threshold"), v.income_threshold));
                     if ui.button(t("settings.edit_village")).clicked() {
-                        self.village_form = Some(VillageForm::new(Some(v.clone())));
-                        self.page = Page::VillageEdit;
+                        cx.go(Route::Village(Some(v.id.clone())));
                     }
                 }
                 if ui.button(t("settings.new_village")).clicked() {
-                    self.village_form = Some(VillageForm::new(None));
-                    self.page = Page::VillageEdit;
+                    cx.go(Route::Village(None));
                 }
             });
             ui.end_row();
-            if let Some(store) = &self.store {
-                ui.label(t("settings.database"));
-                ui.label(RichText::new(store.path().display().to_string()).monospace());
-                ui.end_row();
-                ui.label(t("settings.backups"));
-                ui.horizontal(|ui| {
-                    let newest = backup::list_backups(store.path()).pop();
-                    ui.label(match &newest {
-                        Some(p) => tf("settings.newest_backup", &[("path", &p.display().to_string())]),
-                        None => t("settings.no_backup").to_string(),
-                    });
-                    if ui.button(t("settings.backup_now")).clicked() {
-                        backup_now = true;
-                    }
-                });
-                ui.end_row();
-            }
+            ui.label(t("settings.database"));
+            ui.label(RichText::new(cx.store.path().display().to_string()).monospace());
+            ui.end_row();
+            ui.label(t("settings.backups"));
+            self.backups(cx, ui);
+            ui.end_row();
         });
         ui.label(RichText::new(t("settings.me_hint")).weak());
-        if backup_now && let Some(store) = &self.store {
-            let result = store.backup();
-            let msg = result
-                .as_ref()
-                .map(|p| tf("cli.backup_done", &[("path", &p.display().to_string())]))
-                .unwrap_or_default();
-            self.report(result, &msg);
-        }
-        self.show_template_settings(ui);
+        self.templates(cx, ui);
         if lang != i18n::lang() {
             i18n::set_lang(lang);
-            if let Some(store) = self.store.as_mut() {
-                let r = store.set_setting(Setting::Language, lang.code());
-                self.report(r, t("settings.saved"));
-            }
+            let r = cx.store.set_setting(Setting::Language, lang.code());
+            cx.report(r, t("settings.saved"));
         }
-        if me != self.me {
-            if let Some(store) = self.store.as_mut() {
-                let r = store.set_setting(Setting::Me, me.as_deref().unwrap_or(""));
-                self.report(r, t("settings.saved"));
-            }
-            self.me = me;
+        if me.as_deref() != cx.me_id() {
+            let r = cx.store.set_setting(Setting::Me, me.as_deref().unwrap_or(""));
+            cx.report(r, t("settings.saved"));
         }
     }
+
+    fn backups(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let path = cx.store.path().to_path_buf();
+        let newest = self.newest_backup.get(cx.revision, (), |_| Ok::<_, String>(backup::list_backups(&path).pop()));
+        ui.horizontal(|ui| {
+            ui.label(match newest.ok().and_then(|n| (*n).clone()) {
+                Some(p) => tf("settings.newest_backup", &[("path", &p.display().to_string())]),
+                None => t("settings.no_backup").to_string(),
+            });
+            let idle = self.backup.is_none();
+            if ui.add_enabled(idle, egui::Button::new(t("settings.backup_now"))).clicked() {
+                self.backup = Some(cx.spawn(t("settings.backup_job").to_string(), false, |store, _| {
+                    store.backup().map_err(|e| e.to_string())
+                }));
+            }
+        });
+    }
+
+    fn templates(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        ui.add_space(12.0);
+        ui.label(RichText::new(t("templates.title")).strong().size(17.0));
+        ui.label(RichText::new(t("templates.hint")).weak());
+        match self.templates.get(cx.revision, (), |_| cx.store.templates()) {
+            Ok(rows) => template_table(ui, &rows),
+            Err(e) => load_error(ui, &e),
+        }
+        if ui.add_enabled(self.template.is_none(), egui::Button::new(t("templates.load"))).clicked() {
+            let dialog = rfd::FileDialog::new().add_filter(t("templates.filter"), &["toml"]);
+            match run_dialog(|| dialog.pick_file()) {
+                Dialog::Chosen(path) => {
+                    self.template = Some(cx.spawn(t("templates.load_job").to_string(), true, move |store, _| {
+                        checklist::load_file(store, &path).map_err(|e| e.to_string())
+                    }));
+                }
+                Dialog::Cancelled => cx.info(t("templates.no_file")),
+                Dialog::Unavailable => cx.error(t("templates.no_dialog")),
+            }
+        }
+    }
+
+    /// Takes the results of a backup or a template load.
+    pub fn poll(&mut self, cx: &mut Cx<'_>) {
+        if let Some(result) = self.backup.as_ref().and_then(|t| t.poll()) {
+            self.backup = None;
+            if let Some(p) = cx.report(result, "") {
+                cx.info(tf("cli.backup_done", &[("path", &p.display().to_string())]));
+            }
+            self.newest_backup = Cached::default();
+        }
+        if let Some(result) = self.template.as_ref().and_then(|t| t.poll()) {
+            self.template = None;
+            if let Some(l) = cx.report(result, "") {
+                let key = if l.new { "cli.template_loaded" } else { "cli.template_known" };
+                cx.info(tf(key, &[("name", &l.name), ("version", &l.version)]));
+            }
+        }
+    }
+}
+
+/// The stored checklist versions.
+fn template_table(ui: &mut Ui, rows: &[TemplateRow]) {
+    egui::Grid::new("templates-grid").striped(true).num_columns(4).spacing([14.0, 4.0]).show(ui, |ui| {
+        for key in ["templates.name", "templates.version", "templates.loaded", "templates.hash"] {
+            ui.label(RichText::new(t(key)).strong());
+        }
+        ui.end_row();
+        for r in rows {
+            ui.label(&r.name);
+            ui.label(&r.version);
+            ui.label(r.created_at.chars().take(10).collect::<String>());
+            ui.monospace(r.content_hash.get(..12).unwrap_or(&r.content_hash));
+            ui.end_row();
+        }
+    });
 }

@@ -1,76 +1,56 @@
 //! 本月走访: my households not yet visited this month (one click opens the visit form), and for
 //! the village: visited / assigned, overdue households and each cadre's month.
 
-use super::app::{App, Page};
-use super::widgets::{ERROR, OK};
-use crate::checklist::Catalog;
+use super::cache::Cached;
+use super::cx::{Cx, Route};
+use super::widgets::{ERROR, OK, load_error};
+use crate::checklist::{Finding, findings};
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
 use crate::model::visit::ReviewStatus;
-use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer, ReviewRow, Store};
-use chrono::NaiveDate;
+use crate::store::{MonthHousehold, MonthStatus, OVERDUE_DAYS, ReviewRow};
 use egui::{RichText, Ui, WidgetInfo};
-use std::rc::Rc;
 
 /// State of the 本月走访 page.
 #[derive(Default)]
 pub struct ThisMonthPage {
     month: Option<Month>,
-    status: Option<Rc<MonthStatus>>,
-    problems: Rc<Vec<Found>>,
+    month_data: Cached<(Option<String>, Month), MonthData>,
+}
+
+/// What the page shows for a month, read together.
+struct MonthData {
+    status: MonthStatus,
+    /// Problems the month's visits found.
+    problems: Vec<Finding>,
     /// Visits the first secretary sent back, with the reason.
-    returned: Rc<Vec<ReviewRow>>,
-}
-
-/// A problem found in the month: the answer with its item's group and question.
-#[derive(Clone)]
-struct Found {
-    answer: ProblemAnswer,
-    group: String,
-    question: String,
-}
-
-impl ThisMonthPage {
-    /// Forgets the loaded month (after a visit is saved).
-    pub fn invalidate(&mut self) {
-        self.status = None;
-    }
-
-    fn load(&mut self, store: &Store, catalog: &mut Catalog, village_id: Option<&str>, today: NaiveDate) {
-        let month = *self.month.get_or_insert_with(|| Month::of(today));
-        if self.status.is_some() {
-            return;
-        }
-        self.status = store.month_status(village_id, month, today).ok().map(Rc::new);
-        self.returned = Rc::new(store.visits_for_review(village_id, Some(ReviewStatus::Returned)).unwrap_or_default());
-        self.problems = Rc::new(
-            store
-                .problem_answers(village_id, month.first_day(), month.last_day())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|answer| {
-                    let item = catalog.get(store, &answer.template_id).ok().and_then(|t| t.item(&answer.item).cloned());
-                    let (group, question) =
-                        item.map(|i| (i.group, i.text)).unwrap_or_else(|| (String::new(), answer.item.clone()));
-                    Found { answer, group, question }
-                })
-                .collect(),
-        );
-    }
+    returned: Vec<ReviewRow>,
 }
 
 /// Row height of the household lists.
 const ROW: f32 = 28.0;
 
-impl App {
-    pub(super) fn show_this_month(&mut self, ui: &mut Ui) {
-        let Some(store) = self.store.as_ref() else { return };
-        let village_id = self.village.as_ref().map(|v| v.id.clone());
-        let me = self.me.clone();
-        self.this_month.load(store, &mut self.catalog, village_id.as_deref(), self.today);
-        let Some(status) = self.this_month.status.clone() else { return };
-        let problems = self.this_month.problems.clone();
-        let returned = self.this_month.returned.clone();
+impl ThisMonthPage {
+    /// Draws the page.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let month = *self.month.get_or_insert_with(|| Month::of(cx.today));
+        let key = (cx.village_id().map(str::to_string), month);
+        let (store, catalog, today) = (&*cx.store, &mut *cx.catalog, cx.today);
+        let data = self.month_data.get(cx.revision, key, |(village, month)| {
+            let village = village.as_deref();
+            Ok::<_, String>(MonthData {
+                status: store.month_status(village, *month, today).map_err(|e| e.to_string())?,
+                problems: findings(store, catalog, village, month.first_day(), month.last_day())
+                    .map_err(|e| e.to_string())?,
+                returned: store.visits_for_review(village, Some(ReviewStatus::Returned)).map_err(|e| e.to_string())?,
+            })
+        });
+        let data = match data {
+            Ok(d) => d,
+            Err(e) => return load_error(ui, &e),
+        };
+        let (status, problems, returned) = (&data.status, &data.problems, &data.returned);
+        let me = cx.me_id().map(str::to_string);
         let mut visit = None;
         let mut reopen = None;
         let mut detail = None;
@@ -83,7 +63,7 @@ impl App {
             if ui.button(t("date.prev_month")).clicked() {
                 shift = -1;
             }
-            if ui.add_enabled(status.month < Month::of(self.today), egui::Button::new(t("date.next_month"))).clicked() {
+            if ui.add_enabled(status.month < Month::of(cx.today), egui::Button::new(t("date.next_month"))).clicked() {
                 shift = 1;
             }
         });
@@ -95,7 +75,7 @@ impl App {
                 ui.label(RichText::new(t("month.me_unset")).color(ERROR));
             }
             Some(_) => {
-                let name = self.me_name().unwrap_or_default();
+                let name = cx.me.map(|m| m.cadre.label()).unwrap_or_default();
                 ui.label(
                     RichText::new(tf("month.mine", &[("name", &name), ("n", &mine.len().to_string())]))
                         .strong()
@@ -169,27 +149,26 @@ impl App {
                 });
             });
             ui.add_space(8.0);
-            if let Some(id) = found_list(ui, &problems) {
+            if let Some(id) = found_list(ui, problems) {
                 detail = Some(id);
             }
         });
         if shift != 0 {
-            let month = status.month;
-            self.this_month.month = Some(if shift < 0 { month.prev() } else { month.next() });
-            self.this_month.invalidate();
+            self.month = Some(if shift < 0 { month.prev() } else { month.next() });
         }
-        if let Some(id) = visit {
-            self.open_new_visit(&id, Page::ThisMonth);
-        } else if let Some(id) = reopen {
-            self.open_visit(&id, Page::ThisMonth);
+        let back = Box::new(Route::ThisMonth);
+        if let Some(household) = visit {
+            cx.go(Route::NewVisit { household, back });
+        } else if let Some(visit) = reopen {
+            cx.go(Route::Visit { visit, back });
         } else if let Some(id) = detail {
-            self.open_detail(&id);
+            cx.go(Route::Household(id));
         }
     }
 }
 
 /// The problems found in the month, by group then one line each; returns a household to open.
-fn found_list(ui: &mut Ui, problems: &[Found]) -> Option<String> {
+fn found_list(ui: &mut Ui, problems: &[Finding]) -> Option<String> {
     let mut open = None;
     let color = if problems.is_empty() { OK } else { ERROR };
     ui.label(RichText::new(tf("month.problems", &[("n", &problems.len().to_string())])).strong().color(color));

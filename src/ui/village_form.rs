@@ -1,10 +1,9 @@
 //! Creating or editing a village: name, township, county, income threshold and its 村民小组.
 
-use super::app::{App, Page};
+use super::cx::{Cx, Route};
 use super::widgets::{ERROR, field_error, text_field};
 use crate::i18n::{t, tf};
 use crate::model::register::{DEFAULT_INCOME_THRESHOLD, Field, Village};
-use crate::store::Setting;
 use egui::{RichText, Ui};
 
 /// The state of the village form.
@@ -47,15 +46,18 @@ impl VillageForm {
     }
 }
 
-impl App {
-    pub(super) fn show_village_form(&mut self, ui: &mut Ui) {
-        let Some(form) = self.village_form.as_mut() else {
-            self.page = Page::Settings;
-            return;
-        };
+impl VillageForm {
+    /// Draws the form.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let form = self;
         if form.existing_groups.is_none() {
-            let groups = self.store.as_ref().and_then(|s| s.groups(&form.village.id).ok()).unwrap_or_default();
-            form.existing_groups = Some(groups.into_iter().map(|g| g.name).collect());
+            match cx.store.groups(&form.village.id) {
+                Ok(groups) => form.existing_groups = Some(groups.into_iter().map(|g| g.name).collect()),
+                Err(e) => {
+                    cx.error(e.to_string());
+                    form.existing_groups = Some(Vec::new());
+                }
+            }
         }
         let problems: Vec<_> =
             form.village.problems().into_iter().filter(|p| form.tried || p.message != t("err.required")).collect();
@@ -98,27 +100,20 @@ impl App {
             ui.label(RichText::new(t("form.fix_first")).color(ERROR));
         }
         if cancel {
-            self.village_form = None;
-            self.page = if self.villages.is_empty() { Page::Welcome } else { Page::Settings };
+            cx.go(if cx.villages.is_empty() { Route::Welcome } else { Route::Settings });
         } else if save {
-            self.save_village_form();
+            form.save(cx);
         }
     }
 
-    fn save_village_form(&mut self) {
-        let (Some(store), Some(form)) = (self.store.as_mut(), self.village_form.as_mut()) else { return };
-        form.tried = true;
-        let groups = form.group_names();
-        let result = store.save_village(&mut form.village, &groups);
-        let id = form.village.id.clone();
-        let name = form.village.name.clone();
-        if result.is_ok() {
-            let _ = store.set_setting(Setting::CurrentVillage, &id);
-        }
-        if self.report(result, &tf("village.saved", &[("name", &name)])) {
-            self.village_form = None;
-            self.reload_villages();
-            self.page = Page::Households;
+    fn save(&mut self, cx: &mut Cx<'_>) {
+        self.tried = true;
+        let groups = self.group_names();
+        let result = cx.store.save_village(&mut self.village, &groups);
+        let name = self.village.name.clone();
+        if cx.report(result, &tf("village.saved", &[("name", &name)])).is_some() {
+            cx.choose_village(Some(self.village.id.clone()));
+            cx.go(Route::Households(None));
         }
     }
 }

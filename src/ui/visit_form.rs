@@ -4,11 +4,12 @@
 //! the next item); problem answers are highlighted and listed at the bottom as proposed ledger
 //! entries. What is typed is kept as a draft in the database while typing; Ctrl+S saves.
 
-use super::app::{App, Page};
+use super::cx::{Cx, Route};
 use super::visit_items::{ItemOutcome, item_row};
-use super::widgets::{ERROR, Notice, date_field};
+use super::widgets::{ERROR, date_field};
 use crate::checklist::{Applies, Catalog, Context, ItemRole, Template};
 use crate::i18n::{t, tf};
+use crate::model::ids::local_time;
 use crate::model::register::{Household, Member};
 use crate::model::visit::{HouseholdFacts, Visit, VisitKind};
 use crate::store::{CadreRow, Store};
@@ -37,8 +38,10 @@ pub struct VisitForm {
     /// What was last written as a draft, and when.
     drafted: Option<(Visit, f64)>,
     confirm: Option<Confirm>,
+    /// The cadres to choose from, read when the form opened.
+    cadres: Vec<CadreRow>,
     /// Where 返回 goes.
-    back_to: Page,
+    back_to: Route,
 }
 
 /// A question the form is waiting on.
@@ -51,18 +54,25 @@ enum Confirm {
 }
 
 impl VisitForm {
-    /// A new visit to `household_id` (a draft left by a crash is recovered: the second value
-    /// says when it was written).
+    /// A new visit to `household_id` by its assigned cadre (else by `me`); a draft left by a
+    /// crash is recovered: the second value says when it was written.
     pub fn new_visit(
         store: &Store,
         catalog: &mut Catalog,
         household_id: &str,
-        cadre: Option<String>,
+        me: Option<String>,
         today: NaiveDate,
-        back_to: Page,
+        back_to: Route,
     ) -> Result<(Self, Option<String>), String> {
+        let assigned = store
+            .assignment_history(household_id)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|a| a.assignment.end.is_none())
+            .map(|a| a.assignment.cadre_id);
+        let cadre = assigned.or(me).unwrap_or_default();
         let (template_id, template) = catalog.current(store, VisitKind::Monthly).map_err(|e| e.to_string())?;
-        let blank = Visit::new(household_id, &cadre.unwrap_or_default(), today, VisitKind::Monthly, &template_id);
+        let blank = Visit::new(household_id, &cadre, today, VisitKind::Monthly, &template_id);
         let mut form = Self::with_visit(store, blank.clone(), template, false, back_to)?;
         let recovered = form.recover_draft(store, catalog);
         form.focus = Some(0);
@@ -70,7 +80,7 @@ impl VisitForm {
     }
 
     /// A saved visit, shown read-only.
-    pub fn open(store: &Store, catalog: &mut Catalog, visit_id: &str, back_to: Page) -> Result<Self, String> {
+    pub fn open(store: &Store, catalog: &mut Catalog, visit_id: &str, back_to: Route) -> Result<Self, String> {
         let visit = store.visit(visit_id).map_err(|e| e.to_string())?.ok_or_else(|| t("visit.gone").to_string())?;
         let template = catalog.get(store, &visit.template_id).map_err(|e| e.to_string())?;
         Self::with_visit(store, visit, template, true, back_to)
@@ -81,7 +91,7 @@ impl VisitForm {
         visit: Visit,
         template: Rc<Template>,
         read_only: bool,
-        back_to: Page,
+        back_to: Route,
     ) -> Result<Self, String> {
         let (household, members) = store
             .household(&visit.household_id)
@@ -89,9 +99,9 @@ impl VisitForm {
             .ok_or_else(|| t("visit.gone").to_string())?;
         let threshold = store
             .village(&household.village_id)
-            .ok()
-            .flatten()
+            .map_err(|e| e.to_string())?
             .map_or(crate::model::register::DEFAULT_INCOME_THRESHOLD, |v| v.income_threshold);
+        let cadres = store.cadres(false).map_err(|e| e.to_string())?;
         Ok(VisitForm {
             original: visit.clone(),
             visit,
@@ -104,6 +114,7 @@ impl VisitForm {
             focus: None,
             drafted: None,
             confirm: None,
+            cadres,
             back_to,
         })
     }
@@ -178,11 +189,11 @@ impl VisitForm {
             Some((_, at)) => now - at >= DRAFT_EVERY,
             None => true,
         };
-        if due {
-            let body = serde_json::to_string(&self.visit).expect("a visit serialises");
-            if store.save_draft(&self.visit.household_id, self.draft_key(), &body).is_ok() {
-                self.drafted = Some((self.visit.clone(), now));
-            }
+        if due
+            && let Ok(body) = serde_json::to_string(&self.visit)
+            && store.save_draft(&self.visit.household_id, self.draft_key(), &body).is_ok()
+        {
+            self.drafted = Some((self.visit.clone(), now));
         }
         !due
     }
@@ -197,54 +208,17 @@ impl VisitForm {
     }
 }
 
-impl App {
-    /// Opens the form for a new visit to a household, coming back to `back_to`.
-    pub fn open_new_visit(&mut self, household_id: &str, back_to: Page) {
-        let Some(store) = &self.store else { return };
-        let assigned = store
-            .assignment_history(household_id)
-            .ok()
-            .and_then(|h| h.into_iter().find(|a| a.assignment.end.is_none()))
-            .map(|a| a.assignment.cadre_id);
-        let cadre = assigned.or_else(|| self.me.clone());
-        match VisitForm::new_visit(store, &mut self.catalog, household_id, cadre, self.today, back_to) {
-            Ok((form, recovered)) => {
-                if let Some(at) = recovered {
-                    self.notice = Some(Notice::info(tf("visit.recovered", &[("at", &at)])));
-                }
-                self.visit_form = Some(form);
-                self.page = Page::VisitForm;
-            }
-            Err(e) => self.notice = Some(Notice::error(e)),
-        }
+impl VisitForm {
+    /// Writes the draft now (the window is closing).
+    pub fn flush_draft(&mut self, store: &mut Store) {
+        self.drafted = None;
+        self.keep_draft(store, 0.0);
     }
 
-    /// Writes the open visit form's draft now (the window is closing).
-    pub fn flush_draft(&mut self) {
-        if let (Some(store), Some(form)) = (self.store.as_mut(), self.visit_form.as_mut()) {
-            form.drafted = None;
-            form.keep_draft(store, 0.0);
-        }
-    }
-
-    /// Opens a saved visit read-only.
-    pub(super) fn open_visit(&mut self, visit_id: &str, back_to: Page) {
-        let Some(store) = &self.store else { return };
-        match VisitForm::open(store, &mut self.catalog, visit_id, back_to) {
-            Ok(form) => {
-                self.visit_form = Some(form);
-                self.page = Page::VisitForm;
-            }
-            Err(e) => self.notice = Some(Notice::error(e)),
-        }
-    }
-
-    pub(super) fn show_visit_form(&mut self, ui: &mut Ui) {
-        let (Some(store), Some(form)) = (self.store.as_mut(), self.visit_form.as_mut()) else {
-            self.page = Page::Households;
-            return;
-        };
-        let cadres: Vec<CadreRow> = self.cadres.rows(store).to_vec();
+    /// Draws the form.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        let form = self;
+        let cadres = std::mem::take(&mut form.cadres);
         let save =
             ui.input_mut(|i| i.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::S)));
         let escape = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
@@ -252,7 +226,7 @@ impl App {
         let facts = form.facts();
         let scored = form.finished();
         let editable = !form.read_only;
-        let can_edit = form.read_only && scored.editable_by(self.me.as_deref()) && !form.visit.id.is_empty();
+        let can_edit = form.read_only && scored.editable_by(cx.me_id()) && !form.visit.id.is_empty();
 
         ui.horizontal(|ui| {
             ui.heading(tf("visit.title", &[("name", &form.household.head_name)]));
@@ -304,7 +278,7 @@ impl App {
         ui.add_enabled_ui(editable, |ui| {
             egui::Grid::new("visit-head").num_columns(6).spacing([10.0, 6.0]).show(ui, |ui| {
                 let l = ui.label(t("visit.date"));
-                date_field(ui, l.id, &mut form.visit.date, Some(self.today));
+                date_field(ui, l.id, &mut form.visit.date, Some(cx.today));
                 let l = ui.label(t("visit.cadre"));
                 let shown = cadres
                     .iter()
@@ -315,8 +289,7 @@ impl App {
                     .selected_text(shown)
                     .show_ui(ui, |ui| {
                         for c in cadres.iter().filter(|c| !c.cadre.archived) {
-                            let text = format!("{}（{}）", c.cadre.name, c.cadre.role.label());
-                            ui.selectable_value(&mut form.visit.cadre_id, c.cadre.id.clone(), text);
+                            ui.selectable_value(&mut form.visit.cadre_id, c.cadre.id.clone(), c.cadre.label());
                         }
                     })
                     .response
@@ -409,86 +382,75 @@ impl App {
         if escape && action.is_none() {
             action = Some(Action::Back);
         }
+        form.cadres = cadres;
         let now = ui.input(|i| i.time);
-        if form.keep_draft(store, now) {
+        if form.keep_draft(cx.store, now) {
             ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(DRAFT_EVERY));
         }
         match action {
-            Some(Action::Save) => self.save_visit(false),
-            Some(Action::SaveAnyway) => self.save_visit(true),
+            Some(Action::Save) => form.save(cx, false),
+            Some(Action::SaveAnyway) => form.save(cx, true),
             Some(Action::Edit) => {
-                if let (Some(store), Some(form)) = (self.store.as_ref(), self.visit_form.as_mut())
-                    && let Some(at) = form.start_editing(store, &mut self.catalog)
-                {
-                    self.notice = Some(Notice::info(tf("visit.recovered", &[("at", &at)])));
+                if let Some(at) = form.start_editing(cx.store, cx.catalog) {
+                    cx.info(tf("visit.recovered", &[("at", &at)]));
                 }
             }
             Some(Action::Kind(kind)) => {
-                if let (Some(store), Some(form)) = (self.store.as_ref(), self.visit_form.as_mut())
-                    && let Err(e) = form.switch_kind(store, &mut self.catalog, kind)
-                {
-                    self.notice = Some(Notice::error(e));
+                if let Err(e) = form.switch_kind(cx.store, cx.catalog, kind) {
+                    cx.error(e);
                 }
             }
-            Some(Action::Back) => {
-                if let Some(form) = &mut self.visit_form {
-                    if form.read_only || !form.is_changed() {
-                        self.close_visit_form(false);
-                    } else {
-                        form.confirm = Some(Confirm::Discard);
-                    }
-                }
-            }
-            Some(Action::Discard) => self.close_visit_form(true),
+            Some(Action::Back) if form.read_only || !form.is_changed() => form.close(cx, false),
+            Some(Action::Back) => form.confirm = Some(Confirm::Discard),
+            Some(Action::Discard) => form.close(cx, true),
             None => {}
         }
     }
 
     /// Leaves the form (throwing its draft away when asked) for the page it came from.
-    fn close_visit_form(&mut self, drop_draft: bool) {
-        if let (Some(store), Some(form)) = (self.store.as_mut(), self.visit_form.take()) {
-            if drop_draft {
-                let r = store.delete_draft(&form.visit.household_id, form.draft_key());
-                self.report(r, "");
-                self.notice = None;
-            }
-            self.page = form.back_to;
-            if form.back_to == Page::HouseholdDetail {
-                self.open_detail(&form.visit.household_id);
-            }
+    fn close(&mut self, cx: &mut Cx<'_>, drop_draft: bool) {
+        if drop_draft {
+            let r = cx.store.delete_draft(&self.visit.household_id, self.draft_key());
+            cx.report(r, "");
+            self.drafted = None;
         }
+        // Left behind: nothing more is kept as a draft from it.
+        self.read_only = true;
+        cx.go(self.back_to.clone());
     }
 
     /// Saves the visit; unless `anyway`, asks first when the cadre already visited this month.
-    fn save_visit(&mut self, anyway: bool) {
-        let (Some(store), Some(form)) = (self.store.as_mut(), self.visit_form.as_mut()) else { return };
-        let mut visit = form.finished();
-        if let Some(key) = visit.refusal(self.today) {
-            self.notice = Some(Notice::error(t(key)));
+    fn save(&mut self, cx: &mut Cx<'_>, anyway: bool) {
+        let mut visit = self.finished();
+        if let Some(key) = visit.refusal(cx.today) {
+            cx.error(t(key));
             return;
         }
-        if !anyway
-            && let Ok(Some(date)) = store.same_month_visit(&visit.household_id, &visit.cadre_id, visit.date, &visit.id)
-        {
-            form.confirm = Some(Confirm::SameMonth(date));
-            return;
+        if !anyway {
+            match cx.store.same_month_visit(&visit.household_id, &visit.cadre_id, visit.date, &visit.id) {
+                Ok(Some(date)) => {
+                    self.confirm = Some(Confirm::SameMonth(date));
+                    return;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    cx.error(e.to_string());
+                    return;
+                }
+            }
         }
         let problems = visit.problems().count();
-        let back_to = form.back_to;
-        let result = store.save_visit(&mut visit, self.today);
+        let result = cx.store.save_visit(&mut visit, cx.today);
         let message = tf(
             "visit.saved",
-            &[("name", &form.household.head_name), ("date", &visit.date.to_string()), ("n", &problems.to_string())],
+            &[("name", &self.household.head_name), ("date", &visit.date.to_string()), ("n", &problems.to_string())],
         );
-        if self.report(result, &message) {
-            let household = visit.household_id.clone();
-            self.visit_form = None;
-            self.households.invalidate();
-            self.this_month.invalidate();
-            self.open_detail(&household);
-            if back_to != Page::HouseholdDetail {
-                self.page = back_to;
-            }
+        if cx.report(result, &message).is_some() {
+            self.drafted = None;
+            self.original = visit.clone();
+            self.visit = visit;
+            self.read_only = true;
+            cx.go(self.back_to.clone());
         }
     }
 }
@@ -507,13 +469,6 @@ fn typed(v: &Visit) -> Visit {
     let mut v = v.clone();
     v.answers.retain(|a| !a.value.is_empty() || !a.note.is_empty());
     v
-}
-
-/// A stored time stamp (RFC 3339, UTC) as local 年-月-日 时:分.
-fn local_time(stamp: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(stamp)
-        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| stamp.to_string())
 }
 
 /// The next item after `i` that applies (or is asked), if any.

@@ -3,6 +3,7 @@
 
 use crate::i18n::t;
 use crate::model::coded::Coded;
+use crate::model::month::Month;
 use crate::model::register::{Field, FieldProblem};
 use chrono::{Datelike, NaiveDate};
 use egui::{Color32, Response, RichText, Ui};
@@ -103,7 +104,7 @@ pub fn date_field(ui: &mut Ui, label_id: egui::Id, date: &mut NaiveDate, max: Op
         ui.label(t("date.month"));
         ui.add(egui::DragValue::new(&mut d).range(1..=31)).labelled_by(label_id);
         ui.label(t("date.day"));
-        let last = last_day_of_month(y, m);
+        let last = Month { year: y, month: m }.last_day().day();
         if let Some(new) = NaiveDate::from_ymd_opt(y, m, d.min(last)) {
             *date = new;
         }
@@ -124,8 +125,7 @@ pub fn date_field(ui: &mut Ui, label_id: egui::Id, date: &mut NaiveDate, max: Op
 /// A month calendar (周一 first) for the date picker; the month shown is kept in egui's memory.
 fn calendar(ui: &mut Ui, id: egui::Id, date: &mut NaiveDate, max: Option<NaiveDate>) {
     let shown_id = id.with("calendar-month");
-    let mut shown: NaiveDate =
-        ui.data(|d| d.get_temp(shown_id)).unwrap_or_else(|| date.with_day(1).expect("day 1 exists"));
+    let mut shown: NaiveDate = ui.data(|d| d.get_temp(shown_id)).unwrap_or_else(|| date.with_day(1).unwrap_or(*date));
     ui.horizontal(|ui| {
         if ui.button("<").on_hover_text(t("date.prev_month")).clicked() {
             shown = shown - chrono::Months::new(1);
@@ -155,7 +155,8 @@ fn calendar(ui: &mut Ui, id: egui::Id, date: &mut NaiveDate, max: Option<NaiveDa
             if day.weekday() == chrono::Weekday::Sun {
                 ui.end_row();
             }
-            day = day.succ_opt().expect("dates go on");
+            let Some(next) = day.succ_opt() else { break };
+            day = next;
         }
     });
     ui.data_mut(|d| d.insert_temp(shown_id, shown));
@@ -164,11 +165,6 @@ fn calendar(ui: &mut Ui, id: egui::Id, date: &mut NaiveDate, max: Option<NaiveDa
 /// 2026年5月.
 fn tf_month(first: NaiveDate) -> String {
     crate::i18n::tf("date.month_title", &[("year", &first.year().to_string()), ("month", &first.month().to_string())])
-}
-
-/// The number of days in a month.
-pub fn last_day_of_month(year: i32, month: u32) -> u32 {
-    (28..=31).rev().find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some()).unwrap_or(28)
 }
 
 /// A row's selection checkbox, named `name` for screen readers, keeping `selected` in step.
@@ -183,6 +179,37 @@ pub fn select_checkbox(ui: &mut Ui, selected: &mut std::collections::HashSet<Str
             selected.remove(id);
         }
     }
+}
+
+/// What a file dialog answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog<T> {
+    /// The user chose this.
+    Chosen(T),
+    /// The user closed it without choosing.
+    Cancelled,
+    /// No dialog could open (no desktop portal and no zenity): the path field is the way.
+    Unavailable,
+}
+
+/// A file dialog that answers "nothing chosen" sooner than this never opened.
+const NO_DIALOG: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Runs a file dialog (`open` is one of rfd's blocking calls) and tells a cancelled dialog from
+/// one that could not open at all.
+pub fn run_dialog<T>(open: impl FnOnce() -> Option<T>) -> Dialog<T> {
+    let started = std::time::Instant::now();
+    match open() {
+        Some(chosen) => Dialog::Chosen(chosen),
+        None if started.elapsed() < NO_DIALOG => Dialog::Unavailable,
+        None => Dialog::Cancelled,
+    }
+}
+
+/// Shows a failed read in place of what it would have shown: a database error is said, never
+/// hidden as an empty table.
+pub fn load_error(ui: &mut Ui, message: &str) {
+    ui.label(RichText::new(crate::i18n::tf("app.load_failed", &[("reason", message)])).color(ERROR));
 }
 
 /// A message for the bar at the bottom of the window.
@@ -209,17 +236,5 @@ impl Notice {
     pub fn show(&self, ui: &mut Ui) {
         let color = if self.is_error { ERROR } else { OK };
         ui.label(RichText::new(&self.text).color(color).strong());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn month_lengths() {
-        assert_eq!(last_day_of_month(2024, 2), 29);
-        assert_eq!(last_day_of_month(2026, 2), 28);
-        assert_eq!(last_day_of_month(2026, 12), 31);
     }
 }

@@ -13,7 +13,8 @@ fn the_language_switches_to_english_and_is_remembered() {
     {
         let mut h = harness(&db);
         h.run();
-        click(&mut h, "载入演示村");
+        button(&h, "载入演示村");
+        settle(&mut h);
         click(&mut h, "设置");
         h.get_by_label("English").click();
         h.run();

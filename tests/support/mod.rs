@@ -18,7 +18,11 @@ pub fn today() -> NaiveDate {
 /// The app on the database at `db`, at a cadre laptop's 1366×768, with the shipped fonts (a
 /// glyph missing from them fails the test).
 pub fn harness(db: &Path) -> Harness<'static, App> {
-    let app = App::new(Store::open(db), today());
+    build(App::new(Store::open(db), today()))
+}
+
+/// A harness on `app` at 1366×768 with the real fonts.
+fn build(app: App) -> Harness<'static, App> {
     Harness::builder()
         .with_size(egui::vec2(1366.0, 768.0))
         .with_max_steps(30)
@@ -86,4 +90,34 @@ pub fn ok(out: std::process::Output) -> String {
 pub fn failed(out: std::process::Output) -> String {
     assert!(!out.status.success(), "should fail: {}", String::from_utf8_lossy(&out.stdout));
     String::from_utf8(out.stderr).unwrap()
+}
+
+/// The app on an open store, at a cadre laptop's 1366×768, with the shipped fonts.
+pub fn store_harness(store: Store) -> Harness<'static, App> {
+    build(App::new(Ok(store), today()))
+}
+
+/// Clicks the button labelled `label`.
+pub fn button(h: &Harness<'_, App>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).click();
+}
+
+/// What the message bar says.
+pub fn notice(h: &Harness<'_, App>) -> String {
+    h.state().notice_text().to_string()
+}
+
+/// Steps the app until its background jobs ended and their pages took the results (a job
+/// runs on its own thread: the frames go on meanwhile).
+pub fn settle(h: &mut Harness<'_, App>) {
+    h.step();
+    for _ in 0..3000 {
+        if !h.state_mut().is_busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.step();
+    }
+    assert!(!h.state_mut().is_busy(), "the background job ended");
+    h.run();
 }

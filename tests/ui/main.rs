@@ -1,6 +1,9 @@
 //! The real screens driven headlessly by their labels, on real databases: the register, the
 //! visit form and the ledger.
 
+mod exchange;
+mod fresh;
+mod jobs;
 mod ledger;
 mod register;
 #[path = "../support/mod.rs"]

@@ -113,8 +113,9 @@ fn demo_village_is_one_click_away_and_cadres_get_households() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&dir.path().join("v.db"));
     h.run();
-    click(&mut h, "载入演示村");
-    assert_eq!(h.state().page(), Page::Households);
+    button(&h, "载入演示村");
+    settle(&mut h);
+    assert_eq!(h.state().page(), Page::Dashboard, "the demo opens on the dashboard");
     assert!(shows(&h, "演示村已载入：120 户"));
 
     click(&mut h, "干部");

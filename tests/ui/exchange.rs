@@ -1,16 +1,16 @@
-use super::*;
-use crate::demo::{self, DemoOptions};
-use crate::exchange::package::Package;
-use crate::store::Store;
-use crate::ui::Page;
-use chrono::NaiveDate;
-use egui::accesskit::Role;
+//! 导出/合并 through the real screen: packages written and merged by background jobs, a bad
+//! file refused, a conflict settled, the ledgers exported.
+
+use crate::support::{button, notice, settle, store_harness, today};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
-}
+use std::path::Path;
+use zoufang::demo::{self, DemoOptions};
+use zoufang::exchange::merge::{self, Settlement};
+use zoufang::exchange::package::{self, Package};
+use zoufang::progress::Progress;
+use zoufang::store::Store;
+use zoufang::ui::{App, Page};
 
 fn demo_store(path: &Path, seed: u64) -> Store {
     let mut store = Store::open(path).unwrap();
@@ -19,20 +19,9 @@ fn demo_store(path: &Path, seed: u64) -> Store {
     store
 }
 
-fn harness(store: Store) -> Harness<'static, App> {
-    let app = App::new(Ok(store), today());
-    Harness::builder()
-        .with_size(egui::vec2(1366.0, 900.0))
-        .with_context_setup(crate::ui::fonts::install)
-        .build_ui_state(|ui, app: &mut App| app.ui(ui), app)
-}
-
-fn button(h: &Harness<'_, App>, label: &str) {
-    h.get_by_role_and_label(Role::Button, label).click();
-}
-
-fn notice(h: &Harness<'_, App>) -> String {
-    h.state().notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+fn households(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT count(*) FROM households WHERE deleted_at IS NULL", [], |r| r.get(0)).unwrap()
 }
 
 fn add_package(h: &mut Harness<'_, App>, file: &Path) {
@@ -45,7 +34,7 @@ fn add_package(h: &mut Harness<'_, App>, file: &Path) {
 #[test]
 fn a_village_package_is_exported_to_the_path_typed() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(demo_store(&dir.path().join("a.db"), 1));
+    let mut h = store_harness(demo_store(&dir.path().join("a.db"), 1));
     button(&h, "导出/合并");
     h.run();
     assert_eq!(h.state().page(), Page::Exchange);
@@ -53,7 +42,7 @@ fn a_village_package_is_exported_to_the_path_typed() {
     h.get_by_label("保存到").set_text_value_accesskit(&format!("\"{}\"", out.display()));
     h.run();
     button(&h, "导出数据包");
-    h.run();
+    settle(&mut h);
     let package = Package::open(&out).unwrap();
     assert_eq!(package.manifest().rows_of("households"), 12);
     assert!(notice(&h).starts_with("已导出数据包"), "{}", notice(&h));
@@ -64,30 +53,23 @@ fn a_new_laptop_starts_from_a_package_after_a_preview() {
     let dir = tempfile::tempdir().unwrap();
     let source = demo_store(&dir.path().join("a.db"), 1);
     let file = dir.path().join("村.zfp");
-    package::pack(
-        &source,
-        &package::village_to_pack(&source, None).unwrap().id,
-        &file,
-        &crate::progress::Progress::none(),
-    )
-    .unwrap();
-    let mut h = harness(Store::open(&dir.path().join("new.db")).unwrap());
+    package::pack(&source, &package::village_to_pack(&source, None).unwrap().id, &file, &Progress::none()).unwrap();
+    let mut h = store_harness(Store::open(&dir.path().join("new.db")).unwrap());
     assert_eq!(h.state().page(), Page::Welcome);
     button(&h, "合并数据包");
     h.run();
     add_package(&mut h, &file);
     assert!(h.query_by_label("预览合并").is_some());
     button(&h, "预览合并");
-    h.run();
+    settle(&mut h);
     // The preview lists what would come in, and nothing is written yet.
     assert!(h.query_by_label("本机较新").is_some());
     assert!(h.query_all_by_label("12").next().is_some(), "12 households to add");
-    assert!(h.state().store.as_ref().unwrap().household_rows(None).unwrap().is_empty());
+    assert_eq!(households(&dir.path().join("new.db")), 0);
     button(&h, "确认合并");
-    h.run();
+    settle(&mut h);
     assert!(notice(&h).starts_with("已合并 1 个数据包"), "{}", notice(&h));
-    assert_eq!(h.state().store.as_ref().unwrap().household_rows(None).unwrap().len(), 12);
-    assert_eq!(h.state().villages.len(), 1);
+    assert_eq!(households(&dir.path().join("new.db")), 12);
 }
 
 #[test]
@@ -95,12 +77,12 @@ fn a_bad_file_is_reported_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("坏.zfp");
     std::fs::write(&bad, "not a package").unwrap();
-    let mut h = harness(demo_store(&dir.path().join("a.db"), 1));
+    let mut h = store_harness(demo_store(&dir.path().join("a.db"), 1));
     button(&h, "导出/合并");
     h.run();
     add_package(&mut h, &bad);
     button(&h, "预览合并");
-    h.run();
+    settle(&mut h);
     assert!(notice(&h).contains("坏.zfp") && notice(&h).contains("不是走访村级数据包"), "{}", notice(&h));
     assert!(h.query_by_label("确认合并").is_none());
 }
@@ -110,31 +92,41 @@ fn a_conflict_is_settled_by_the_users_choice() {
     let dir = tempfile::tempdir().unwrap();
     let a = demo_store(&dir.path().join("a.db"), 1);
     let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+    let b_device = b.device_id().to_string();
+    let b_path = dir.path().join("b.db");
     let first = dir.path().join("1.zfp");
     let village = package::village_to_pack(&a, None).unwrap().id;
-    package::pack(&a, &village, &first, &crate::progress::Progress::none()).unwrap();
+    package::pack(&a, &village, &first, &Progress::none()).unwrap();
     merge::merge(&mut b, &[first], &Settlement::newest()).unwrap();
     let id = a.household_rows(None).unwrap()[0].id.clone();
-    let set_phone = |store: &Store, phone: &str, at: &str| {
-        store
-            .conn()
+    let a_device = a.device_id().to_string();
+    drop(a);
+    drop(b);
+    let set_phone = |db: &Path, device: &str, phone: &str, at: &str| {
+        rusqlite::Connection::open(db)
+            .unwrap()
             .execute(
                 "UPDATE households SET phone = ?1, updated_at = ?2, origin = ?3 WHERE id = ?4",
-                rusqlite::params![phone, at, store.device_id(), id],
+                rusqlite::params![phone, at, device, id],
             )
             .unwrap();
     };
-    set_phone(&a, "13900000001", "2099-01-01T00:00:00.000Z");
-    set_phone(&b, "13900000002", "2099-01-02T00:00:00.000Z");
+    // Both edits after the first merge, mine the later (stamps as the app writes them).
+    let stamp = |secs| {
+        (chrono::Utc::now() + chrono::TimeDelta::seconds(secs)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
+    set_phone(&dir.path().join("a.db"), &a_device, "13900000001", &stamp(1));
+    set_phone(&b_path, &b_device, "13900000002", &stamp(2));
+    let a = Store::open(&dir.path().join("a.db")).unwrap();
     let second = dir.path().join("2.zfp");
-    package::pack(&a, &village, &second, &crate::progress::Progress::none()).unwrap();
+    package::pack(&a, &village, &second, &Progress::none()).unwrap();
 
-    let mut h = harness(b);
+    let mut h = store_harness(Store::open(&b_path).unwrap());
     button(&h, "导出/合并");
     h.run();
     add_package(&mut h, &second);
     button(&h, "预览合并");
-    h.run();
+    settle(&mut h);
     assert!(h.query_by_label_contains("有 1 处冲突").is_some());
     // Mine is newer and chosen by default; the user takes theirs.
     h.get_by_label("采用对方").scroll_to_me();
@@ -142,14 +134,15 @@ fn a_conflict_is_settled_by_the_users_choice() {
     h.get_by_label("采用对方").click();
     h.run();
     button(&h, "确认合并");
-    h.run();
-    let store = h.state().store.as_ref().unwrap();
-    assert_eq!(store.household(&id).unwrap().unwrap().0.phone, "13900000001");
+    settle(&mut h);
+    let conn = rusqlite::Connection::open(&b_path).unwrap();
+    let phone: String = conn.query_row("SELECT phone FROM households WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_eq!(phone, "13900000001");
 }
 
 /// The 导出/合并 page of a demo village's app, with `path` typed as where the ledgers go.
 fn ledger_page(db: &Path, path: &Path) -> Harness<'static, App> {
-    let mut h = harness(demo_store(db, 1));
+    let mut h = store_harness(demo_store(db, 1));
     button(&h, "导出/合并");
     h.run();
     h.get_by_label("台账保存到").set_text_value_accesskit(&path.display().to_string());
@@ -157,27 +150,18 @@ fn ledger_page(db: &Path, path: &Path) -> Harness<'static, App> {
     h
 }
 
-/// Clicks 导出台账 and steps the app until the file is written (on its own thread).
+/// Clicks 导出台账 and steps the app until the file is written (by a background job).
 fn export_ledger(h: &mut Harness<'_, App>) {
-    h.get_by_role_and_label(Role::Button, "导出台账").scroll_to_me();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "导出台账").scroll_to_me();
     h.run();
     button(h, "导出台账");
-    h.run();
-    for _ in 0..500 {
-        if !h.state().exchange.ledger.is_writing() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.step();
-    }
-    h.run();
-    assert!(!h.state().exchange.ledger.is_writing(), "the write finished");
+    settle(h);
 }
 
 #[test]
 fn the_ledgers_are_exported_to_the_path_typed() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(demo_store(&dir.path().join("a.db"), 1));
+    let mut h = store_harness(demo_store(&dir.path().join("a.db"), 1));
     button(&h, "导出/合并");
     h.run();
     assert!(h.query_by_label("导出台账（Excel）").is_some());

@@ -1,24 +1,22 @@
 //! 导出/合并: export a village's package for the township or the first secretary, merge packages
 //! from cadres' laptops or from villages — a preview first, conflicts settled by the user, then
-//! one transaction — and export the ledgers as spreadsheets.
+//! one transaction — and export the ledgers as spreadsheets. Packing, the preview, merging and
+//! the ledger export run as background jobs with their progress shown; merging can be cancelled,
+//! leaving the database exactly as it was.
 
 mod ledger_export;
 
-use super::app::App;
-use super::widgets::{ERROR, Notice};
+use super::cx::Cx;
+use super::jobs::Task;
+use super::widgets::{Dialog, ERROR, run_dialog};
 use crate::exchange::merge::{self, ConflictKey, Counts, FileReport, MergeReport, Settlement, Side};
-use crate::exchange::package;
+use crate::exchange::package::{self, Manifest};
 use crate::i18n::{t, tf};
 use crate::model::ids::local_time;
 use crate::model::register::Village;
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-/// A file dialog that answers "nothing chosen" sooner than this never opened: there is no
-/// desktop portal and no zenity on this computer.
-const NO_DIALOG: Duration = Duration::from_millis(300);
 
 /// State of the 导出/合并 screen.
 #[derive(Default)]
@@ -35,45 +33,99 @@ pub struct ExchangePage {
     preview: Option<MergeReport>,
     /// The side chosen for each conflict of the preview.
     choices: HashMap<ConflictKey, Side>,
+    /// A package being written.
+    packing: Option<Task<(PathBuf, Manifest)>>,
+    /// A merge (or its preview) under way.
+    merging: Option<(Task<MergeReport>, bool)>,
     /// The 导出台账 section.
-    pub(super) ledger: ledger_export::LedgerExport,
+    ledger: ledger_export::LedgerExport,
 }
 
-impl App {
-    pub(super) fn show_exchange(&mut self, ui: &mut Ui) {
+impl ExchangePage {
+    /// Draws the page.
+    pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
         ui.heading(t("exchange.ui.title"));
         ui.add_space(6.0);
         egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                self.export_section(ui);
+                self.export_section(cx, ui);
             });
             ui.add_space(12.0);
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                self.merge_section(ui);
+                self.merge_section(cx, ui);
             });
             ui.add_space(12.0);
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
-                self.ledger_export_section(ui);
+                self.ledger.ui(cx, ui);
             });
         });
     }
 
-    fn export_section(&mut self, ui: &mut Ui) {
+    /// Takes the results of finished jobs (also while another page is shown).
+    pub fn poll(&mut self, cx: &mut Cx<'_>) {
+        if let Some(result) = self.packing.as_ref().and_then(|t| t.poll()) {
+            self.packing = None;
+            if let Some((out, m)) = cx.report(result, "") {
+                cx.info(tf(
+                    "exchange.ui.exported",
+                    &[
+                        ("path", &out.display().to_string()),
+                        ("village", &m.village_name),
+                        ("households", &m.rows_of("households").to_string()),
+                        ("visits", &m.rows_of("visits").to_string()),
+                    ],
+                ));
+            }
+        }
+        if let Some(result) = self.merging.as_ref().and_then(|(t, _)| t.poll()) {
+            let Some((_, write)) = self.merging.take() else { return };
+            match result {
+                Ok(report) if write => {
+                    let c = report.totals();
+                    let n = |x: usize| x.to_string();
+                    cx.info(tf(
+                        "exchange.ui.merged",
+                        &[
+                            ("n", &n(report.files.len())),
+                            ("added", &n(c.added)),
+                            ("updated", &n(c.updated)),
+                            ("conflicts", &n(c.conflicts)),
+                        ],
+                    ));
+                    self.files.clear();
+                    self.preview = None;
+                }
+                Ok(report) => {
+                    self.choices = report.conflicts().map(|c| (c.key.clone(), c.newer)).collect();
+                    self.preview = Some(report);
+                }
+                Err(e) => {
+                    // A failed or cancelled merge keeps its preview, to be confirmed again.
+                    if !write {
+                        self.preview = None;
+                    }
+                    cx.error(e);
+                }
+            }
+        }
+        self.ledger.poll(cx);
+    }
+
+    fn export_section(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
         ui.label(RichText::new(t("exchange.ui.export")).strong().size(17.0));
         ui.label(RichText::new(t("exchange.ui.export_hint")).weak());
         ui.add_space(6.0);
-        let wanted = self.exchange.village_id.clone().or_else(|| self.village.as_ref().map(|v| v.id.clone()));
-        let Some(village) = self.villages.iter().find(|v| Some(&v.id) == wanted.as_ref()).or(self.villages.first())
-        else {
+        let wanted = self.village_id.clone().or_else(|| cx.village_id().map(str::to_string));
+        let Some(village) = cx.villages.iter().find(|v| Some(&v.id) == wanted.as_ref()).or(cx.villages.first()) else {
             ui.label(t("exchange.err.no_village"));
             return;
         };
         let village = village.clone();
-        if self.exchange.out.is_empty() {
-            self.exchange.out = default_out(&self.exchange.out, &village, self.today);
+        if self.out.is_empty() {
+            self.out = default_out(&self.out, &village, cx.today);
         }
         egui::Grid::new("export-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
             let l = ui.label(t("exchange.ui.village"));
@@ -81,7 +133,7 @@ impl App {
             egui::ComboBox::from_id_salt("export-village")
                 .selected_text(format!("{}（{}）", village.name, village.township))
                 .show_ui(ui, |ui| {
-                    for v in &self.villages {
+                    for v in cx.villages {
                         ui.selectable_value(&mut chosen, v.id.clone(), format!("{}（{}）", v.name, v.township));
                     }
                 })
@@ -89,16 +141,16 @@ impl App {
                 .labelled_by(l.id);
             ui.end_row();
             if chosen != village.id {
-                if let Some(v) = self.villages.iter().find(|v| v.id == chosen) {
-                    self.exchange.out = default_out(&self.exchange.out, v, self.today);
+                if let Some(v) = cx.villages.iter().find(|v| v.id == chosen) {
+                    self.out = default_out(&self.out, v, cx.today);
                 }
-                self.exchange.village_id = Some(chosen);
+                self.village_id = Some(chosen);
             }
             let l = ui.label(t("exchange.ui.save_to"));
             ui.horizontal(|ui| {
-                ui.add(egui::TextEdit::singleline(&mut self.exchange.out).desired_width(520.0)).labelled_by(l.id);
+                ui.add(egui::TextEdit::singleline(&mut self.out).desired_width(520.0)).labelled_by(l.id);
                 if ui.button(t("exchange.ui.browse")).clicked() {
-                    let start = PathBuf::from(self.exchange.out.trim());
+                    let start = PathBuf::from(self.out.trim());
                     let dialog = rfd::FileDialog::new()
                         .add_filter(t("exchange.ui.filter"), &[package::EXTENSION])
                         .set_file_name(start.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
@@ -106,157 +158,127 @@ impl App {
                         Some(dir) => dialog.set_directory(dir),
                         None => dialog,
                     };
-                    if let Some(path) = self.run_dialog(t("exchange.ui.no_dialog").to_string(), || dialog.save_file()) {
-                        self.exchange.out = path.display().to_string();
+                    match run_dialog(|| dialog.save_file()) {
+                        Dialog::Chosen(path) => self.out = path.display().to_string(),
+                        Dialog::Unavailable => cx.error(t("exchange.ui.no_dialog")),
+                        Dialog::Cancelled => {}
                     }
                 }
             });
             ui.end_row();
         });
         ui.add_space(6.0);
-        if ui.button(RichText::new(t("exchange.ui.export_button")).size(16.0)).clicked() {
-            self.export(&village);
+        let idle = self.packing.is_none();
+        if ui.add_enabled(idle, egui::Button::new(RichText::new(t("exchange.ui.export_button")).size(16.0))).clicked() {
+            self.export(cx, &village);
         }
     }
 
-    fn export(&mut self, village: &Village) {
-        let Some(store) = &self.store else { return };
-        let out = unquote(&self.exchange.out);
+    fn export(&mut self, cx: &mut Cx<'_>, village: &Village) {
+        let out = unquote(&self.out);
         if out.as_os_str().is_empty() {
-            self.notice = Some(Notice::error(t("exchange.ui.need_path")));
+            cx.error(t("exchange.ui.need_path"));
             return;
         }
-        self.notice = Some(match package::pack(store, &village.id, &out, &crate::progress::Progress::none()) {
-            Ok(m) => Notice::info(tf(
-                "exchange.ui.exported",
-                &[
-                    ("path", &out.display().to_string()),
-                    ("village", &m.village_name),
-                    ("households", &m.rows_of("households").to_string()),
-                    ("visits", &m.rows_of("visits").to_string()),
-                ],
-            )),
-            Err(e) => Notice::error(e.to_string()),
-        });
+        let id = village.id.clone();
+        let label = tf("exchange.ui.pack_job", &[("village", &village.name)]);
+        self.packing = Some(cx.spawn(label, false, move |store, progress| {
+            package::pack(store, &id, &out, progress).map(|m| (out, m)).map_err(|e| e.to_string())
+        }));
     }
 
-    fn merge_section(&mut self, ui: &mut Ui) {
+    fn merge_section(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
         ui.label(RichText::new(t("exchange.ui.merge")).strong().size(17.0));
         ui.label(RichText::new(t("exchange.ui.merge_hint")).weak());
         ui.add_space(6.0);
+        let busy = self.merging.is_some() || cx.busy().is_some();
         let mut remove = None;
-        for (i, f) in self.exchange.files.iter().enumerate() {
+        for (i, f) in self.files.iter().enumerate() {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(f.display().to_string()).monospace());
-                if ui.small_button(t("exchange.ui.remove")).clicked() {
+                if ui.add_enabled(!busy, egui::Button::new(t("exchange.ui.remove")).small()).clicked() {
                     remove = Some(i);
                 }
             });
         }
         if let Some(i) = remove {
-            self.exchange.files.remove(i);
-            self.exchange.preview = None;
+            self.files.remove(i);
+            self.preview = None;
         }
         ui.horizontal(|ui| {
             let l = ui.label(t("exchange.ui.package_file"));
-            let field =
-                ui.add(egui::TextEdit::singleline(&mut self.exchange.typed).desired_width(420.0)).labelled_by(l.id);
+            let field = ui.add(egui::TextEdit::singleline(&mut self.typed).desired_width(420.0)).labelled_by(l.id);
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button(t("exchange.ui.add")).clicked() || entered {
-                let typed = unquote(&std::mem::take(&mut self.exchange.typed));
+                let typed = unquote(&std::mem::take(&mut self.typed));
                 self.add_packages(vec![typed]);
             }
             if ui.button(t("exchange.ui.browse")).clicked() {
                 let dialog = rfd::FileDialog::new().add_filter(t("exchange.ui.filter"), &[package::EXTENSION]);
-                if let Some(files) = self.run_dialog(t("exchange.ui.no_dialog").to_string(), || dialog.pick_files()) {
-                    self.add_packages(files);
+                match run_dialog(|| dialog.pick_files()) {
+                    Dialog::Chosen(files) => self.add_packages(files),
+                    Dialog::Unavailable => cx.error(t("exchange.ui.no_dialog")),
+                    Dialog::Cancelled => {}
                 }
             }
         });
-        if self.exchange.files.is_empty() {
+        if self.files.is_empty() {
             ui.label(RichText::new(t("exchange.ui.no_files")).weak());
             return;
         }
         ui.add_space(6.0);
-        if ui.button(RichText::new(t("exchange.ui.preview")).size(16.0)).clicked() {
-            self.preview_merge();
+        if let Some(reason) = cx.busy().filter(|_| self.merging.is_none()) {
+            ui.label(RichText::new(reason).color(ERROR));
         }
-        if let Some(report) = self.exchange.preview.clone() {
+        let preview = egui::Button::new(RichText::new(t("exchange.ui.preview")).size(16.0));
+        if ui.add_enabled(!busy, preview).clicked() {
+            self.start_merge(cx, false);
+        }
+        if let Some(report) = self.preview.take() {
             ui.add_space(8.0);
             for f in &report.files {
                 file_counts(ui, f);
             }
             self.conflicts(ui, &report);
             ui.add_space(8.0);
+            let mut keep = true;
             ui.horizontal(|ui| {
-                if ui.button(RichText::new(t("exchange.ui.confirm")).size(16.0).strong()).clicked() {
-                    self.confirm_merge();
+                let confirm = egui::Button::new(RichText::new(t("exchange.ui.confirm")).size(16.0).strong());
+                if ui.add_enabled(!busy, confirm).clicked() {
+                    self.start_merge(cx, true);
                 }
-                if ui.button(t("exchange.ui.cancel")).clicked() {
-                    self.exchange.preview = None;
+                if ui.add_enabled(!busy, egui::Button::new(t("exchange.ui.cancel"))).clicked() {
+                    keep = false;
                 }
             });
+            if keep {
+                self.preview = Some(report);
+            }
         }
     }
 
     /// Adds package files not yet listed; a changed list needs a new preview.
     fn add_packages(&mut self, files: Vec<PathBuf>) {
         for f in files.into_iter().filter(|f| !f.as_os_str().is_empty()) {
-            if !self.exchange.files.contains(&f) {
-                self.exchange.files.push(f);
-                self.exchange.preview = None;
+            if !self.files.contains(&f) {
+                self.files.push(f);
+                self.preview = None;
             }
         }
     }
 
-    /// Runs a file dialog; when it could not open at all, says so (`unavailable`) so the user
-    /// turns to the path field.
-    fn run_dialog<T>(&mut self, unavailable: String, open: impl FnOnce() -> Option<T>) -> Option<T> {
-        let started = Instant::now();
-        let chosen = open();
-        if chosen.is_none() && started.elapsed() < NO_DIALOG {
-            self.notice = Some(Notice::error(unavailable));
-        }
-        chosen
-    }
-
-    fn preview_merge(&mut self) {
-        let Some(store) = &mut self.store else { return };
-        match merge::preview(store, &self.exchange.files, &Settlement::newest()) {
-            Ok(report) => {
-                self.exchange.choices = report.conflicts().map(|c| (c.key.clone(), c.newer)).collect();
-                self.exchange.preview = Some(report);
-                self.notice = None;
-            }
-            Err(e) => {
-                self.exchange.preview = None;
-                self.notice = Some(Notice::error(e.to_string()));
-            }
-        }
-    }
-
-    fn confirm_merge(&mut self) {
-        let Some(store) = &mut self.store else { return };
-        let settle = Settlement { choices: self.exchange.choices.clone(), rest: None };
-        match merge::merge(store, &self.exchange.files, &settle) {
-            Ok(report) => {
-                let c = report.totals();
-                let n = |x: usize| x.to_string();
-                self.notice = Some(Notice::info(tf(
-                    "exchange.ui.merged",
-                    &[
-                        ("n", &n(report.files.len())),
-                        ("added", &n(c.added)),
-                        ("updated", &n(c.updated)),
-                        ("conflicts", &n(c.conflicts)),
-                    ],
-                )));
-                self.exchange.files.clear();
-                self.exchange.preview = None;
-                self.reload_villages();
-            }
-            Err(e) => self.notice = Some(Notice::error(e.to_string())),
-        }
+    /// Runs the merge of the listed packages on a worker: only its preview (rolled back), or
+    /// for real with the conflicts settled as chosen.
+    fn start_merge(&mut self, cx: &mut Cx<'_>, write: bool) {
+        let files = self.files.clone();
+        let settle =
+            if write { Settlement { choices: self.choices.clone(), rest: None } } else { Settlement::newest() };
+        let key = if write { "exchange.ui.merge_job" } else { "exchange.ui.preview_job" };
+        let label = tf(key, &[("n", &files.len().to_string())]);
+        let task = cx.spawn(label, true, move |store, progress| {
+            merge::merge_if(store, &files, &settle, progress, |_| write).map_err(|e| e.to_string())
+        });
+        self.merging = Some((task, write));
     }
 
     /// The conflicts of the preview, each with its keep-mine / take-theirs choice.
@@ -278,7 +300,7 @@ impl App {
             for (key, side) in all {
                 if ui.button(t(key)).clicked() {
                     for c in &conflicts {
-                        self.exchange.choices.insert(c.key.clone(), side.unwrap_or(c.newer));
+                        self.choices.insert(c.key.clone(), side.unwrap_or(c.newer));
                     }
                 }
             }
@@ -301,7 +323,7 @@ impl App {
                 ui.label(fields.join("\n"));
                 ui.label(local_time(&c.mine_at));
                 ui.label(local_time(&c.theirs_at));
-                let choice = self.exchange.choices.entry(c.key.clone()).or_insert(c.newer);
+                let choice = self.choices.entry(c.key.clone()).or_insert(c.newer);
                 ui.horizontal(|ui| {
                     for side in [Side::Mine, Side::Theirs] {
                         let mut text = merge::side_label(side).to_string();
@@ -365,6 +387,3 @@ fn in_folder_of(current: &str, name: &str) -> String {
     });
     folder.map(|d| d.join(name)).unwrap_or_else(|| PathBuf::from(name)).display().to_string()
 }
-
-#[cfg(test)]
-mod tests;

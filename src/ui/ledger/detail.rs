@@ -1,0 +1,224 @@
+//! The side panel of one problem: record it by hand or edit it, move it along its statuses,
+//! add progress notes, and read its history.
+
+use super::{LedgerData, LedgerPage, status_color};
+use crate::i18n::{t, tf};
+use crate::model::ids::local_time;
+use crate::model::ledger::{GROUPS, Problem, Status, next_statuses};
+use crate::model::register::Field;
+use crate::model::search::Query;
+use crate::store::{ProblemEvent, Store};
+use crate::ui::cx::Cx;
+use crate::ui::widgets::{OK, date_field, field_error, line, text_field};
+use egui::{RichText, Ui};
+
+/// The problem open in the side panel.
+pub(super) struct Detail {
+    problem: Problem,
+    events: Vec<ProblemEvent>,
+    household_query: String,
+    note: String,
+    tried: bool,
+}
+
+impl Detail {
+    /// A problem not yet stored (entered by hand, or a proposal being edited).
+    pub(super) fn new(problem: Problem) -> Self {
+        Detail { problem, events: Vec::new(), household_query: String::new(), note: String::new(), tried: false }
+    }
+
+    /// A stored problem with its history.
+    pub(super) fn open(store: &Store, id: &str) -> Result<Self, String> {
+        let problem =
+            store.problem(id).map_err(|e| e.to_string())?.ok_or_else(|| tf("store.err.missing", &[("what", id)]))?;
+        let events = store.problem_events(id).map_err(|e| e.to_string())?;
+        Ok(Detail { events, ..Detail::new(problem) })
+    }
+}
+
+impl LedgerPage {
+    pub(super) fn detail_panel(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, data: &LedgerData) {
+        let (households, rechecked) = (&data.households, &data.rechecked);
+        let Some(d) = self.detail.as_mut() else { return };
+        let is_new = d.problem.id.is_empty();
+        let problems: Vec<_> =
+            d.problem.problems().into_iter().filter(|p| d.tried || p.message != t("err.required")).collect();
+        let mut action = None;
+        ui.horizontal(|ui| {
+            ui.heading(if is_new { t("ledger.new") } else { t("ledger.detail") });
+            if !is_new {
+                ui.label(RichText::new(d.problem.status.label()).color(status_color(d.problem.status)).strong());
+            }
+        });
+        let editable = d.problem.status != Status::Closed;
+        egui::Grid::new("problem-grid").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
+            let p = &mut d.problem;
+            let l = ui.label(t("field.head_name"));
+            ui.vertical(|ui| {
+                let current = p
+                    .household_id
+                    .as_ref()
+                    .and_then(|id| households.iter().find(|h| &h.id == id))
+                    .map(|h| format!("{}（{}）", h.head_name, h.group))
+                    .unwrap_or_else(|| t("ledger.whole_village").to_string());
+                ui.label(RichText::new(current).strong()).labelled_by(l.id);
+                if is_new {
+                    let l = ui.label(t("ledger.find_household"));
+                    ui.add(line(&mut d.household_query, 180.0).hint_text(t("ledger.household_hint"))).labelled_by(l.id);
+                    let q = Query::new(&d.household_query);
+                    if !q.is_empty() {
+                        for h in households.iter().filter(|h| !h.archived && h.key.matches(&q)).take(6) {
+                            if ui
+                                .selectable_label(
+                                    p.household_id.as_ref() == Some(&h.id),
+                                    format!("{}（{} {}）", h.head_name, h.group, h.code),
+                                )
+                                .clicked()
+                            {
+                                p.household_id = Some(h.id.clone());
+                            }
+                        }
+                    }
+                    if ui.selectable_label(p.household_id.is_none(), t("ledger.whole_village")).clicked() {
+                        p.household_id = None;
+                    }
+                }
+            });
+            ui.end_row();
+            let l = ui.label(t("field.problem_group"));
+            egui::ComboBox::from_id_salt("problem-group")
+                .selected_text(p.group.clone())
+                .show_ui(ui, |ui| {
+                    for g in GROUPS {
+                        ui.selectable_value(&mut p.group, g.to_string(), *g);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label(t("field.description"));
+            ui.vertical(|ui| {
+                ui.add_enabled(
+                    editable,
+                    egui::TextEdit::multiline(&mut p.description).desired_rows(2).desired_width(300.0),
+                )
+                .labelled_by(l.id);
+                field_error(ui, &problems, Field::Description);
+            });
+            ui.end_row();
+            let l = ui.label(t("field.found_date"));
+            date_field(ui, l.id, &mut p.found, Some(cx.today));
+            ui.end_row();
+            let l = ui.label(t("field.deadline"));
+            ui.vertical(|ui| {
+                let mut has = p.deadline.is_some();
+                ui.checkbox(&mut has, t("ledger.has_deadline"));
+                match (has, p.deadline) {
+                    (true, None) => p.deadline = Some(p.found + chrono::Days::new(30)),
+                    (false, Some(_)) => p.deadline = None,
+                    _ => {}
+                }
+                if let Some(dl) = p.deadline.as_mut() {
+                    date_field(ui, l.id, dl, None);
+                }
+                field_error(ui, &problems, Field::Deadline);
+            });
+            ui.end_row();
+            text_field(ui, t("field.responsible_person"), &mut p.responsible_person, 200.0, &problems, None);
+            ui.end_row();
+            text_field(ui, t("field.responsible_unit"), &mut p.responsible_unit, 200.0, &problems, None);
+            ui.end_row();
+            let l = ui.label(t("field.measures"));
+            ui.add(egui::TextEdit::multiline(&mut p.measures).desired_rows(2).desired_width(300.0)).labelled_by(l.id);
+            ui.end_row();
+        });
+        ui.horizontal(|ui| {
+            if ui.add_enabled(editable, egui::Button::new(RichText::new(t("form.save")).strong())).clicked() {
+                action = Some(DetailAction::Save);
+            }
+            if ui.button(t("form.cancel")).clicked() {
+                action = Some(DetailAction::Close);
+            }
+        });
+        if !is_new {
+            ui.separator();
+            let l = ui.label(t("ledger.note"));
+            ui.add(
+                egui::TextEdit::multiline(&mut d.note)
+                    .desired_rows(2)
+                    .desired_width(400.0)
+                    .hint_text(t("ledger.note_hint")),
+            )
+            .labelled_by(l.id);
+            ui.horizontal_wrapped(|ui| {
+                if ui.add_enabled(!d.note.trim().is_empty(), egui::Button::new(t("ledger.add_progress"))).clicked() {
+                    action = Some(DetailAction::Progress);
+                }
+                if let Some(date) = rechecked.get(&d.problem.id) {
+                    ui.label(RichText::new(tf("ledger.rechecked", &[("date", &date.to_string())])).color(OK));
+                }
+                for to in next_statuses(d.problem.status) {
+                    let label = tf("ledger.move_to", &[("status", to.label())]);
+                    if ui.button(RichText::new(label).color(status_color(*to))).clicked() {
+                        action = Some(DetailAction::Move(*to));
+                    }
+                }
+            });
+            ui.separator();
+            ui.label(RichText::new(t("ledger.history")).strong());
+            for e in &d.events {
+                let when = local_time(&e.at);
+                let what = match (e.from, e.to) {
+                    (Some(a), Some(b)) => format!("{} → {}", a.label(), b.label()),
+                    (None, Some(b)) => b.label().to_string(),
+                    _ => String::new(),
+                };
+                let who = if e.actor_name.is_empty() { String::new() } else { format!(" · {}", e.actor_name) };
+                ui.label(RichText::new(format!("{when}{who} · {} {what}", e.kind)).small().strong());
+                if !e.note.is_empty() {
+                    ui.label(&e.note);
+                }
+            }
+        }
+        if let Some(a) = action {
+            self.act(cx, a);
+        }
+    }
+
+    fn act(&mut self, cx: &mut Cx<'_>, action: DetailAction) {
+        let Some(d) = self.detail.as_mut() else { return };
+        let (actor, today) = (cx.actor(), cx.today);
+        let store = &mut *cx.store;
+        let id = d.problem.id.clone();
+        let result = match action {
+            DetailAction::Close => {
+                self.detail = None;
+                return;
+            }
+            DetailAction::Save => {
+                d.tried = true;
+                if d.problem.id.is_empty() && d.problem.visit_id.is_some() {
+                    store.confirm_proposal(&mut d.problem, &actor).map(|_| t("ledger.confirmed"))
+                } else {
+                    store.save_problem(&mut d.problem, &actor).map(|_| t("ledger.saved"))
+                }
+            }
+            DetailAction::Progress => {
+                store.add_progress(&id, &d.note, &actor, today).map(|_| t("ledger.progress_added"))
+            }
+            DetailAction::Move(to) => store.change_status(&id, to, &actor, &d.note, today).map(|_| to.label()),
+        };
+        if let Some(msg) = cx.report(result, "") {
+            let id = d.problem.id.clone();
+            cx.info(msg);
+            self.open(cx, &id);
+        }
+    }
+}
+
+enum DetailAction {
+    Save,
+    Close,
+    Progress,
+    Move(Status),
+}

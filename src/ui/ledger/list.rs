@@ -1,0 +1,272 @@
+//! The ledger's list: its filters, the bulk bar and the virtual table.
+
+use super::{LedgerData, LedgerPage, status_color};
+use crate::i18n::{t, tf};
+use crate::model::ledger::{GROUPS, Status, days_overdue};
+use crate::model::month::Month;
+use crate::model::search::Query;
+use crate::store::{HouseholdRow, ProblemRow};
+use crate::ui::cx::{Cx, LedgerFilters, StatusFilter};
+use crate::ui::widgets::{ERROR, OK, date_field, line, select_checkbox};
+use chrono::NaiveDate;
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use std::collections::HashSet;
+
+/// Indices of the problems that pass the filters, in the chosen deadline order.
+pub fn filter_problems(
+    rows: &[ProblemRow],
+    households: &[HouseholdRow],
+    f: &LedgerFilters,
+    today: NaiveDate,
+) -> Vec<usize> {
+    let query = Query::new(&f.household);
+    let matching: Option<HashSet<&str>> = (!query.is_empty())
+        .then(|| households.iter().filter(|h| h.key.matches(&query)).map(|h| h.id.as_str()).collect());
+    let mut out: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            let p = &r.problem;
+            (match f.status {
+                StatusFilter::NotClosed => p.status.is_open(),
+                StatusFilter::All => true,
+                StatusFilter::Only(s) => p.status == s,
+            }) && f.group.as_ref().is_none_or(|g| &p.group == g)
+                && f.cadre.as_ref().is_none_or(|c| r.cadre_id.as_ref() == Some(c))
+                && (!f.overdue || days_overdue(p.status, p.deadline, today).is_some())
+                && matching.as_ref().is_none_or(|m| p.household_id.as_deref().is_some_and(|h| m.contains(h)))
+                && f.found_in.is_none_or(|m| Month::of(p.found) == m)
+                && f.rectified_in.is_none_or(|m| p.rectified.is_some_and(|d| Month::of(d) == m))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if f.newest_first {
+        out.reverse();
+    }
+    out
+}
+
+impl LedgerPage {
+    pub(super) fn filter_bar(&mut self, ui: &mut Ui, data: &LedgerData) {
+        let f = &mut self.filters;
+        let cadres = &data.cadres;
+        ui.horizontal_wrapped(|ui| {
+            let l = ui.label(t("ledger.status"));
+            let shown = match f.status {
+                StatusFilter::NotClosed => t("ledger.not_closed").to_string(),
+                StatusFilter::All => t("common.all").to_string(),
+                StatusFilter::Only(s) => s.label().to_string(),
+            };
+            egui::ComboBox::from_id_salt("ledger-status")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.status, StatusFilter::NotClosed, t("ledger.not_closed"));
+                    ui.selectable_value(&mut f.status, StatusFilter::All, t("common.all"));
+                    for s in Status::ALL {
+                        ui.selectable_value(&mut f.status, StatusFilter::Only(*s), s.label());
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let l = ui.label(t("field.problem_group"));
+            egui::ComboBox::from_id_salt("ledger-group")
+                .selected_text(f.group.clone().unwrap_or_else(|| t("common.all").to_string()))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.group, None, t("common.all"));
+                    for g in GROUPS {
+                        ui.selectable_value(&mut f.group, Some(g.to_string()), *g);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let l = ui.label(t("ledger.household"));
+            ui.add(line(&mut f.household, 140.0).hint_text(t("ledger.household_hint"))).labelled_by(l.id);
+            let l = ui.label(t("field.cadre"));
+            let shown = f
+                .cadre
+                .as_ref()
+                .and_then(|id| cadres.iter().find(|c| &c.cadre.id == id))
+                .map(|c| c.cadre.name.clone())
+                .unwrap_or_else(|| t("common.all").to_string());
+            egui::ComboBox::from_id_salt("ledger-cadre")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut f.cadre, None, t("common.all"));
+                    for c in cadres.iter().filter(|c| c.households > 0) {
+                        ui.selectable_value(&mut f.cadre, Some(c.cadre.id.clone()), &c.cadre.name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            ui.checkbox(&mut f.overdue, t("ledger.only_overdue"));
+            for (month, key) in [(&mut f.found_in, "ledger.found_in"), (&mut f.rectified_in, "ledger.rectified_in")] {
+                if let Some(m) = *month
+                    && ui.button(format!("{} ✕", tf(key, &[("month", &m.to_string())]))).clicked()
+                {
+                    *month = None;
+                }
+            }
+            let order = if f.newest_first { t("ledger.deadline_desc") } else { t("ledger.deadline_asc") };
+            if ui.button(order).clicked() {
+                f.newest_first = !f.newest_first;
+            }
+            if ui.button(t("households.clear")).clicked() {
+                *f = LedgerFilters::default();
+            }
+        });
+    }
+
+    pub(super) fn bulk_bar(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, data: &LedgerData) {
+        let n = self.selected.len();
+        let mut apply = false;
+        let page = &mut *self;
+        ui.horizontal(|ui| {
+            ui.label(tf("households.selected", &[("n", &n.to_string())]));
+            if ui.button(t("households.select_shown")).clicked() {
+                let ids: Vec<String> = page.visible.iter().map(|&i| data.rows[i].problem.id.clone()).collect();
+                page.selected.extend(ids);
+            }
+            if ui.add_enabled(n > 0, egui::Button::new(t("households.select_none"))).clicked() {
+                page.selected.clear();
+            }
+            ui.separator();
+            let l = ui.label(t("ledger.bulk_unit"));
+            ui.add(line(&mut page.bulk_unit, 130.0)).labelled_by(l.id);
+            let mut set_deadline = page.bulk_deadline.is_some();
+            ui.checkbox(&mut set_deadline, t("ledger.bulk_deadline"));
+            match (set_deadline, page.bulk_deadline.is_some()) {
+                (true, false) => page.bulk_deadline = Some(cx.today),
+                (false, true) => page.bulk_deadline = None,
+                _ => {}
+            }
+            if let Some(d) = page.bulk_deadline.as_mut() {
+                let l = ui.label(t("field.deadline"));
+                date_field(ui, l.id, d, None);
+            }
+            let ready = n > 0 && (!page.bulk_unit.trim().is_empty() || page.bulk_deadline.is_some());
+            apply = ui.add_enabled(ready, egui::Button::new(t("ledger.bulk_apply"))).clicked();
+        });
+        if apply {
+            let actor = cx.actor();
+            let ids: Vec<String> = self.selected.iter().cloned().collect();
+            let unit = Some(self.bulk_unit.trim()).filter(|u| !u.is_empty()).map(str::to_string);
+            let result = cx.store.bulk_update(&ids, unit.as_deref(), self.bulk_deadline, &actor);
+            if let Some(changed) = cx.report(result, "") {
+                cx.info(tf("ledger.bulk_done", &[("n", &changed.to_string())]));
+                self.selected.clear();
+            }
+        }
+    }
+
+    /// The virtual table; returns a problem to open.
+    pub(super) fn table(&mut self, ui: &mut Ui, data: &LedgerData, today: NaiveDate) -> Option<String> {
+        let page = self;
+        if page.visible.is_empty() {
+            ui.add_space(20.0);
+            ui.label(RichText::new(t("ledger.none")).size(16.0).weak());
+            return None;
+        }
+        let rows = &data.rows;
+        let mut open = None;
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+        egui::ScrollArea::horizontal().id_salt("ledger-wide").show(ui, |ui| {
+            TableBuilder::new(ui)
+                .striped(true)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::exact(28.0))
+                .column(Column::exact(80.0))
+                .column(Column::exact(76.0))
+                .column(Column::remainder().at_least(180.0).clip(true))
+                .column(Column::exact(80.0))
+                .column(Column::exact(84.0))
+                .column(Column::exact(92.0))
+                .column(Column::exact(176.0))
+                .column(Column::exact(100.0))
+                .header(26.0, |mut h| {
+                    for key in [
+                        "",
+                        "ledger.status",
+                        "field.problem_group",
+                        "field.description",
+                        "field.head_name",
+                        "field.cadre",
+                        "field.found_date",
+                        "field.deadline",
+                        "field.responsible_unit",
+                    ] {
+                        h.col(|ui| {
+                            if !key.is_empty() {
+                                ui.strong(t(key));
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, page.visible.len(), |mut row| {
+                        let r = &rows[page.visible[row.index()]];
+                        let p = &r.problem;
+                        row.col(|ui| {
+                            select_checkbox(
+                                ui,
+                                &mut page.selected,
+                                &p.id,
+                                tf("ledger.select_one", &[("what", &p.description)]),
+                            );
+                        });
+                        row.col(|ui| {
+                            let r = ui.label(RichText::new(p.status.label()).color(status_color(p.status)).strong());
+                            if let Some(date) = data.rechecked.get(&p.id) {
+                                ui.label(RichText::new("✓").color(OK))
+                                    .on_hover_text(tf("ledger.rechecked", &[("date", &date.to_string())]));
+                            }
+                            drop(r);
+                        });
+                        row.col(|ui| {
+                            ui.label(&p.group);
+                        });
+                        row.col(|ui| {
+                            if ui.link(&p.description).clicked() {
+                                open = Some(p.id.clone());
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(if p.household_id.is_some() {
+                                r.head_name.as_str()
+                            } else {
+                                t("ledger.whole_village")
+                            });
+                        });
+                        row.col(|ui| {
+                            ui.label(&r.cadre_name);
+                        });
+                        row.col(|ui| {
+                            ui.label(p.found.to_string());
+                        });
+                        row.col(|ui| match (p.deadline, days_overdue(p.status, p.deadline, today)) {
+                            (Some(d), Some(late)) => {
+                                ui.label(
+                                    RichText::new(format!(
+                                        "{d} {}",
+                                        tf("ledger.days_overdue", &[("n", &late.to_string())])
+                                    ))
+                                    .color(ERROR)
+                                    .strong(),
+                                );
+                            }
+                            (Some(d), None) => {
+                                ui.label(d.to_string());
+                            }
+                            (None, _) => {
+                                ui.label(RichText::new(t("ledger.no_deadline")).weak());
+                            }
+                        });
+                        row.col(|ui| {
+                            ui.label(&p.responsible_unit);
+                        });
+                    });
+                });
+        });
+        open
+    }
+}
