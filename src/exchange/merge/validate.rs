@@ -4,8 +4,9 @@
 //! package or in this database. A package with invalid rows is refused, naming the first few
 //! with table, row and field; the database is not touched.
 //!
-//! Most checks are one SQL query per rule over the package's read-only connection, so a
-//! 300,000-row package is checked in a few table scans; ID numbers (a checksum) are checked row
+//! The rules of a table are one SQL scan over the package's read-only connection (row
+//! positions are computed only for the few rows listed), so a 300,000-row package is checked
+//! in one pass per table; ID numbers (a checksum) are checked row
 //! by row in Rust.
 
 use super::super::error::ExchangeError;
@@ -18,6 +19,7 @@ use crate::model::ledger::Status;
 use crate::model::visit::{ReviewStatus, VisitKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
+use rusqlite::types::Value;
 
 /// How many invalid values are listed in the refusal.
 const SHOWN: usize = 5;
@@ -205,10 +207,14 @@ pub(super) fn check(pkg: &Package, local: &Connection, now: DateTime<Utc>) -> Re
             rules.push(("updated_at", Rule::Stamp { nullable: false }));
             rules.push(("deleted_at", Rule::Stamp { nullable: true }));
         }
-        for (column, rule) in &rules {
-            let (condition, reason) = rule.condition(column, &today_text, &now_text);
-            total += query(pkg.conn(), table, column, &condition, &reason, &mut found)?;
-        }
+        let checks: Vec<(&str, String, String)> = rules
+            .iter()
+            .map(|(column, rule)| {
+                let (condition, reason) = rule.condition(column, &today_text, &now_text);
+                (*column, condition, reason)
+            })
+            .collect();
+        total += scan(pkg.conn(), table, &checks, &mut found)?;
         total += references(pkg, local, table, &mut found)?;
     }
     total += id_numbers(pkg.conn(), today, &mut found)?;
@@ -238,34 +244,70 @@ fn label_sql(table: &Table) -> String {
     if parts.is_empty() { "''".to_string() } else { parts.join(" || ' · ' || ") }
 }
 
-/// Runs one rule over a table; adds the first few rows breaking it to `found`, returns how many.
-fn query(
+/// Where a row sits among its table's rows in key order (1-based): computed only for the few
+/// rows shown, so checking stays one scan per table.
+fn position(conn: &Connection, table: &Table, key: &[Value]) -> Result<i64, ExchangeError> {
+    let marks: Vec<String> = (1..=key.len()).map(|i| format!("?{i}")).collect();
+    let sql =
+        format!("SELECT count(*) + 1 FROM {} WHERE ({}) < ({})", table.name, table.key.join(", "), marks.join(", "));
+    Ok(conn.query_row(&sql, rusqlite::params_from_iter(key), |r| r.get(0))?)
+}
+
+/// A found row: its key, label and what is wrong; pushed while few enough are listed.
+fn note(
     conn: &Connection,
     table: &'static Table,
-    column: &str,
-    condition: &str,
-    reason: &str,
+    key: &[Value],
+    label: String,
+    (column, reason): (&str, &str),
+    found: &mut Vec<Bad>,
+) -> Result<(), ExchangeError> {
+    if found.len() < SHOWN {
+        let row = position(conn, table, key)?;
+        found.push(Bad {
+            table: table.name,
+            row,
+            label,
+            field: super::field_label(column),
+            reason: reason.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Runs every rule of a table in one scan; lists the first few rows breaking one, returns how
+/// many values break a rule.
+fn scan(
+    conn: &Connection,
+    table: &'static Table,
+    checks: &[(&str, String, String)],
     found: &mut Vec<Bad>,
 ) -> Result<usize, ExchangeError> {
-    let keys = table.key.join(", ");
+    if checks.is_empty() {
+        return Ok(0);
+    }
+    let flags: Vec<String> = checks.iter().map(|(_, c, _)| format!("coalesce(({c}), 0)")).collect();
     let sql = format!(
-        "SELECT n, label, count(*) OVER () FROM (SELECT row_number() OVER (ORDER BY {keys}) AS n, {} AS label, * FROM {})
-          WHERE {condition} LIMIT {SHOWN}",
+        "SELECT {}, {} AS label, {} FROM {} WHERE {}",
+        table.key.join(", "),
         label_sql(table),
-        table.name
+        flags.join(", "),
+        table.name,
+        flags.join(" OR ")
     );
+    let width = table.key.len();
     let mut st = conn.prepare(&sql)?;
     let mut rows = st.query([])?;
     let mut count = 0usize;
     while let Some(r) = rows.next()? {
-        count = r.get::<_, i64>(2)? as usize;
-        found.push(Bad {
-            table: table.name,
-            row: r.get(0)?,
-            label: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-            field: super::field_label(column),
-            reason: reason.to_string(),
-        });
+        let key = (0..width).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+        let label = r.get::<_, Option<String>>(width)?.unwrap_or_default();
+        for (i, (column, _, reason)) in checks.iter().enumerate() {
+            if r.get::<_, i64>(width + 1 + i)? != 0 {
+                count += 1;
+                note(conn, table, &key, label.clone(), (column, reason), found)?;
+            }
+        }
     }
     Ok(count)
 }
@@ -278,11 +320,11 @@ fn references(
     found: &mut Vec<Bad>,
 ) -> Result<usize, ExchangeError> {
     let mut count = 0;
+    let width = table.key.len();
     for r in table.refs {
         let inside: Vec<String> = r.targets.iter().map(|t| format!("SELECT id FROM {t}")).collect();
         let sql = format!(
-            "SELECT n, label, CAST({c} AS TEXT) FROM (SELECT row_number() OVER (ORDER BY {keys}) AS n, {label} AS label, * FROM {t})
-              WHERE {c} IS NOT NULL AND {c} NOT IN ({inside})",
+            "SELECT {keys}, {label}, CAST({c} AS TEXT) FROM {t} WHERE {c} IS NOT NULL AND {c} NOT IN ({inside})",
             c = r.column,
             keys = table.key.join(", "),
             label = label_sql(table),
@@ -292,33 +334,20 @@ fn references(
         let mut st = pkg.conn().prepare(&sql)?;
         let mut rows = st.query([])?;
         while let Some(row) = rows.next()? {
-            let id: Option<String> = row.get(2)?;
-            let known = match &id {
-                Some(id) => r.targets.iter().try_fold(false, |known, t| {
-                    if known {
-                        return Ok(true);
-                    }
-                    local
-                        .query_row(&format!("SELECT count(*) FROM main.{t} WHERE id = ?1"), [id], |x| {
-                            x.get::<_, i64>(0)
-                        })
-                        .map(|n| n > 0)
-                })?,
-                None => false,
-            };
+            let id: Option<String> = row.get(width + 1)?;
+            let mut known = false;
+            for t in r.targets.iter().filter(|_| id.is_some()) {
+                let n: i64 =
+                    local.query_row(&format!("SELECT count(*) FROM main.{t} WHERE id = ?1"), [&id], |x| x.get(0))?;
+                known |= n > 0;
+            }
             if known {
                 continue;
             }
             count += 1;
-            if found.len() < SHOWN * 4 {
-                found.push(Bad {
-                    table: table.name,
-                    row: row.get(0)?,
-                    label: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    field: super::field_label(r.column),
-                    reason: t("exchange.bad.reference").to_string(),
-                });
-            }
+            let key = (0..width).map(|i| row.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
+            let label = row.get::<_, Option<String>>(width)?.unwrap_or_default();
+            note(pkg.conn(), table, &key, label, (r.column, t("exchange.bad.reference")), found)?;
         }
     }
     Ok(count)
@@ -329,7 +358,7 @@ fn references(
 fn id_numbers(conn: &Connection, today: NaiveDate, found: &mut Vec<Bad>) -> Result<usize, ExchangeError> {
     let Some(table) = TABLES.iter().find(|t| t.name == "members") else { return Ok(0) };
     let sql = format!(
-        "SELECT row_number() OVER (ORDER BY id), {}, CAST(id_number AS BLOB) FROM members WHERE id_number IS NOT NULL AND id_number <> ''",
+        "SELECT id, {}, CAST(id_number AS BLOB) FROM members WHERE id_number IS NOT NULL AND id_number <> ''",
         label_sql(table)
     );
     let mut st = conn.prepare(&sql)?;
@@ -342,15 +371,8 @@ fn id_numbers(conn: &Connection, today: NaiveDate, found: &mut Vec<Bad>) -> Resu
             continue;
         }
         count += 1;
-        if found.len() < SHOWN * 4 {
-            found.push(Bad {
-                table: "members",
-                row: r.get(0)?,
-                label: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                field: super::field_label("id_number"),
-                reason: t("exchange.bad.id_number").to_string(),
-            });
-        }
+        let label = r.get::<_, Option<String>>(1)?.unwrap_or_default();
+        note(conn, table, &[r.get::<_, Value>(0)?], label, ("id_number", t("exchange.bad.id_number")), found)?;
     }
     Ok(count)
 }
