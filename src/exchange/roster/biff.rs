@@ -173,3 +173,91 @@ pub fn check_bounds(bytes: &[u8], limits: &Limits) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exchange::roster::book::LIMITS;
+
+    /// A compound file of 512-byte sectors holding one 4,096-byte "Workbook" stream that
+    /// starts with `records` (the rest zero).
+    fn xls(records: &[u8]) -> Vec<u8> {
+        const END: u32 = 0xFFFF_FFFE;
+        let mut f = vec![0u8; 512 * 11];
+        f[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        let mut put = |at: usize, v: u32| f[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        put(0x1C, 0xFFFE | (9 << 16)); // byte order, sector shift 9
+        put(0x20, 6);
+        put(0x2C, 1); // one FAT sector
+        put(0x30, 1); // directory in sector 1
+        put(0x38, 4096);
+        put(0x3C, END);
+        put(0x44, END);
+        put(0x4C, 0); // the FAT is sector 0
+        for i in 1..109 {
+            put(0x4C + 4 * i, u32::MAX);
+        }
+        let fat = 512;
+        put(fat, 0xFFFF_FFFD);
+        put(fat + 4, END);
+        for s in 2..9 {
+            put(fat + 4 * s, s as u32 + 1);
+        }
+        put(fat + 4 * 9, END);
+        for s in 10..128 {
+            put(fat + 4 * s, u32::MAX);
+        }
+        let entry = |f: &mut Vec<u8>, at: usize, name: &str, kind: u8, start: u32, size: u32| {
+            let units: Vec<u16> = name.encode_utf16().collect();
+            for (i, u) in units.iter().enumerate() {
+                f[at + 2 * i..at + 2 * i + 2].copy_from_slice(&u.to_le_bytes());
+            }
+            f[at + 0x40..at + 0x42].copy_from_slice(&(((units.len() + 1) * 2) as u16).to_le_bytes());
+            f[at + 0x42] = kind;
+            f[at + 0x74..at + 0x78].copy_from_slice(&start.to_le_bytes());
+            f[at + 0x78..at + 0x7C].copy_from_slice(&size.to_le_bytes());
+        };
+        entry(&mut f, 1024, "Root Entry", 5, END, 0);
+        entry(&mut f, 1024 + 128, "Workbook", 2, 2, 4096);
+        f[1536..1536 + records.len()].copy_from_slice(records);
+        f
+    }
+
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    }
+
+    #[test]
+    fn a_huge_declared_dimension_is_refused_before_calamine_reserves_it() {
+        let mut dims = 0u32.to_le_bytes().to_vec();
+        dims.extend(1_000_000u32.to_le_bytes());
+        dims.extend([0, 0, 255, 0, 0, 0]);
+        let err = check_bounds(&xls(&record(0x0200, &dims)), &LIMITS).unwrap_err();
+        assert!(err.contains("单元格不超过"), "{err}");
+        let path = std::path::Path::new("huge.xls");
+        let err = crate::exchange::roster::Workbook::from_bytes(path, xls(&record(0x0200, &dims)), LIMITS).unwrap_err();
+        assert!(err.to_string().contains("huge.xls") && err.to_string().contains("读取上限"), "{err}");
+    }
+
+    #[test]
+    fn cells_far_apart_are_refused_and_near_ones_pass() {
+        // NUMBER records: row, column, format, value.
+        let number = |row: u16, col: u16| {
+            let mut d = row.to_le_bytes().to_vec();
+            d.extend(col.to_le_bytes());
+            d.extend([0u8; 10]);
+            record(0x0203, &d)
+        };
+        let near: Vec<u8> = [number(0, 0), number(10, 5)].concat();
+        assert!(check_bounds(&xls(&near), &LIMITS).is_ok());
+        let wide = number(0, 600);
+        assert!(check_bounds(&xls(&wide), &LIMITS).unwrap_err().contains("列"));
+        let far: Vec<u8> = [number(65_000, 0), number(0, 500)].concat();
+        assert!(check_bounds(&xls(&far), &LIMITS).unwrap_err().contains("单元格不超过"));
+        // Not a compound file at all: left to calamine.
+        assert!(check_bounds(b"not ole", &LIMITS).is_ok());
+    }
+}
