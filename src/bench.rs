@@ -85,7 +85,7 @@ pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
             &DemoOptions { villages, households: per_village, months: opts.months, seed: 1, today },
         )?;
     }
-    println!(
+    say!(
         "demo: {villages} villages × {per_village} households, {} months: {:.0} ms",
         opts.months,
         ms(started.elapsed())
@@ -99,14 +99,14 @@ pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
     merge_vs_backup(&db, &dir, &mut fig)?;
     ledger_vs_bare(&db, &dir, today, opts.months, &mut fig)?;
     let peak = peak_rss_mb();
-    println!("peak RSS of this run before the whole-period export: {peak:.0} MB");
+    say!("peak RSS of this run before the whole-period export: {peak:.0} MB");
     fig.set("peak_rss_mb", peak);
     export_all(&db, &dir, today, opts.months, &mut fig)?;
     merge_all(&db, &dir, &mut fig)?;
     let _ = std::fs::remove_dir_all(&dir);
     if let Some(path) = &opts.json {
         std::fs::write(path, serde_json::to_string_pretty(&serde_json::Value::Object(fig.0))?)?;
-        println!("figures written to {}", path.display());
+        say!("figures written to {}", path.display());
     }
     Ok(())
 }
@@ -182,7 +182,7 @@ fn bulk_insert(dir: &Path, today: chrono::NaiveDate, fig: &mut Figures) -> Resul
     }
     tx.commit()?;
     let raw_time = t.elapsed();
-    println!(
+    say!(
         "bulk insert of {} households / {people} members: store {:.1} ms vs raw rusqlite {:.1} ms — ratio {:.2}",
         data.len(),
         ms(store_time),
@@ -200,7 +200,7 @@ fn search(db: &Path, fig: &mut Figures) -> Result<()> {
     let store = Store::open(db)?;
     let t = Instant::now();
     let rows = store.household_rows(None)?;
-    println!("load {} household rows with search keys: {:.1} ms", rows.len(), ms(t.elapsed()));
+    say!("load {} household rows with search keys: {:.1} ms", rows.len(), ms(t.elapsed()));
     fig.set("search_load_ms", ms(t.elapsed()));
     let mut worst: f64 = 0.0;
     for typed in ["z", "zs", "zhangs", "王", "1234", "6102020"] {
@@ -213,7 +213,7 @@ fn search(db: &Path, fig: &mut Figures) -> Result<()> {
             samples.push(t.elapsed());
         }
         let (median, p95) = median_p95(samples);
-        println!("search {typed:>8}: median {median:.2} ms, p95 {p95:.2} ms ({hits} hits)");
+        say!("search {typed:>8}: median {median:.2} ms, p95 {p95:.2} ms ({hits} hits)");
         fig.nested("search_p95_by_query_ms", typed, p95);
         worst = worst.max(p95);
     }
@@ -235,7 +235,7 @@ fn frames(db: &Path, today: chrono::NaiveDate, fig: &mut Figures) -> Result<()> 
     let mut app = App::new(Store::open(db), today);
     let out = ctx.run_ui(input(), |ui| app.ui(ui));
     let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
-    println!("cold start (open database, first frame of {:?}): {:.0} ms", app.page(), ms(t.elapsed()));
+    say!("cold start (open database, first frame of {:?}): {:.0} ms", app.page(), ms(t.elapsed()));
     fig.set("cold_start_ms", ms(t.elapsed()));
     for page in
         [Page::Dashboard, Page::Households, Page::Ledger, Page::ThisMonth, Page::HouseholdDetail, Page::VisitForm]
@@ -259,7 +259,7 @@ fn frames(db: &Path, today: chrono::NaiveDate, fig: &mut Figures) -> Result<()> 
             samples.push(t.elapsed());
         }
         let (median, p95) = median_p95(samples);
-        println!("frame {page:?}: median {median:.2} ms, p95 {p95:.2} ms (build + tessellate)");
+        say!("frame {page:?}: median {median:.2} ms, p95 {p95:.2} ms (build + tessellate)");
         fig.nested("frame_p95_ms", &format!("{page:?}"), p95);
         fig.nested("frame_median_ms", &format!("{page:?}"), median);
     }
@@ -286,7 +286,7 @@ fn save_visits(db: &Path, today: chrono::NaiveDate, fig: &mut Figures) -> Result
         samples.push(t.elapsed());
     }
     let (median, p95) = median_p95(samples);
-    println!(
+    say!(
         "save a visit ({} answers, one transaction with fsync): median {median:.2} ms, p95 {p95:.2} ms",
         template.items.len()
     );
@@ -307,7 +307,7 @@ fn merge_vs_backup(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
         (manifest.rows.iter().map(|(_, n)| n).sum::<i64>(), t.elapsed())
     };
     let mb = std::fs::metadata(&file)?.len() as f64 / 1_048_576.0;
-    println!("pack one village ({rows} rows): {:.0} ms, {mb:.1} MB on disk", ms(pack_time));
+    say!("pack one village ({rows} rows): {:.0} ms, {mb:.1} MB on disk", ms(pack_time));
     fig.set("pack_ms", ms(pack_time));
     fig.count("package_rows", rows as usize);
     fig.set("package_mb_per_village", mb);
@@ -325,7 +325,7 @@ fn merge_vs_backup(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
         rusqlite::backup::Backup::new(&src, &mut dst)?.step(-1)?;
     }
     let backup_time = t.elapsed();
-    println!(
+    say!(
         "merge that package into an empty database: {:.0} ms vs SQLite backup copy of the result {:.0} ms — ratio {:.1}",
         ms(merge_time),
         ms(backup_time),
@@ -337,7 +337,7 @@ fn merge_vs_backup(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
     let mut township = Store::open(db)?;
     let t = Instant::now();
     let report = merge::merge(&mut township, &[file], &Settlement::newest())?;
-    println!(
+    say!(
         "merge it again into the township (all {} rows unchanged): {:.0} ms",
         report.totals().unchanged,
         ms(t.elapsed())
@@ -377,7 +377,7 @@ fn ledger_vs_bare(db: &Path, dir: &Path, today: chrono::NaiveDate, months: u32, 
     let book = book.expect("five runs");
     let cells: usize = book.sheets.iter().flat_map(|s| &s.tables).map(|t| t.rows.len() * t.columns.len()).sum();
     let (build, write, bare) = (median_p95(build).0, median_p95(write).0, median_p95(bare).0);
-    println!(
+    say!(
         "ledger export of one village ({} visits, {} problems, {cells} cells): read rows {build:.0} ms + write XLSX \
          {write:.0} ms vs bare rust_xlsxwriter write of the same cells {bare:.0} ms — ratio {:.2} (writing alone {:.2})",
         book.sheets[0].tables[0].rows.len(),
@@ -411,7 +411,7 @@ fn export_all(db: &Path, dir: &Path, today: chrono::NaiveDate, months: u32, fig:
     let done = ledger::export(&store, &opts, &dir.join("all.xlsx"), &crate::progress::Progress::none())?;
     let took = t.elapsed();
     let peak = peak_rss_mb();
-    println!(
+    say!(
         "ledger export of every village over {months} months ({} visits, {} problems): {:.0} ms, peak RSS {peak:.0} MB",
         done.visits,
         done.problems,
@@ -450,7 +450,7 @@ fn merge_all(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
         rusqlite::backup::Backup::new(&src, &mut dst)?.step(-1)?;
     }
     let backup_time = t.elapsed();
-    println!(
+    say!(
         "pack all {} villages: {:.0} ms; merge them into an empty database: {:.0} ms vs SQLite backup copy {:.0} ms — \
          ratio {:.1} (pack {:.1})",
         files.len(),

@@ -12,7 +12,9 @@ mod template;
 
 pub use condition::{Applies, Condition};
 pub use findings::{Finding, Proposed, findings, group_counts, pending_proposals, pending_until};
-pub use template::{Item, ItemKind, ItemRole, Limit, ProblemRule, Template, TemplateError, parse};
+pub use template::{
+    Item, ItemKind, ItemRole, Limit, MAX_BYTES as TEMPLATE_MAX_BYTES, ProblemRule, Template, TemplateError, parse,
+};
 
 use crate::i18n::tf;
 use crate::model::visit::{
@@ -66,6 +68,7 @@ pub fn ensure_builtins(w: &Writer<'_>) -> std::result::Result<(), StoreError> {
 pub fn ensure_builtin(w: &Writer<'_>, code: &str) -> std::result::Result<(), StoreError> {
     let Some((_, body)) = BUILTIN.iter().find(|(c, _)| *c == code) else { return Ok(()) };
     if !w.has_template(code)? {
+        #[allow(clippy::expect_used, reason = "the built-in templates are compiled in and parsed by the tests")]
         let t = parse(body).expect("built-in templates are valid");
         w.store_template(&t.code, &t.version, &t.name, body)?;
     }
@@ -87,7 +90,11 @@ pub struct Loaded {
 
 /// Loads a template file (UTF-8, or GB18030 as Windows editors save it) into the store.
 pub fn load_file(store: &mut Store, path: &Path) -> Result<Loaded> {
-    let bytes = std::fs::read(path).map_err(|e| ChecklistError::File(path.to_path_buf(), e.to_string()))?;
+    let io = |e: std::io::Error| ChecklistError::File(path.to_path_buf(), e.to_string());
+    if std::fs::metadata(path).map_err(io)?.len() > template::MAX_BYTES as u64 {
+        return Err(ChecklistError::Invalid(path.to_path_buf(), template::too_large()));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
     let text = match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => encoding_rs::GB18030.decode(e.as_bytes()).0.into_owned(),

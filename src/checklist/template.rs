@@ -146,9 +146,23 @@ struct RawItem {
     unit: String,
 }
 
-/// Reads a template from TOML text.
+/// The largest template file read (the national monthly checklist is some 10 KB).
+pub const MAX_BYTES: usize = 1 << 20;
+/// The most items a template may hold.
+pub const MAX_ITEMS: usize = 2_000;
+
+/// The error for a template text over [`MAX_BYTES`].
+pub fn too_large() -> TemplateError {
+    TemplateError { line: None, reason: tf("template.err.too_large", &[("kb", &(MAX_BYTES >> 10).to_string())]) }
+}
+
+/// Reads a template from TOML text (within [`MAX_BYTES`] and [`MAX_ITEMS`]; work linear in
+/// the text's length).
 pub fn parse(text: &str) -> Result<Template, TemplateError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > MAX_BYTES {
+        return Err(too_large());
+    }
     let raw: RawTemplate = toml::from_str(text).map_err(|e| TemplateError {
         line: e.span().map(|s| line_of(text, s.start)),
         reason: toml_reason(e.message()),
@@ -178,18 +192,28 @@ pub fn parse(text: &str) -> Result<Template, TemplateError> {
     if raw.items.is_empty() {
         return Err(TemplateError { line: None, reason: tf("template.err.no_items", &[]) });
     }
-    let mut items: Vec<Item> = Vec::new();
+    if raw.items.len() > MAX_ITEMS {
+        let (n, max) = (raw.items.len().to_string(), MAX_ITEMS.to_string());
+        return Err(TemplateError {
+            line: None,
+            reason: tf("template.err.too_many_items", &[("n", &n), ("max", &max)]),
+        });
+    }
+    let mut items: Vec<Item> = Vec::with_capacity(raw.items.len());
+    let mut codes = std::collections::HashSet::new();
+    let mut roles = Vec::new();
     for spanned in raw.items {
         let raw_item = spanned.into_inner();
         let (code_span, role_span) = (raw_item.code.span(), raw_item.role.as_ref().map(|r| r.span()));
         let item = item(text, raw_item)?;
-        if items.iter().any(|i| i.code == item.code) {
+        if !codes.insert(item.code.clone()) {
             return Err(err(code_span, "template.err.duplicate", &[("code", &item.code)]));
         }
-        if let (Some(role), Some(span)) = (item.role, role_span)
-            && items.iter().any(|i| i.role == Some(role))
-        {
-            return Err(err(span, "template.err.role_twice", &[("code", &item.code)]));
+        if let (Some(role), Some(span)) = (item.role, role_span) {
+            if roles.contains(&role) {
+                return Err(err(span, "template.err.role_twice", &[("code", &item.code)]));
+            }
+            roles.push(role);
         }
         items.push(item);
     }
@@ -296,7 +320,7 @@ fn is_code(s: &str) -> bool {
 
 /// The 1-based line holding byte `offset`.
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    text.as_bytes().iter().take(offset).filter(|&&b| b == b'\n').count() + 1
 }
 
 /// The TOML reader's message in the UI language where it is a common one.

@@ -279,3 +279,27 @@ fn a_stored_version_that_does_not_parse_is_passed_over() {
     let err = catalog.get(&store, "broken").unwrap_err().to_string();
     assert!(err.contains("手改的"), "{err}");
 }
+
+/// A template text of `n` yes/no items.
+fn many_items(n: usize) -> String {
+    let mut text = String::from("code = \"big\"\nversion = \"1\"\nname = \"大清单\"\nkinds = [\"每月走访\"]\n");
+    for i in 0..n {
+        text.push_str(&format!("[[items]]\ncode = \"i{i}\"\ngroup = \"组\"\ntext = \"问{i}\"\nkind = \"yes_no_na\"\n"));
+    }
+    text
+}
+
+#[test]
+fn templates_are_bounded_in_items_and_size_and_read_in_linear_time() {
+    let t = parse(&many_items(super::template::MAX_ITEMS)).unwrap();
+    assert_eq!(t.items.len(), super::template::MAX_ITEMS);
+    let err = parse(&many_items(super::template::MAX_ITEMS + 1)).unwrap_err().to_string();
+    assert!(err.contains("超过上限"), "{err}");
+    let err = parse(&"#".repeat(super::template::MAX_BYTES + 1)).unwrap_err().to_string();
+    assert!(err.contains("KB"), "{err}");
+    // A duplicate far down is still found, with its line.
+    let mut text = many_items(1_500);
+    text.push_str("[[items]]\ncode = \"i3\"\ngroup = \"组\"\ntext = \"又问\"\nkind = \"yes_no_na\"\n");
+    let err = parse(&text).unwrap_err();
+    assert!(err.line.is_some_and(|l| l > 1_500 * 5), "{err}");
+}

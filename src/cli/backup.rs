@@ -34,7 +34,7 @@ pub fn backup(db: &Path, out: Option<PathBuf>) -> anyhow::Result<()> {
         }
         None => backup::backup_before(db, Reason::Manual)?,
     };
-    println!("{}", tf("cli.backup_done", &[("path", &path.display().to_string())]));
+    say!("{}", tf("cli.backup_done", &[("path", &path.display().to_string())]));
     Ok(())
 }
 
@@ -84,7 +84,7 @@ pub fn restore(db: &Path, from: &Path, yes: bool) -> anyhow::Result<ExitCode> {
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
         if !matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
-            println!("{}", t("cli.restore_cancelled"));
+            say!("{}", t("cli.restore_cancelled"));
             return Ok(ExitCode::FAILURE);
         }
     }
@@ -93,12 +93,9 @@ pub fn restore(db: &Path, from: &Path, yes: bool) -> anyhow::Result<ExitCode> {
         Err(StoreError::NotDatabase(_) | StoreError::Sqlite(_)) => Some(replace_damaged(db, from)?),
         Err(e) => return Err(e.into()),
     };
-    println!(
-        "{}",
-        tf("cli.restore_done", &[("db", &db.display().to_string()), ("backup", &from.display().to_string())])
-    );
+    say!("{}", tf("cli.restore_done", &[("db", &db.display().to_string()), ("backup", &from.display().to_string())]));
     if let Some(undo) = undo {
-        println!("{}", tf("cli.restore_undo", &[("path", &undo.display().to_string())]));
+        say!("{}", tf("cli.restore_undo", &[("path", &undo.display().to_string())]));
     }
     Ok(ExitCode::SUCCESS)
 }

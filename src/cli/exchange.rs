@@ -30,18 +30,18 @@ pub fn import_roster(
     let village = roster::target_village(store, village)?;
     let plan = roster::plan(store, roster, village, today)?;
     for line in roster::preview_lines(roster, &plan) {
-        println!("{line}");
+        say!("{line}");
     }
     if !plan.has_households() {
-        eprintln!("{}", t("roster.nothing"));
+        say_err!("{}", t("roster.nothing"));
         return Ok(ExitCode::FAILURE);
     }
     if dry_run {
-        println!("{}", t("cli.import_dry_run"));
+        say!("{}", t("cli.import_dry_run"));
     } else if !plan.has_changes() {
-        println!("{}", t("roster.no_change"));
+        say!("{}", t("roster.no_change"));
     } else {
-        println!("{}", roster::import(store, &plan, today, &Progress::none())?.sentence());
+        say!("{}", roster::import(store, &plan, today, &Progress::none())?.sentence());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -51,7 +51,7 @@ pub fn pack(store: &Store, out: PathBuf, village: Option<&str>, today: NaiveDate
     let village = package::village_to_pack(store, village)?;
     let out = if out.is_dir() { out.join(package::default_file_name(&village.label(), today)) } else { out };
     let m = package::pack(store, &village.id, &out, &Progress::none())?;
-    println!(
+    say!(
         "{}",
         tf(
             "cli.pack_done",
@@ -87,7 +87,7 @@ pub fn merge(
     if report.written {
         let c = report.totals();
         let n = |x: usize| x.to_string();
-        println!(
+        say!(
             "{}",
             tf(
                 "cli.merge_done",
@@ -102,9 +102,9 @@ pub fn merge(
             )
         );
     } else if dry_run {
-        println!("{}", t("cli.merge_dry_run"));
+        say!("{}", t("cli.merge_dry_run"));
     } else {
-        eprintln!("{}", tf("cli.merge_unsettled", &[("n", &report.conflicts().count().to_string())]));
+        say_err!("{}", tf("cli.merge_unsettled", &[("n", &report.conflicts().count().to_string())]));
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
@@ -113,7 +113,7 @@ pub fn merge(
 /// Prints what a merge did (or would do) per package and table, then each conflict.
 fn print_merge(report: &MergeReport) {
     for f in &report.files {
-        println!("{}", merge::file_line(f));
+        say!("{}", merge::file_line(f));
         for (table, c) in f.tables.iter().filter(|(_, c)| c.total() > 0) {
             let n = |x: usize| x.to_string();
             let line = tf(
@@ -127,7 +127,7 @@ fn print_merge(report: &MergeReport) {
                     ("conflicts", &n(c.conflicts)),
                 ],
             );
-            println!("  {line}");
+            say!("  {line}");
         }
         for c in &f.conflicts {
             let fields: Vec<String> = c.fields.iter().map(merge::field_diff).collect();
@@ -142,7 +142,7 @@ fn print_merge(report: &MergeReport) {
                     ("chosen", merge::side_label(c.chosen)),
                 ],
             );
-            println!("  {line}");
+            say!("  {line}");
         }
     }
 }
@@ -203,14 +203,14 @@ pub fn export_ledger(
     let (visits, problems) = (done.visits.to_string(), done.problems.to_string());
     if ledger::Format::of(out) == Some(ledger::Format::Csv) {
         let n = done.files.len().to_string();
-        println!("{}", tf("sheet.cli.done_csv", &[("n", &n), ("visits", &visits), ("problems", &problems)]));
+        say!("{}", tf("sheet.cli.done_csv", &[("n", &n), ("visits", &visits), ("problems", &problems)]));
         for f in &done.files {
-            println!("  {}", f.display());
+            say!("  {}", f.display());
         }
     } else {
         let path = out.display().to_string();
-        println!("{}", tf("sheet.cli.done_xlsx", &[("path", &path), ("visits", &visits), ("problems", &problems)]));
+        say!("{}", tf("sheet.cli.done_xlsx", &[("path", &path), ("visits", &visits), ("problems", &problems)]));
     }
-    println!("{}", t(if full_ids { "sheet.cli.full" } else { "sheet.cli.masked" }));
+    say!("{}", t(if full_ids { "sheet.cli.full" } else { "sheet.cli.masked" }));
     Ok(())
 }

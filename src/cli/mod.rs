@@ -20,6 +20,7 @@ use std::process::ExitCode;
 
 /// Parses the command line and runs it; `today` is the date the entry point read once.
 pub fn main(today: NaiveDate) -> ExitCode {
+    crate::out::install_panic_hook();
     let cli = Cli::parse();
     let db = cli.db.clone().unwrap_or_else(default_db_path);
     match cli.command {
@@ -27,7 +28,7 @@ pub fn main(today: NaiveDate) -> ExitCode {
         Some(command) => match run(&db, command, today) {
             Ok(code) => code,
             Err(e) => {
-                eprintln!("{e}");
+                say_err!("{e}");
                 ExitCode::FAILURE
             }
         },

@@ -9,7 +9,7 @@ use crate::store::Store;
 /// `zoufang demo`: synthetic villages.
 pub fn demo(store: &mut Store, opts: DemoOptions) -> anyhow::Result<()> {
     let r = demo::generate(store, &opts)?;
-    println!(
+    say!(
         "{}",
         tf(
             "cli.demo_done",
@@ -22,7 +22,7 @@ pub fn demo(store: &mut Store, opts: DemoOptions) -> anyhow::Result<()> {
             ],
         )
     );
-    println!("{}", tf("cli.demo_visits", &[("visits", &r.visits.to_string()), ("months", &opts.months.to_string())]));
+    say!("{}", tf("cli.demo_visits", &[("visits", &r.visits.to_string()), ("months", &opts.months.to_string())]));
     Ok(())
 }
 
@@ -32,14 +32,14 @@ pub fn template(store: &mut Store, action: TemplateAction) -> anyhow::Result<()>
         TemplateAction::Load { file } => {
             let loaded = checklist::load_file(store, &file)?;
             let key = if loaded.new { "cli.template_loaded" } else { "cli.template_known" };
-            println!("{}", tf(key, &[("name", &loaded.name), ("version", &loaded.version)]));
+            say!("{}", tf(key, &[("name", &loaded.name), ("version", &loaded.version)]));
         }
         TemplateAction::List => {
             store.write(checklist::ensure_builtins)?;
             for row in store.templates()? {
                 let loaded = row.created_at.get(..10).unwrap_or(&row.created_at);
                 let hash = row.content_hash.get(..12).unwrap_or(&row.content_hash);
-                println!("{loaded}  {}  {}  {}  {hash}", row.code, row.version, row.name);
+                say!("{loaded}  {}  {}  {}  {hash}", row.code, row.version, row.name);
             }
         }
     }

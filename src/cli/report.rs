@@ -27,9 +27,9 @@ pub fn status(
     let village = village_of(store, village)?;
     let id = village.as_ref().map(|v| v.id.clone());
     let s = store.summary_of(id.as_deref())?;
-    println!("{}", tf("cli.status_db", &[("db", &store.path().display().to_string())]));
+    say!("{}", tf("cli.status_db", &[("db", &store.path().display().to_string())]));
     if let Some(v) = &village {
-        println!("{}", tf("cli.status_village", &[("village", &v.label())]));
+        say!("{}", tf("cli.status_village", &[("village", &v.label())]));
     }
     for (key, n) in [
         ("cli.status_villages", s.villages),
@@ -40,7 +40,7 @@ pub fn status(
         ("cli.status_cadres", s.cadres),
         ("cli.status_unassigned", s.unassigned),
     ] {
-        println!("  {}：{n}", t(key));
+        say!("  {}：{n}", t(key));
     }
     let limit = if all { usize::MAX } else { LIST_LIMIT };
     let dashboard = store.dashboard(id.as_deref(), month, today)?;
@@ -83,28 +83,28 @@ fn flagged(name: &str, unassigned: bool) -> String {
 
 /// Prints a month's visits, problems by group, waiting proposals and the review backlog.
 fn print_month(d: &Dashboard, groups: &[GroupCounts], limit: usize) {
-    println!("{}", tf("cli.month_title_as_of", &[("month", &d.month.to_string()), ("as_of", &d.as_of.to_string())]));
-    println!("  {}：{} / {}", t("dashboard.visited"), d.visited, d.assigned);
+    say!("{}", tf("cli.month_title_as_of", &[("month", &d.month.to_string()), ("as_of", &d.as_of.to_string())]));
+    say!("  {}：{} / {}", t("dashboard.visited"), d.visited, d.assigned);
     let names = d.not_visited.iter().map(|h| flagged(&h.head_name, h.unassigned));
     let list = names_list(names.collect::<Vec<_>>().into_iter(), limit);
-    println!("  {}：{}{list}", t("dashboard.not_visited"), d.not_visited.len());
+    say!("  {}：{}{list}", t("dashboard.not_visited"), d.not_visited.len());
     let unassigned = d.not_visited.iter().filter(|h| h.unassigned).count();
     if unassigned > 0 {
-        println!("  {}", tf("cli.unassigned_not_visited", &[("n", &unassigned.to_string())]));
+        say!("  {}", tf("cli.unassigned_not_visited", &[("n", &unassigned.to_string())]));
     }
-    println!("  {}：{}", t("dashboard.awaiting_review"), d.awaiting_review);
-    println!("{}", tf("cli.ledger_title", &[("open", &d.open().to_string()), ("overdue", &d.overdue().to_string())]));
+    say!("  {}：{}", t("dashboard.awaiting_review"), d.awaiting_review);
+    say!("{}", tf("cli.ledger_title", &[("open", &d.open().to_string()), ("overdue", &d.overdue().to_string())]));
     let pending = &d.pending;
     let age = pending.oldest_age(d.as_of).map(|n| n.to_string()).unwrap_or_default();
     let key = if pending.stale(d.as_of) { "cli.pending_stale" } else { "cli.pending" };
     if pending.total > 0 {
-        println!(
+        say!(
             "  {}",
             tf(key, &[("n", &pending.total.to_string()), ("days", &age), ("limit", &pending.limit_days.to_string())])
         );
     }
     for g in groups.iter().filter(|g| g.found + g.pending + g.rectified + g.open > 0) {
-        println!(
+        say!(
             "  {}",
             tf(
                 "cli.group_line",
@@ -133,11 +133,11 @@ fn print_findings(
 ) -> anyhow::Result<()> {
     let status = store.month_status(village, month, today)?;
     let overdue: Vec<_> = status.overdue().collect();
-    println!("{}", tf("cli.month_overdue", &[("n", &overdue.len().to_string()), ("as_of", &status.as_of.to_string())]));
+    say!("{}", tf("cli.month_overdue", &[("n", &overdue.len().to_string()), ("as_of", &status.as_of.to_string())]));
     for h in overdue.iter().take(limit) {
         let last = h.last_visit.map(|d| d.to_string()).unwrap_or_else(|| t("cli.never").to_string());
         let cadre = if h.unassigned { t("cli.unassigned_flag") } else { h.cadre_name.as_str() };
-        println!(
+        say!(
             "  {} {} {}（{}：{}；{}：{}）",
             h.group,
             h.code,
@@ -149,13 +149,13 @@ fn print_findings(
         );
     }
     if overdue.len() > limit {
-        println!("  {}", tf("cli.list_more", &[("n", &overdue.len().to_string()), ("shown", &limit.to_string())]));
+        say!("  {}", tf("cli.list_more", &[("n", &overdue.len().to_string()), ("shown", &limit.to_string())]));
     }
     let groups = checklist::problems_by_group(store, catalog, village, month.first_day(), month.last_day())?;
     let total: usize = groups.iter().map(|(_, n)| n).sum();
-    println!("{}", tf("cli.month_problems", &[("n", &total.to_string())]));
+    say!("{}", tf("cli.month_problems", &[("n", &total.to_string())]));
     for (group, n) in groups {
-        println!("  {group}：{n}");
+        say!("  {group}：{n}");
     }
     Ok(())
 }
@@ -183,7 +183,7 @@ pub fn problems(
         let deadline = p.deadline.map(|d| d.to_string()).unwrap_or_else(|| t("ledger.no_deadline").to_string());
         let late =
             late.map(|n| format!(" {}", tf("ledger.days_overdue", &[("n", &n.to_string())]))).unwrap_or_default();
-        println!(
+        say!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{deadline}{late}\t{}",
             p.status.code(),
             labels.get(&p.village_id).map_or("", String::as_str),
@@ -194,7 +194,7 @@ pub fn problems(
             p.responsible_unit
         );
     }
-    println!("{}", tf("cli.problems_count", &[("n", &shown.to_string()), ("total", &rows.len().to_string())]));
+    say!("{}", tf("cli.problems_count", &[("n", &shown.to_string()), ("total", &rows.len().to_string())]));
     Ok(())
 }
 
@@ -202,12 +202,12 @@ pub fn problems(
 pub fn check(store: &Store, today: NaiveDate, full: bool) -> anyhow::Result<ExitCode> {
     let found = store.check_as(today, full)?;
     if found.is_empty() {
-        println!("{}", t("cli.check_ok"));
+        say!("{}", t("cli.check_ok"));
         return Ok(ExitCode::SUCCESS);
     }
     for c in &found {
-        eprintln!("{}", c.message);
+        say_err!("{}", c.message);
     }
-    eprintln!("{}", tf("cli.check_failed", &[("n", &found.len().to_string())]));
+    say_err!("{}", tf("cli.check_failed", &[("n", &found.len().to_string())]));
     Ok(ExitCode::FAILURE)
 }

@@ -35,6 +35,16 @@ pub enum ExchangeError {
     /// Unreadable or inconsistent inside.
     #[error("{}", tf("exchange.err.damaged", &[("path", &show(.0)), ("reason", .1)]))]
     Damaged(PathBuf, String),
+    /// Rows that break the rules the app's own forms keep (the first few listed).
+    #[error("{}", tf("exchange.err.invalid_rows", &[("path", &show(path)), ("n", &count.to_string()), ("rows", rows)]))]
+    Invalid {
+        /// The package.
+        path: PathBuf,
+        /// How many invalid values were found.
+        count: usize,
+        /// The first few, each with table, row, field and reason.
+        rows: String,
+    },
     /// A row points at a row the package does not bring and this database does not have.
     #[error("{}", tf("exchange.err.dangling", &[("path", &show(path)), ("table", table), ("row", row), ("column", column)]))]
     Dangling {

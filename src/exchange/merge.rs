@@ -33,6 +33,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 mod report;
+mod validate;
 mod wording;
 pub use super::tables::table_label;
 pub use report::{Conflict, ConflictKey, Counts, FieldDiff, FileReport, MergeReport, Settlement, Side};
@@ -62,6 +63,9 @@ pub fn merge_if(
     keep: impl FnOnce(&MergeReport) -> bool,
 ) -> Result<MergeReport> {
     let packages = files.iter().map(|f| Package::open(f)).collect::<Result<Vec<_>>>()?;
+    for package in &packages {
+        validate::check(package, store.conn(), Utc::now())?;
+    }
     let me = store.device_id().to_string();
     let db = store.path().to_path_buf();
     // SQLite attaches nothing inside a transaction and at most 10 files: the first packages are

@@ -221,6 +221,7 @@ impl Package {
         check_header(db, path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(read_only_uri(db)?, flags).map_err(|e| damaged(path, e))?;
+        check_schema(&conn, path)?;
         let tables: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
@@ -291,6 +292,91 @@ impl Package {
     pub(super) fn knowledge(&self) -> impl Iterator<Item = (&str, &str)> {
         self.knowledge.iter().map(|(d, t)| (d.as_str(), t.as_str()))
     }
+}
+
+/// Writes the package at `path` to `out` as a plain SQLite file (the uncompressed form older
+/// builds wrote, which merge still reads), so tests can damage its pages by hand.
+#[doc(hidden)]
+pub fn unpack(path: &Path, out: &Path) -> Result<()> {
+    if is_enveloped(path)? {
+        let unwrapped = container::unwrap(path)?;
+        std::fs::copy(unwrapped.path(), out).map_err(|e| ExchangeError::io(out, e))?;
+    } else {
+        std::fs::copy(path, out).map_err(|e| ExchangeError::io(out, e))?;
+    }
+    Ok(())
+}
+
+/// Edits the rows of the package at `path` with `sql` and recomputes its checksum (unpacking
+/// and packing it again when compressed) — what a forger can do, so the tests of row validation
+/// (and the fuzzers) do it too.
+#[doc(hidden)]
+pub fn forge(path: &Path, sql: &str) -> Result<()> {
+    if is_enveloped(path)? {
+        let unwrapped = container::unwrap(path)?;
+        forge(unwrapped.path(), sql)?;
+        return container::wrap(unwrapped.path(), path);
+    }
+    let conn = Connection::open(path).map_err(|e| damaged(path, e))?;
+    conn.execute_batch(sql)?;
+    check_schema(&conn, path)?;
+    let digest = content_digest(&conn, "main")?;
+    conn.execute(&format!("UPDATE {MANIFEST} SET value = ?1 WHERE key = ?2"), params![digest, CHECKSUM_KEY])?;
+    Ok(())
+}
+
+/// Refuses, before any of its rows is read, a package whose schema holds anything but plain
+/// tables (a view, trigger or virtual table runs code of the sender's choosing when read: a
+/// recursive view never ends), a name or column name that is not UTF-8, or lacks a travelling
+/// table.
+fn check_schema(conn: &Connection, path: &Path) -> Result<()> {
+    let refuse = |reason: String| ExchangeError::Damaged(path.to_path_buf(), reason);
+    let unreadable = || refuse(crate::i18n::t("exchange.err.schema_name").to_string());
+    let objects: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)> = conn
+        .prepare("SELECT CAST(type AS BLOB), CAST(name AS BLOB), CAST(coalesce(sql, '') AS BLOB) FROM sqlite_master")
+        .and_then(|mut st| st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+        .map_err(|e| damaged(path, e))?;
+    let is_package = objects.iter().any(|(kind, name, _)| kind == b"table" && name == MANIFEST.as_bytes());
+    if !is_package {
+        // Not a package at all: the caller says which kind of file it is.
+        return Ok(());
+    }
+    let mut tables = Vec::new();
+    for (kind, name, sql) in objects {
+        let (Ok(kind), Ok(name)) = (String::from_utf8(kind), String::from_utf8(name)) else {
+            return Err(unreadable());
+        };
+        let sql = String::from_utf8_lossy(&sql).trim_start().to_ascii_uppercase();
+        let refused = match kind.as_str() {
+            "table" if sql.starts_with("CREATE VIRTUAL") => Some("exchange.kind.virtual"),
+            "table" => {
+                tables.push(name);
+                continue;
+            }
+            "index" => continue,
+            "view" => Some("exchange.kind.view"),
+            _ => Some("exchange.kind.trigger"),
+        };
+        if let Some(key) = refused {
+            let kind = crate::i18n::t(key).to_string();
+            return Err(refuse(crate::i18n::tf("exchange.err.schema_object", &[("kind", &kind), ("name", &name)])));
+        }
+    }
+    for t in TABLES.iter().map(|t| t.name).chain([KNOWLEDGE]) {
+        if !tables.iter().any(|x| x == t) {
+            return Err(refuse(crate::i18n::tf("exchange.err.schema_missing", &[("table", t)])));
+        }
+    }
+    for t in &tables {
+        let names: Vec<Vec<u8>> = conn
+            .prepare("SELECT CAST(name AS BLOB) FROM pragma_table_info(?1)")
+            .and_then(|mut st| st.query_map([t], |r| r.get(0))?.collect())
+            .map_err(|e| damaged(path, e))?;
+        if names.iter().any(|n| std::str::from_utf8(n).is_err()) {
+            return Err(unreadable());
+        }
+    }
+    Ok(())
 }
 
 fn damaged(path: &Path, e: rusqlite::Error) -> ExchangeError {

@@ -38,14 +38,20 @@ impl std::error::Error for IdError {}
 
 /// A validated, normalised (upper-case X) resident ID number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IdNumber(String);
+pub struct IdNumber(String, NaiveDate);
+
+/// No ID number holds a birth date before this day.
+const EARLIEST_BIRTH: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
 /// The check character for the first 17 digits (which must be ASCII digits).
 pub fn check_char(first17: &str) -> char {
-    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b.wrapping_sub(b'0')) * w).sum();
     CHECK[(sum % 11) as usize]
 }
 
@@ -53,7 +59,7 @@ impl IdNumber {
     /// Parses and validates `text`: surrounding (also full-width) spaces are trimmed and a
     /// lower-case x is accepted. `today` bounds the birth date.
     pub fn parse(text: &str, today: NaiveDate) -> Result<Self, IdError> {
-        let s: String = crate::model::text::clean(text).to_uppercase();
+        let s: String = crate::model::text::normal_code(text).to_uppercase();
         if s.contains(['E', '.', '+']) && s.chars().all(|c| c.is_ascii_digit() || "E.+-".contains(c)) {
             return Err(IdError::NumericForm);
         }
@@ -61,19 +67,22 @@ impl IdNumber {
         if n != 18 {
             return Err(IdError::Length(n));
         }
+        if !s.is_ascii() {
+            return Err(IdError::BadCharacter);
+        }
         let (body, last) = s.split_at(17);
         if !body.bytes().all(|b| b.is_ascii_digit()) || !last.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
             return Err(IdError::BadCharacter);
         }
         let birth = NaiveDate::parse_from_str(&body[6..14], "%Y%m%d").map_err(|_| IdError::BadBirthDate)?;
-        if birth > today || birth < NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date") {
+        if birth > today || birth < EARLIEST_BIRTH {
             return Err(IdError::BadBirthDate);
         }
         let expected = check_char(body);
         if !last.starts_with(expected) {
             return Err(IdError::Checksum(expected));
         }
-        Ok(IdNumber(s))
+        Ok(IdNumber(s, birth))
     }
 
     /// The normalised text.
@@ -83,12 +92,12 @@ impl IdNumber {
 
     /// The birth date held in digits 7–14.
     pub fn birth_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").expect("validated on parse")
+        self.1
     }
 
     /// Whether digit 17 marks a man (odd) or a woman (even).
     pub fn is_male(&self) -> bool {
-        (self.0.as_bytes()[16] - b'0') % 2 == 1
+        self.0.as_bytes().get(16).is_some_and(|b| b.wrapping_sub(b'0') % 2 == 1)
     }
 }
 
@@ -151,6 +160,58 @@ mod tests {
         assert_eq!(IdNumber::parse("110105194912310000.0", today()), Err(IdError::NumericForm));
         assert_eq!(IdNumber::parse("11010519491231", today()), Err(IdError::Length(14)));
         assert_eq!(IdNumber::parse("1101051949123100X2", today()), Err(IdError::BadCharacter));
+    }
+
+    #[test]
+    fn full_width_input_is_read_as_half_width() {
+        let id = IdNumber::parse("１１０１０５１９４９１２３１００２ｘ", today()).unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+        // Multi-byte characters that are not full-width digits never split a character.
+        assert_eq!(IdNumber::parse("11010519491231002张", today()), Err(IdError::BadCharacter));
+        assert_eq!(IdNumber::parse("张三李四王五赵六孙七周八吴九郑十冯陈", today()), Err(IdError::BadCharacter));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any valid number, typed in any mix of full- and half-width characters, lower- or
+        /// upper-case x, with spaces around, parses to its canonical half-width form — and
+        /// that form parses to itself.
+        #[test]
+        fn parse_and_format_round_trip_over_full_and_half_width(
+            area in 110000u32..660000,
+            days in 0i64..40_000,
+            serial in 0u32..1000,
+            widths in proptest::collection::vec(proptest::bool::ANY, 18),
+            lower_x in proptest::bool::ANY,
+            pad in 0usize..3,
+        ) {
+            let birth = NaiveDate::from_ymd_opt(1910, 1, 1).unwrap() + chrono::TimeDelta::days(days);
+            proptest::prop_assume!(birth <= today());
+            let body = format!("{area:06}{}{serial:03}", birth.format("%Y%m%d"));
+            let canonical = format!("{body}{}", check_char(&body));
+            let typed: String = canonical
+                .chars()
+                .zip(&widths)
+                .map(|(c, &full)| {
+                    let c = if c == 'X' && lower_x { 'x' } else { c };
+                    if full { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c }
+                })
+                .collect();
+            let typed = format!("{}{typed}{}", "\u{3000}".repeat(pad), " ".repeat(pad));
+            let id = IdNumber::parse(&typed, today()).unwrap();
+            proptest::prop_assert_eq!(id.as_str(), canonical.as_str());
+            proptest::prop_assert_eq!(id.birth_date(), birth);
+            proptest::prop_assert_eq!(IdNumber::parse(id.as_str(), today()).unwrap(), id);
+        }
+
+        /// Whatever is typed, parsing returns (never panics), and what it accepts is canonical.
+        #[test]
+        fn parse_never_panics(text in "[0-9０-９xXｘＸ张 \u{3000}.E+-]{0,24}") {
+            if let Ok(id) = IdNumber::parse(&text, today()) {
+                proptest::prop_assert!(id.as_str().is_ascii() && id.as_str().len() == 18);
+            }
+        }
     }
 
     #[test]

@@ -27,12 +27,14 @@ impl Month {
 
     /// Its first day.
     pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a month always has a first day")
+        // A Month is only made from a real date's year and month (see `parse` and `of`).
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
     }
 
     /// Its last day.
     pub fn last_day(self) -> NaiveDate {
-        self.next().first_day().pred_opt().expect("dates before a month's first exist")
+        let first = self.next().first_day();
+        first.pred_opt().unwrap_or(first)
     }
 
     /// The month after.
@@ -56,7 +58,15 @@ impl Month {
 /// The widest date range stored dates fall in (as text they sort like dates, unlike
 /// `NaiveDate::MIN`/`MAX`, whose years carry signs).
 pub fn all_time() -> (NaiveDate, NaiveDate) {
-    (NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date"), NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"))
+    const FIRST: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    };
+    const LAST: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+        Some(d) => d,
+        None => NaiveDate::MAX,
+    };
+    (FIRST, LAST)
 }
 
 impl fmt::Display for Month {

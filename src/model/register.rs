@@ -3,7 +3,7 @@
 
 use super::coded::{Category, Health, Labour, PovertyCause, Relation, Role, Schooling, Work};
 use super::id_number::IdNumber;
-use super::text::{clean, is_plausible_phone};
+use super::text::{clean, is_plausible_phone, normal_code};
 use crate::i18n::t;
 use chrono::NaiveDate;
 
@@ -269,7 +269,7 @@ impl Household {
         if clean(&self.head_name).is_empty() {
             out.push(FieldProblem::new(Field::HeadName, "err.required"));
         }
-        if !self.code.is_empty() && !clean(&self.code).chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        if !self.code.is_empty() && !normal_code(&self.code).chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             out.push(FieldProblem::new(Field::Code, "err.code_chars"));
         }
         if !clean(&self.phone).is_empty() && !is_plausible_phone(clean(&self.phone)) {

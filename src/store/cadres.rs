@@ -5,7 +5,7 @@ use super::{Result, Store, StoreError, Writer};
 use crate::model::coded::Role;
 use crate::model::ids::new_id;
 use crate::model::register::{Assignment, Cadre};
-use crate::model::text::clean;
+use crate::model::text::{clean, normal_code};
 use chrono::{Days, NaiveDate};
 use rusqlite::params;
 
@@ -153,7 +153,7 @@ impl Writer<'_> {
                updated_at = excluded.updated_at, origin = excluded.origin
              WHERE (cadres.name, cadres.unit, cadres.phone, cadres.role, cadres.archived_at IS NOT NULL, cadres.village_id)
                 IS NOT (excluded.name, excluded.unit, excluded.phone, excluded.role, ?7, coalesce(excluded.village_id, cadres.village_id))",
-            params![c.id, village_id, clean(&c.name), clean(&c.unit), clean(&c.phone), c.role.code(), c.archived, self.stamp, self.origin],
+            params![c.id, village_id, clean(&c.name), clean(&c.unit), normal_code(&c.phone), c.role.code(), c.archived, self.stamp, self.origin],
         )?;
         Ok(())
     }

@@ -5,7 +5,7 @@ use crate::model::coded::{Category, Health, Labour, PovertyCause, Relation, Scho
 use crate::model::ids::new_id;
 use crate::model::register::{Household, Member, member_list_problems};
 use crate::model::search::SearchKey;
-use crate::model::text::clean;
+use crate::model::text::{clean, normal_code};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -197,7 +197,7 @@ impl Writer<'_> {
             h.id = new_id();
         }
         h.adopt_head(members);
-        let code = clean(&h.code).to_string();
+        let code = normal_code(&h.code);
         if !code.is_empty() {
             let other: Option<String> = self.row(
                 "SELECT head_name FROM households WHERE code = ?1 AND code <> '' AND id <> ?2 AND deleted_at IS NULL",
@@ -231,7 +231,7 @@ impl Writer<'_> {
                 h.category.map(|c| c.code()),
                 h.poverty_cause.map(|c| c.code()),
                 h.labour.map(|c| c.code()),
-                clean(&h.phone),
+                normal_code(&h.phone),
                 clean(&h.address),
                 h.notes.trim(),
                 h.archived,

@@ -251,6 +251,7 @@ impl Writer<'_> {
                 v.review.code()
             ])?;
         if existed {
+            #[allow(clippy::expect_used, reason = "a list of strings always serialises")]
             let kept = serde_json::to_string(&v.answers.iter().map(|a| a.item.as_str()).collect::<Vec<_>>())
                 .expect("strings serialise");
             self.tx

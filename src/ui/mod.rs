@@ -42,13 +42,13 @@ const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 pub fn run(db: PathBuf, today: chrono::NaiveDate) -> ExitCode {
     let opened = Store::open(&db);
     match &opened {
-        Err(e) => eprintln!("{e}"),
+        Err(e) => say_err!("{e}"),
         Ok(_) if backup::backup_due(&db, DAILY) => {
             // A day's first start backs the database up in the background.
             let db = db.clone();
             std::thread::spawn(move || {
                 if let Err(e) = backup::rotating_backup(&db, backup::KEEP_BACKUPS) {
-                    eprintln!("{e}");
+                    say_err!("{e}");
                 }
             });
         }
@@ -72,7 +72,7 @@ pub fn run(db: PathBuf, today: chrono::NaiveDate) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            say_err!("{e}");
             ExitCode::FAILURE
         }
     }

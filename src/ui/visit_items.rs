@@ -28,13 +28,14 @@ const PICK_KEYS: [Key; 5] = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Nu
 
 /// The answer to `item` in the visit, added empty when missing.
 fn answer_mut<'a>(visit: &'a mut Visit, item: &str) -> &'a mut Answer {
-    match visit.answers.iter().position(|a| a.item == item) {
-        Some(i) => &mut visit.answers[i],
+    let i = match visit.answers.iter().position(|a| a.item == item) {
+        Some(i) => i,
         None => {
             visit.answers.push(Answer { item: item.to_string(), ..Answer::default() });
-            visit.answers.last_mut().expect("just pushed")
+            visit.answers.len() - 1
         }
-    }
+    };
+    &mut visit.answers[i]
 }
 
 /// Draws one item; `focus` gives its answer widget the keyboard focus.

@@ -125,8 +125,7 @@ pub fn date_field(ui: &mut Ui, label_id: egui::Id, date: &mut NaiveDate, max: Op
 /// A month calendar (周一 first) for the date picker; the month shown is kept in egui's memory.
 fn calendar(ui: &mut Ui, id: egui::Id, date: &mut NaiveDate, max: Option<NaiveDate>) {
     let shown_id = id.with("calendar-month");
-    let mut shown: NaiveDate =
-        ui.data(|d| d.get_temp(shown_id)).unwrap_or_else(|| date.with_day(1).expect("day 1 exists"));
+    let mut shown: NaiveDate = ui.data(|d| d.get_temp(shown_id)).unwrap_or_else(|| date.with_day(1).unwrap_or(*date));
     ui.horizontal(|ui| {
         if ui.button("<").on_hover_text(t("date.prev_month")).clicked() {
             shown = shown - chrono::Months::new(1);
@@ -156,7 +155,8 @@ fn calendar(ui: &mut Ui, id: egui::Id, date: &mut NaiveDate, max: Option<NaiveDa
             if day.weekday() == chrono::Weekday::Sun {
                 ui.end_row();
             }
-            day = day.succ_opt().expect("dates go on");
+            let Some(next) = day.succ_opt() else { break };
+            day = next;
         }
     });
     ui.data_mut(|d| d.insert_temp(shown_id, shown));

@@ -4,6 +4,7 @@
 mod copies;
 mod deletion;
 mod figures;
+mod hostile_packages;
 mod packages;
 mod roster;
 #[path = "../support/mod.rs"]

@@ -70,13 +70,13 @@ fn conflicts_stop_the_merge_until_the_user_says_how_to_settle_them() {
     exec(
         &a,
         &format!(
-            "UPDATE households SET phone = '13900000001', updated_at = '2099-01-01T00:00:00.000Z' WHERE code = '{code}'"
+            "UPDATE households SET phone = '13900000001', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+1 hour') WHERE code = '{code}'"
         ),
     );
     exec(
         &b,
         &format!(
-            "UPDATE households SET phone = '13900000002', updated_at = '2099-01-02T00:00:00.000Z', origin = '{b_device}'
+            "UPDATE households SET phone = '13900000002', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+2 hours'), origin = '{b_device}'
               WHERE code = '{code}'"
         ),
     );

@@ -21,15 +21,15 @@ pub(super) fn write(book: &Book, path: &Path) -> Result<Vec<PathBuf>> {
 /// empty line between tables.
 pub(super) fn sheet_text(sheet: &Sheet) -> String {
     let mut out = String::from(BOM);
-    line(&mut out, [field(&sheet.title)]);
+    line(&mut out, [text_field(&sheet.title)]);
     for (i, table) in sheet.tables.iter().enumerate() {
         if i > 0 {
             out.push_str("\r\n");
         }
         if let Some(caption) = &table.caption {
-            line(&mut out, [field(caption)]);
+            line(&mut out, [text_field(caption)]);
         }
-        line(&mut out, table.columns.iter().map(|c| field(&c.header)));
+        line(&mut out, table.columns.iter().map(|c| text_field(&c.header)));
         for cells in &table.rows {
             line(&mut out, cells.iter().map(cell));
         }
@@ -50,7 +50,19 @@ fn cell(c: &Cell) -> String {
         Value::Text(s) if s.len() >= 12 && s.chars().all(|ch| ch.is_ascii_digit() || ch == 'X') => {
             field(&format!("=\"{s}\""))
         }
+        Value::Text(s) => text_field(s),
         _ => field(&c.shown()),
+    }
+}
+
+/// A field of text typed by people: one that Excel or WPS would run as a formula (it starts
+/// with `=`, `+`, `-` or `@`, or a tab or carriage return before one) gets a leading `'`, so it
+/// shows as the text it is and never computes or calls out.
+fn text_field(text: &str) -> String {
+    if text.trim_start_matches(['\t', '\r', ' ']).starts_with(['=', '+', '-', '@']) || text.starts_with(['\t', '\r']) {
+        field(&format!("'{text}"))
+    } else {
+        field(text)
     }
 }
 
@@ -69,6 +81,21 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("他说\"好\""), "\"他说\"\"好\"\"\"");
         assert_eq!(field("第一行\n第二行"), "\"第一行\n第二行\"");
+    }
+
+    #[test]
+    fn formula_like_text_is_defused() {
+        assert_eq!(
+            cell(&Cell::text("=HYPERLINK(\"http://x\",\"点\")")),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"点\"\")\""
+        );
+        for t in ["+1+1", "-2+3", "@SUM(A1)", " =1", "\t=1"] {
+            assert!(cell(&Cell::text(t)).trim_start_matches('"').starts_with('\''), "{t}");
+        }
+        assert_eq!(cell(&Cell::text("张三-李四")), "张三-李四");
+        let negative = Cell { value: Value::Number(-5.0), ..Cell::text("") };
+        assert!(!cell(&negative).starts_with('\''), "numbers are never defused");
+        assert_eq!(text_field("=村"), "'=村");
     }
 
     #[test]

@@ -45,6 +45,19 @@ pub enum RosterError {
         /// The sheets it has, listed.
         known: String,
     },
+    /// A sheet (or the file) beyond the reader's bounds: `limit` says which, in words.
+    #[error("{}", tf("roster.err.too_large", &[("path", &shown(path)), ("sheet", sheet), ("limit", limit)]))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The sheet (or the file's name).
+        sheet: String,
+        /// The bound exceeded, as a phrase.
+        limit: String,
+    },
+    /// Reading took longer than the time budget.
+    #[error("{}", tf("roster.err.too_slow", &[("path", &shown(.0)), ("seconds", &.1.to_string())]))]
+    TooSlow(PathBuf, u64),
     /// The database has no village and the file names none.
     #[error("{}", crate::i18n::t("roster.err.no_village"))]
     NoVillage,

@@ -11,7 +11,7 @@ use super::values;
 use crate::i18n::{t, tf};
 use crate::model::coded::{Category, Coded, Health, Labour, PovertyCause, Relation, Schooling, Work};
 use crate::model::id_number::{IdError, IdNumber};
-use crate::model::text::{clean, is_plausible_phone};
+use crate::model::text::{clean, half_width, is_plausible_phone, normal_code};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -265,7 +265,7 @@ impl Reader<'_> {
                 self.problem(Problem::skip(number, &label, t("roster.p.code_number").to_string()));
                 return None;
             }
-            Some(c) => c.text().chars().filter(|c| !c.is_whitespace()).collect::<String>(),
+            Some(c) => half_width(&c.text()).chars().filter(|c| !c.is_whitespace()).collect::<String>(),
             None => String::new(),
         };
         if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
@@ -375,7 +375,7 @@ impl Reader<'_> {
                 self.problem(Problem::note(number, &label, tf("roster.p.phone", &[("value", &p)])));
                 None
             }
-            p => p,
+            p => p.map(|p| normal_code(&p)),
         };
         Facts {
             county: self.text(row, Target::County),

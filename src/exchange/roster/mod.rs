@@ -7,6 +7,7 @@
 //! in one transaction. [`preview_lines`] says the preview in sentences (for the CLI).
 
 mod apply;
+mod biff;
 mod book;
 mod columns;
 mod error;
@@ -19,7 +20,7 @@ mod text;
 mod values;
 
 pub use apply::{Imported, import};
-pub use book::{Cell, Sheet, Workbook};
+pub use book::{Cell, LIMITS, Limits, Sheet, Workbook};
 pub use columns::Target;
 pub use error::RosterError;
 pub use header::{Column, Header, column_letters};

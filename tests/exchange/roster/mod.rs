@@ -3,5 +3,6 @@
 
 mod cli;
 mod fixtures;
+mod hostile;
 mod import;
 mod screen;
