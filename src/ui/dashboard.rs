@@ -30,6 +30,9 @@ pub struct DashboardPage {
     focus: Focus,
 }
 
+/// The inner width of a figure card on the dashboard.
+const CARD_WIDTH: f32 = 160.0;
+
 /// A number drawn as a link, named "`name`：n" for screen readers; true when clicked.
 fn number_link(ui: &mut Ui, n: usize, color: Option<egui::Color32>, name: &str, hint: &str) -> bool {
     let mut text = RichText::new(n.to_string()).strong();
@@ -67,32 +70,39 @@ impl DashboardPage {
             }
         });
         ui.add_space(6.0);
-        self.cards(cx, ui, &d);
-        if cx.village.is_none() && cx.villages.len() > 1 {
+        // On a small screen the page scrolls rather than cutting off the chart and the lists.
+        egui::ScrollArea::vertical().id_salt("dashboard-scroll").auto_shrink(false).show(ui, |ui| {
+            self.cards(cx, ui, &d);
+            if cx.village.is_none() && cx.villages.len() > 1 {
+                ui.add_space(8.0);
+                self.village_table(cx, ui, month);
+            }
             ui.add_space(8.0);
-            self.village_table(cx, ui, month);
-        }
-        ui.add_space(8.0);
-        ui.columns(2, |cols| {
-            problems_by_group(cx, &mut cols[0], &d);
-            self.attendance(&mut cols[1], &d);
-        });
-        ui.add_space(8.0);
-        ui.columns(2, |cols| {
-            self.focus_list(cx, &mut cols[0], &d);
-            chart(&mut cols[1], &d);
+            ui.columns(2, |cols| {
+                problems_by_group(cx, &mut cols[0], &d);
+                self.attendance(&mut cols[1], &d);
+            });
+            ui.add_space(8.0);
+            ui.columns(2, |cols| {
+                self.focus_list(cx, &mut cols[0], &d);
+                chart(&mut cols[1], &d);
+            });
         });
     }
 
     fn cards(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, d: &Dashboard) {
         let this_month = d.month == Month::of(cx.today);
-        ui.horizontal(|ui| {
+        // The cards wrap onto a second row rather than running off a narrow window.
+        ui.horizontal_wrapped(|ui| {
+            // Each card is given its size first, so the row knows when the next one must wrap.
             let card = |ui: &mut Ui, title: &str, add: &mut dyn FnMut(&mut Ui)| {
-                egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
-                    ui.set_min_width(180.0);
-                    ui.vertical(|ui| {
-                        ui.label(RichText::new(title).weak());
-                        ui.horizontal(|ui| add(ui));
+                ui.allocate_ui(egui::vec2(CARD_WIDTH + 24.0, 72.0), |ui| {
+                    egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
+                        ui.set_width(CARD_WIDTH);
+                        ui.vertical(|ui| {
+                            ui.label(RichText::new(title).weak());
+                            ui.horizontal(|ui| add(ui));
+                        });
                     });
                 });
             };
