@@ -243,9 +243,13 @@ impl DashboardPage {
         };
         ui.label(RichText::new(format!("{title}（{}）", households.len())).strong().size(16.0));
         let mut open = None;
-        egui::ScrollArea::vertical().id_salt("focus-list").max_height(200.0).show(ui, |ui| {
-            for h in households {
+        // Only the rows in view are laid out: early in a month nearly every household is listed.
+        let row = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        let scroll = egui::ScrollArea::vertical().id_salt("focus-list").max_height(200.0);
+        scroll.show_rows(ui, row, households.len(), |ui, range| {
+            for h in &households[range] {
                 ui.horizontal(|ui| {
+                    ui.set_height(row - 4.0);
                     ui.label(&h.group);
                     if ui.link(&h.head_name).clicked() {
                         open = Some(h.id.clone());
