@@ -48,9 +48,16 @@ impl DashboardPage {
     /// Draws the page.
     pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
         let month = *self.month.get_or_insert(Month::of(cx.today));
-        let (store, today) = (&*cx.store, cx.today);
         let key = (cx.village_id().map(str::to_string), month);
-        let d = match self.data.get(cx.revision, key, |(v, m)| store.dashboard(v.as_deref(), *m, today)) {
+        let (store, catalog, today) = (&*cx.store, &mut *cx.catalog, cx.today);
+        let d = match self.data.get(cx.revision, key, |(v, m)| {
+            // 本月发现 by group counts the visits' findings still waiting too, as 汇总 and status do.
+            let mut d = store.dashboard(v.as_deref(), *m, today).map_err(|e| e.to_string())?;
+            d.groups =
+                crate::checklist::group_counts(store, catalog, v.as_deref(), m.first_day(), m.last_day(), d.as_of)
+                    .map_err(|e| e.to_string())?;
+            Ok::<_, String>(d)
+        }) {
             Ok(d) => d,
             Err(e) => return load_error(ui, &e),
         };
@@ -288,12 +295,12 @@ fn problems_by_group(cx: &mut Cx<'_>, ui: &mut Ui, d: &Dashboard) {
             ui.strong(t(key));
         }
         ui.end_row();
-        for g in d.groups.iter().filter(|g| g.found + g.rectified + g.open > 0) {
+        for g in d.groups.iter().filter(|g| g.found + g.pending + g.rectified + g.open > 0) {
             ui.label(&g.group);
             let group = Some(g.group.clone());
             let all = StatusFilter::All;
             let name = |key: &str| format!("{} {}", g.group, t(key));
-            if number_link(ui, g.found, None, &name("dashboard.found"), t("dashboard.open_ledger")) {
+            if number_link(ui, g.found + g.pending, None, &name("dashboard.found"), t("dashboard.open_ledger")) {
                 open_ledger(
                     cx,
                     LedgerFilters { group: group.clone(), status: all, found_in: Some(month), ..Default::default() },
@@ -319,7 +326,7 @@ fn problems_by_group(cx: &mut Cx<'_>, ui: &mut Ui, d: &Dashboard) {
             ui.end_row();
         }
     });
-    if d.groups.iter().all(|g| g.found + g.rectified + g.open == 0) {
+    if d.groups.iter().all(|g| g.found + g.pending + g.rectified + g.open == 0) {
         ui.label(RichText::new(t("dashboard.no_problems")).color(OK));
     }
 }
