@@ -10,7 +10,7 @@ use crate::i18n::{self, Lang, t, tf};
 use crate::model::coded::Role;
 use crate::model::search::{Query, SearchKey};
 use crate::store::backup::{self, BackupInfo};
-use crate::store::{CadreRow, Setting, TemplateRow};
+use crate::store::{CadreRow, PROPOSAL_DAYS, Setting, TemplateRow};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
 
@@ -26,6 +26,8 @@ pub struct SettingsPage {
     restore_asked: Option<BackupInfo>,
     /// A restore running: the backup of what was there before it.
     restore: Option<Task<Option<PathBuf>>>,
+    /// The stored 待确认 age limit, in days.
+    limit: Cached<(), Option<String>>,
     /// What is typed to find oneself among the cadres.
     me_query: String,
     template: Option<Task<checklist::Loaded>>,
@@ -68,6 +70,9 @@ impl SettingsPage {
                     cx.go(Route::Village(None));
                 }
             });
+            ui.end_row();
+            let l = ui.label(t("settings.proposal_days"));
+            self.proposal_days(cx, ui, l.id);
             ui.end_row();
             ui.label(t("settings.database"));
             ui.label(RichText::new(cx.store.path().display().to_string()).monospace());
@@ -128,6 +133,22 @@ impl SettingsPage {
                 }
             });
         });
+    }
+
+    /// After how many days a finding still waiting to be confirmed is flagged on 首页看板.
+    fn proposal_days(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, label: egui::Id) {
+        let store = &*cx.store;
+        let stored = self.limit.get(cx.revision, (), |_| store.setting(Setting::ProposalDays));
+        let mut days = stored.ok().and_then(|s| s.as_deref()?.trim().parse::<i64>().ok()).unwrap_or(PROPOSAL_DAYS);
+        let before = days;
+        ui.horizontal(|ui| {
+            ui.add(egui::DragValue::new(&mut days).range(1..=90).suffix(t("settings.days_suffix"))).labelled_by(label);
+            ui.label(RichText::new(t("settings.proposal_days_hint")).weak());
+        });
+        if days != before {
+            let r = cx.store.set_setting(Setting::ProposalDays, &days.to_string());
+            cx.report(r, t("settings.saved"));
+        }
     }
 
     fn backups(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {

@@ -6,7 +6,7 @@ use crate::support::{button, harness, save_visit, settle, shows, today, type_int
 use chrono::NaiveDate;
 use egui::Key;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::Path;
 use zoufang::model::coded::{Relation, Role as CadreRole};
 use zoufang::model::id_number::check_char;
@@ -189,4 +189,18 @@ fn i_find_myself_among_the_cadres_by_pinyin_initials() {
     assert!(shows(&h, "我是：王干部（帮扶干部）"), "the top bar says who I am");
     nav(&mut h, "本月走访");
     assert!(shows(&h, "王干部（帮扶干部） 负责、本月还没走访的农户：3 户"), "本月走访 lists my households");
+}
+
+#[test]
+fn the_age_at_which_waiting_findings_are_flagged_is_shown_in_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    village(&path);
+    Store::open(&path).unwrap().set_setting(Setting::ProposalDays, "14").unwrap();
+    let mut h = harness(&path);
+    h.run();
+    nav(&mut h, "设置");
+    let field = h.get_by_role_and_label(egui::accesskit::Role::SpinButton, "待确认提醒");
+    let shown = format!("{:?}", field.accesskit_node().numeric_value());
+    assert!(shown.contains("14"), "the stored limit is shown: {shown}");
 }
