@@ -29,6 +29,18 @@ pub struct AssignmentRow {
     pub cadre_name: String,
 }
 
+/// A cadre from the first six columns of a row: id, name, unit, phone, role, archived.
+fn cadre_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Cadre> {
+    Ok(Cadre {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        unit: r.get(2)?,
+        phone: r.get(3)?,
+        role: Role::from_code(&r.get::<_, String>(4)?).unwrap_or(Role::Cadre),
+        archived: r.get(5)?,
+    })
+}
+
 impl Store {
     /// Cadres (archived ones too when asked), by role then name, with their current load.
     pub fn cadres(&self, include_archived: bool) -> Result<Vec<CadreRow>> {
@@ -40,18 +52,7 @@ impl Store {
               ORDER BY c.archived_at IS NOT NULL, c.role, c.name",
         )?;
         let rows = st.query_map([include_archived], |r| {
-            Ok(CadreRow {
-                cadre: Cadre {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    unit: r.get(2)?,
-                    phone: r.get(3)?,
-                    role: Role::from_code(&r.get::<_, String>(4)?).unwrap_or(Role::Cadre),
-                    archived: r.get(5)?,
-                },
-                village_id: r.get(6)?,
-                households: r.get::<_, i64>(7)? as usize,
-            })
+            Ok(CadreRow { cadre: cadre_from_row(r)?, village_id: r.get(6)?, households: r.get::<_, i64>(7)? as usize })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -65,16 +66,7 @@ impl Store {
                 "SELECT id, name, unit, phone, role, archived_at IS NOT NULL FROM cadres
                   WHERE id = ?1 AND deleted_at IS NULL",
             )?
-            .query_row([id], |r| {
-                Ok(Cadre {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    unit: r.get(2)?,
-                    phone: r.get(3)?,
-                    role: Role::from_code(&r.get::<_, String>(4)?).unwrap_or(Role::Cadre),
-                    archived: r.get(5)?,
-                })
-            })
+            .query_row([id], cadre_from_row)
             .optional()?)
     }
 
