@@ -25,6 +25,8 @@ const MAX_MERGE_CELLS: u64 = 20_000;
 pub struct Limits {
     /// The file's size in bytes.
     pub file_bytes: u64,
+    /// A zipped workbook's (.xlsx, .ods) size unpacked, in bytes.
+    pub unpacked_bytes: u64,
     /// Rows holding something (a township's roster is some 40,000 people).
     pub rows: usize,
     /// Columns holding something.
@@ -42,6 +44,7 @@ pub struct Limits {
 /// The bounds used when reading roster files.
 pub const LIMITS: Limits = Limits {
     file_bytes: 64 << 20,
+    unpacked_bytes: 512 << 20,
     rows: 200_000,
     cols: 512,
     cells: 4_000_000,
@@ -373,9 +376,15 @@ fn read_workbook(path: &Path, bytes: Vec<u8>, budget: &mut Budget) -> Result<Vec
 }
 
 fn read_sheets(path: &Path, bytes: Vec<u8>, budget: &mut Budget) -> Result<Vec<Sheet>, RosterError> {
+    let file = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if bytes.starts_with(OLE_MAGIC) {
-        let file = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         super::biff::check_bounds(&bytes, &budget.limits).map_err(|limit| budget.too_large(&file, limit))?;
+    } else {
+        let max = budget.limits.unpacked_bytes;
+        super::unzip::check_bounds(&bytes, max).map_err(|()| {
+            budget.too_large(&file, crate::i18n::tf("roster.limit.unpacked", &[("mb", &(max >> 20).to_string())]))
+        })?;
+        budget.clock()?;
     }
     let mut book =
         open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| RosterError::NotSpreadsheet(path.to_path_buf()))?;

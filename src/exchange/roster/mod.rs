@@ -17,6 +17,7 @@ mod plan;
 mod preview;
 mod problem;
 mod text;
+mod unzip;
 mod values;
 
 pub use apply::{Imported, import};

@@ -170,6 +170,27 @@ fn a_file_over_the_size_budget_is_refused_before_reading() {
 }
 
 #[test]
+fn a_zip_bomb_is_refused_before_it_is_unpacked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path());
+    let path = dir.path().join("bomb.xlsx");
+    raw_xlsx(&path, &format!("<sheetData><row r=\"1\">{}</row></sheetData>", inline("A1", "姓名")));
+    // A well-formed workbook plus one part that unpacks to 600 MB from well under a megabyte.
+    let mut zip =
+        zip::ZipWriter::new_append(std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap()).unwrap();
+    zip.start_file("xl/sharedStrings.xml", zip::write::SimpleFileOptions::default().large_file(true)).unwrap();
+    let chunk = "<si><t>a</t></si>".repeat(1 << 16);
+    for _ in 0..(600 << 20) / chunk.len() {
+        zip.write_all(chunk.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 4 << 20);
+    let err = failed(zoufang(&db, &["import-roster", path.to_str().unwrap()]));
+    assert!(err.contains("bomb.xlsx") && err.contains("解压后不超过 512 MB"), "{err}");
+    assert_eq!(households(&db), 1);
+}
+
+#[test]
 fn full_width_id_numbers_codes_and_phones_are_read_as_half_width() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("z.db");
