@@ -95,7 +95,8 @@ pub fn unwrap(path: &Path) -> Result<Unwrapped> {
     let out = Unwrapped { path: temporary_path() };
     let file = File::create(&out.path).map_err(|e| ExchangeError::io(&out.path, e))?;
     let mut writer = BufWriter::new(file);
-    let mut decoder = ZlibDecoder::new(input);
+    // Never unpack more than the header declares (+1 to notice a stream that goes on).
+    let mut decoder = ZlibDecoder::new(input).take(len.saturating_add(1));
     let written = std::io::copy(&mut decoder, &mut writer).map_err(|e| match e.kind() {
         std::io::ErrorKind::UnexpectedEof => ExchangeError::Truncated(path.to_path_buf()),
         _ => ExchangeError::Damaged(path.to_path_buf(), e.to_string()),
