@@ -3,7 +3,8 @@
 #   fuzz/run.sh 600
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Seeds are made
 # fresh by the app itself (a demo package, a roster and the shipped checklists); crashes land
-# in fuzz/artifacts/TARGET/ — commit each as a regression test.
+# in fuzz/artifacts/TARGET/ — commit each as a regression test. ZOUFANG=target/release/zoufang
+# makes the seeds with an app already built instead of building one.
 set -euo pipefail
 seconds="${1:-60}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,9 +17,10 @@ cp "$root"/assets/checklists/*.toml "$corpus/template/" 2>/dev/null || true
 printf '行政村,户编号,姓名,证件号码,与户主关系\n杨家沟村,A1,张三,11010519491231002X,户主\n' > "$corpus/roster/seed.csv"
 if [ ! -s "$corpus/package/seed.zfp" ]; then
     tmp="$(mktemp -d)"
-    (cd "$root" && cargo run -q -- --db "$tmp/seed.db" demo --households 3 --months 1 >/dev/null \
-        && cargo run -q -- --db "$tmp/seed.db" pack --out "$corpus/package/seed.zfp" >/dev/null \
-        && cargo run -q -- --db "$tmp/seed.db" export-ledger --out "$corpus/roster/seed.xlsx" >/dev/null) || true
+    app() { if [ -n "${ZOUFANG:-}" ]; then "$ZOUFANG" "$@"; else cargo run -q -- "$@"; fi; }
+    (cd "$root" && app --db "$tmp/seed.db" demo --households 3 --months 1 >/dev/null \
+        && app --db "$tmp/seed.db" pack --out "$corpus/package/seed.zfp" >/dev/null \
+        && app --db "$tmp/seed.db" export-ledger --out "$corpus/roster/seed.xlsx" >/dev/null) || true
     rm -rf "$tmp"
 fi
 
