@@ -6,7 +6,7 @@ use super::{Catalog, Result};
 use crate::model::ledger::{GROUPS, Problem};
 use crate::model::month::all_time;
 use crate::model::visit::Proposal;
-use crate::store::{GroupCounts, ProblemAnswer, Store};
+use crate::store::{GroupCounts, OpenProblem, ProblemAnswer, Store};
 use chrono::NaiveDate;
 
 /// A problem answer with its item's group and question.
@@ -27,6 +27,9 @@ pub struct Proposed {
     pub problem: Problem,
     /// 户主姓名.
     pub head_name: String,
+    /// The household's open problem for the same item, if one was entered since: the proposal
+    /// may be added to it rather than entered twice.
+    pub existing: Option<OpenProblem>,
 }
 
 /// The problem answers of visits in `from..=to` in a village (`None`: everywhere), newest first.
@@ -62,6 +65,7 @@ pub fn pending_until(
     village_id: Option<&str>,
     day: NaiveDate,
 ) -> Result<Vec<Proposed>> {
+    let open = store.open_problems_by_item(village_id)?;
     Ok(findings(store, catalog, village_id, all_time().0, day)?
         .into_iter()
         .filter(|f| f.answer.proposal.as_deref() == Some(Proposal::Pending.code()))
@@ -74,7 +78,8 @@ pub fn pending_until(
             let mut problem = Problem::new(&a.village_id, Some(a.household_id.clone()), &f.group, &description, a.date);
             problem.visit_id = Some(a.visit_id.clone());
             problem.item_code = Some(a.item.clone());
-            Proposed { problem, head_name: a.head_name }
+            let existing = open.get(&(a.household_id.clone(), a.item.clone())).cloned();
+            Proposed { problem, head_name: a.head_name, existing }
         })
         .collect())
 }

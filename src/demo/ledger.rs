@@ -64,17 +64,19 @@ fn progress_notes(
 }
 
 impl Generator {
-    /// Enters most of a saved past visit's problems in the ledger of `village_id`.
+    /// Enters most of a saved past visit's problems in the ledger of `village_id`, but for the
+    /// items `rechecked` (already open in the ledger from an earlier visit).
     pub(super) fn ledger_entries(
         &mut self,
         w: &Writer<'_>,
         visit: &Visit,
+        rechecked: &[String],
         template: &Template,
         village_id: &str,
     ) -> Result<()> {
         let today = self.opts.today;
         let age = (today - visit.date).num_days();
-        for answer in visit.problems() {
+        for answer in visit.problems().filter(|a| !rechecked.contains(&a.item)) {
             if !self.rng.chance(CONFIRMED) {
                 continue;
             }

@@ -108,9 +108,9 @@ impl Generator {
                     visit.review = ReviewStatus::Reviewed;
                 }
                 template.score(&mut visit, ctx);
-                w.save_visit(&mut visit, false)?;
+                let rechecked = w.save_visit(&mut visit, false)?;
                 if !this_month {
-                    self.ledger_entries(w, &visit, &template, &household.village_id)?;
+                    self.ledger_entries(w, &visit, &rechecked, &template, &household.village_id)?;
                 }
                 made += 1;
             }

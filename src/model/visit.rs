@@ -42,6 +42,8 @@ coded!(
         Confirmed = "已确认",
         /// 已忽略 (judged not a problem)
         Ignored = "已忽略",
+        /// 复查 (the household's open problem for this item is still there: noted in its history)
+        Recheck = "复查",
     }
 );
 

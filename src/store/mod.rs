@@ -33,7 +33,7 @@ pub use lock::owner_only;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
 pub use month::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer};
-pub use problems::{ProblemEvent, ProblemRow};
+pub use problems::{OpenProblem, ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
 pub use review::ReviewRow;
 pub use templates::{TemplateRow, content_hash};

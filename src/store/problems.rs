@@ -68,6 +68,17 @@ fn problem_from_row(r: &Row<'_>) -> rusqlite::Result<Problem> {
     })
 }
 
+/// A household's open problem entered from a checklist item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenProblem {
+    /// The problem.
+    pub id: String,
+    /// Its status (not 已销号).
+    pub status: Status,
+    /// 发现日期.
+    pub found: NaiveDate,
+}
+
 impl Store {
     /// The ledger of one village or all (`None`), by deadline (none last) then found date.
     pub fn problems(&self, village_id: Option<&str>) -> Result<Vec<ProblemRow>> {
@@ -225,6 +236,38 @@ impl Store {
             w.save_problem(p, None, actor)?;
             w.set_proposal(&visit, &item, Proposal::Confirmed)
         })
+    }
+
+    /// Adds a proposal to the household's open problem `problem_id` for the same item instead of
+    /// entering a new one: the problem's history gains a 复查仍存在 event, the answer is marked 复查.
+    pub fn attach_proposal(&mut self, p: &Problem, problem_id: &str, actor: &Actor) -> Result<()> {
+        let (Some(visit), Some(item)) = (p.visit_id.clone(), p.item_code.clone()) else {
+            return Err(StoreError::Missing(t("ledger.proposal").to_string()));
+        };
+        self.write(|w| {
+            let (value, note): (String, String) = w.tx.query_row(
+                "SELECT value, note FROM visit_answers WHERE visit_id = ?1 AND item_code = ?2",
+                params![visit, item],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            w.recheck(problem_id, &visit, p.found, &item, &value, &note, actor)
+        })
+    }
+
+    /// The open (not 已销号) problems entered from a checklist item, by (household, item): the
+    /// newest one's id, status and found date.
+    pub fn open_problems_by_item(&self, village_id: Option<&str>) -> Result<HashMap<(String, String), OpenProblem>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT household_id, item_code, id, status, found_date FROM problems
+              WHERE deleted_at IS NULL AND status <> '已销号' AND household_id IS NOT NULL AND item_code IS NOT NULL
+                AND village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
+              ORDER BY found_date, id",
+        )?;
+        let rows = st.query_map([village_id], |r| {
+            let status = Status::from_code(&r.get::<_, String>(3)?).unwrap_or(Status::Open);
+            Ok(((r.get(0)?, r.get(1)?), OpenProblem { id: r.get(2)?, status, found: r.get(4)? }))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Marks a proposed answer 已忽略 (judged not a problem).

@@ -526,4 +526,80 @@ mod proposals {
             .unwrap();
         assert_eq!(s.rechecked_fine(None).unwrap().get(&p.id), Some(&today()));
     }
+
+    #[test]
+    fn a_later_visit_finding_an_open_problem_again_notes_it_instead_of_proposing_it_twice() {
+        let mut s = Store::open_in_memory().unwrap();
+        generate(&mut s, &DemoOptions { villages: 1, households: 30, months: 3, seed: 3, today: today() }).unwrap();
+        let answers = s.problem_answers(None, all_time().0, all_time().1).unwrap();
+        let a = answers.iter().find(|a| a.proposal.as_deref() == Some("待确认") && a.date < today()).unwrap().clone();
+        let village = s.villages().unwrap().remove(0);
+        let mut p = Problem::new(&village.id, Some(a.household_id.clone()), "收入", "收入偏低", a.date);
+        p.visit_id = Some(a.visit_id.clone());
+        p.item_code = Some(a.item.clone());
+        s.confirm_proposal(&mut p, &Actor::default()).unwrap();
+        let earlier = s.visit(&a.visit_id).unwrap().unwrap();
+
+        // Two later visits find the same item a problem again: both are noted on the open problem.
+        let mut later = earlier.clone();
+        for day in [today(), today() + chrono::Days::new(1)] {
+            later.id = String::new();
+            later.date = day;
+            later.answers.retain(|x| x.item == a.item);
+            let rechecked = s.save_visit(&mut later, day).unwrap();
+            assert_eq!(rechecked, vec![a.item.clone()]);
+        }
+        let events = s.problem_events(&p.id).unwrap();
+        let rechecks: Vec<_> = events.iter().filter(|e| e.kind == "复查仍存在").collect();
+        assert_eq!(rechecks.len(), 2, "{events:?}");
+        assert!(rechecks[0].note.contains(&today().to_string()) && rechecks[0].note.contains(&a.value), "{events:?}");
+        let pending = crate::checklist::pending_proposals(&s, &mut crate::checklist::Catalog::default(), None).unwrap();
+        assert!(!pending.iter().any(|x| x.problem.household_id.as_deref() == Some(&a.household_id)
+            && x.problem.item_code.as_deref() == Some(&a.item)
+            && x.problem.found >= today()));
+        // Saving the same visit again adds nothing more.
+        s.save_visit(&mut later, today() + chrono::Days::new(1)).unwrap();
+        assert_eq!(s.problem_events(&p.id).unwrap().len(), events.len());
+
+        // Once struck off, the item is proposed anew.
+        s.db().execute("UPDATE problems SET status = '已销号' WHERE id = ?1", [&p.id]).unwrap();
+        later.id = String::new();
+        assert!(s.save_visit(&mut later, today() + chrono::Days::new(1)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_proposal_made_before_the_problem_was_entered_shows_it_and_can_be_added_to_it() {
+        let mut s = Store::open_in_memory().unwrap();
+        generate(&mut s, &DemoOptions { villages: 1, households: 30, months: 3, seed: 3, today: today() }).unwrap();
+        let mut catalog = crate::checklist::Catalog::default();
+        let pending = crate::checklist::pending_proposals(&s, &mut catalog, None).unwrap();
+        // Two proposals for the same household and item, from two visits.
+        let (first, second) = pending
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| {
+                pending[i + 1..]
+                    .iter()
+                    .find(|y| {
+                        y.problem.household_id == x.problem.household_id && y.problem.item_code == x.problem.item_code
+                    })
+                    .map(|y| (x.clone(), y.clone()))
+            })
+            .expect("the demo has a household proposing the same item twice");
+        assert!(first.existing.is_none() && second.existing.is_none());
+        let mut entered = second.problem.clone();
+        s.confirm_proposal(&mut entered, &Actor::default()).unwrap();
+        let pending = crate::checklist::pending_proposals(&s, &mut catalog, None).unwrap();
+        let again = pending
+            .iter()
+            .find(|x| x.problem.visit_id == first.problem.visit_id && x.problem.item_code == first.problem.item_code)
+            .unwrap();
+        assert_eq!(again.existing.as_ref().map(|e| e.id.as_str()), Some(entered.id.as_str()));
+        s.attach_proposal(&again.problem, &entered.id, &Actor::default()).unwrap();
+        let events = s.problem_events(&entered.id).unwrap();
+        assert!(events.iter().any(|e| e.kind == "复查仍存在"), "{events:?}");
+        let pending = crate::checklist::pending_proposals(&s, &mut catalog, None).unwrap();
+        assert!(!pending.iter().any(|x| x.problem.visit_id == first.problem.visit_id
+            && x.problem.item_code == first.problem.item_code));
+    }
 }

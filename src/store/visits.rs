@@ -4,6 +4,7 @@
 use super::{Result, Store, StoreError, Writer};
 use crate::i18n::t;
 use crate::model::ids::new_id;
+use crate::model::ledger::Actor;
 use crate::model::month::Month;
 use crate::model::visit::{Answer, Proposal, ReviewStatus, Visit};
 use chrono::NaiveDate;
@@ -68,7 +69,7 @@ impl Store {
     /// Saves a visit and its answers in one transaction and deletes the form's draft. A new
     /// visit gets its id. Refused: a date after `today`, a missing cadre, or a visit already
     /// reviewed.
-    pub fn save_visit(&mut self, visit: &mut Visit, today: NaiveDate) -> Result<()> {
+    pub fn save_visit(&mut self, visit: &mut Visit, today: NaiveDate) -> Result<Vec<String>> {
         if let Some(key) = visit.refusal(today) {
             return Err(StoreError::Refused(t(key).to_string()));
         }
@@ -82,8 +83,9 @@ impl Store {
                 }
             }
             let draft_of = (!visit.id.is_empty()).then(|| visit.id.clone());
-            w.save_visit(visit, draft_of.is_some())?;
-            w.delete_draft(&visit.household_id, draft_of.as_deref())
+            let rechecked = w.save_visit(visit, draft_of.is_some())?;
+            w.delete_draft(&visit.household_id, draft_of.as_deref())?;
+            Ok(rechecked)
         })
     }
 
@@ -215,9 +217,10 @@ impl Writer<'_> {
     /// Upserts a visit (a new one gets its id) and its answers within this transaction. A new
     /// visit is stored with its review state; an existing one keeps its own (one sent back
     /// becomes 待审核 again). When it `existed`, answers no longer given are removed. Problem answers are proposed for the
-    /// ledger (待确认); a proposal already confirmed or ignored is kept while the answer stays a
-    /// problem.
-    pub fn save_visit(&self, v: &mut Visit, existed: bool) -> Result<()> {
+    /// ledger (待确认) unless the household's open problem for the item is still there (see
+    /// [`Self::recheck_open_problems`]; those items are returned); a proposal already confirmed or
+    /// ignored is kept while the answer stays a problem.
+    pub fn save_visit(&self, v: &mut Visit, existed: bool) -> Result<Vec<String>> {
         if v.id.is_empty() {
             v.id = new_id();
         }
@@ -270,6 +273,77 @@ impl Writer<'_> {
         for a in &v.answers {
             st.execute(params![v.id, a.item, a.value.trim(), a.is_problem, Proposal::Pending.code(), a.note.trim()])?;
         }
-        Ok(())
+        self.recheck_open_problems(v)
+    }
+
+    /// Problem answers of `v` still waiting to be proposed whose household already has an open
+    /// problem for the same item (entered from an earlier visit) are not proposed again: the
+    /// problem's history gains a 复查仍存在 event with the date and answer, and the answer is marked
+    /// 复查. Returns the items so attached.
+    fn recheck_open_problems(&self, v: &Visit) -> Result<Vec<String>> {
+        let found: Vec<(String, String, String, String)> = self
+            .tx
+            .prepare_cached(
+                "SELECT a.item_code, a.value, a.note,
+                        (SELECT p.id FROM problems p
+                          WHERE p.household_id = ?2 AND p.item_code = a.item_code AND p.deleted_at IS NULL
+                            AND p.status <> '已销号' AND p.found_date <= ?3 AND p.visit_id IS NOT ?1
+                          ORDER BY p.found_date DESC, p.id LIMIT 1)
+                   FROM visit_answers a
+                  WHERE a.visit_id = ?1 AND a.proposal = '待确认'",
+            )?
+            .query_map(params![v.id, v.household_id, v.date], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .filter_map(|r| match r {
+                Ok((item, value, note, Some(problem))) => Some(Ok((item, value, note, problem))),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
+        let actor = self.visit_actor(&v.cadre_id)?;
+        let mut items = Vec::new();
+        for (item, value, note, problem) in found {
+            self.recheck(&problem, &v.id, v.date, &item, &value, &note, &actor)?;
+            items.push(item);
+        }
+        Ok(items)
     }
 }
+
+impl Writer<'_> {
+    /// The cadre `cadre_id` as the author of what their visit records.
+    pub(crate) fn visit_actor(&self, cadre_id: &str) -> Result<Actor> {
+        let name: String = self
+            .tx
+            .query_row("SELECT name FROM cadres WHERE id = ?1", [cadre_id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+        Ok(Actor { cadre_id: Some(cadre_id.to_string()), name, role: None })
+    }
+
+    /// Notes on `problem` that the visit `visit_id` of `date` found its item still a problem
+    /// (answer `value`, 情况说明 `note`), and marks that answer 复查.
+    #[allow(clippy::too_many_arguments, reason = "one event's facts, each a different column")]
+    pub(crate) fn recheck(
+        &self,
+        problem: &str,
+        visit_id: &str,
+        date: NaiveDate,
+        item: &str,
+        value: &str,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut line = crate::i18n::tf("ledger.recheck.line", &[("date", &date.to_string()), ("value", value)]);
+        if !note.trim().is_empty() {
+            line = format!("{line}（{}）", note.trim());
+        }
+        self.problem_event(problem, actor, RECHECK_EVENT, None, None, &line)?;
+        self.set_proposal(visit_id, item, Proposal::Recheck)
+    }
+}
+
+/// The kind of a problem's history event recording that a later visit found it still there.
+pub const RECHECK_EVENT: &str = "复查仍存在";

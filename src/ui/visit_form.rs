@@ -523,7 +523,12 @@ impl VisitForm {
             "visit.saved",
             &[("name", &self.household.head_name), ("date", &visit.date.to_string()), ("n", &problems.to_string())],
         );
-        if cx.report(result, &message).is_some() {
+        if let Some(rechecked) = cx.report(result, "") {
+            let message = match rechecked.len() {
+                0 => message,
+                n => format!("{message}{}", tf("visit.saved.rechecked", &[("n", &n.to_string())])),
+            };
+            cx.info(&message);
             self.drafted = None;
             self.original = visit.clone();
             self.visit = visit;

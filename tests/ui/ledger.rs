@@ -220,9 +220,14 @@ fn problems_found_on_visits_are_confirmed_or_dismissed_into_the_ledger() {
     };
     let before = pending(&h);
     assert!(before >= 2, "the demo's visits propose problems");
-    h.get_all_by_role_and_label(egui::accesskit::Role::Button, "确认").next().unwrap().click();
+    let first = h.get_all_by_role_and_label(egui::accesskit::Role::Button, "确认").next().unwrap();
+    let top = first.rect().top();
+    first.click();
     h.run();
-    assert!(shows(&h, "已确认，问题已进入台账"));
+    // The confirmed proposal keeps its row, saying so: the next one does not slide under the pointer.
+    assert_eq!(h.query_all_by_label("已确认，问题已进入台账").count(), 2, "in the row and in the message bar");
+    let next = h.get_all_by_role_and_label(egui::accesskit::Role::Button, "确认").next().unwrap();
+    assert!(next.rect().top() > top + 5.0, "{} vs {top}", next.rect().top());
     assert!(shows(&h, "未清零 1 项"));
     h.get_all_by_role_and_label(egui::accesskit::Role::Button, "忽略").next().unwrap().click();
     h.run();

@@ -203,7 +203,9 @@ impl LedgerPage {
                     _ => String::new(),
                 };
                 let who = if e.actor_name.is_empty() { String::new() } else { format!(" · {}", e.actor_name) };
-                ui.label(RichText::new(format!("{when}{who} · {} {what}", e.kind)).small().strong());
+                ui.label(
+                    RichText::new(format!("{when}{who} · {} {what}", crate::i18n::value(&e.kind))).small().strong(),
+                );
                 if !e.note.is_empty() {
                     ui.label(&e.note);
                 }

@@ -38,6 +38,10 @@ pub struct LedgerPage {
     detail: Option<Detail>,
     /// When (egui time) a problem's status last changed here.
     last_move: Option<f64>,
+    /// The proposals listed, each with what was done to it here (it stays in place, so the
+    /// next one never slides under the pointer), and the data they were listed from.
+    proposal_rows: Vec<(Proposed, Option<String>)>,
+    proposals_from: Option<Rc<LedgerData>>,
 }
 
 /// What the ledger reads from the store.
@@ -73,6 +77,7 @@ impl LedgerPage {
         if let Some(id) = problem {
             self.detail = Some(Detail::open(store, id)?);
         }
+        self.proposal_rows.retain(|(_, done)| done.is_none());
         Ok(())
     }
 
@@ -91,6 +96,7 @@ impl LedgerPage {
             self.visible = filter_problems(&data.rows, &data.households, &self.filters, cx.today);
             self.applied = Some((self.filters.clone(), cx.today, Rc::clone(&data)));
         }
+        self.sync_proposals(&data);
         if self.detail.is_some() {
             egui::Panel::right("problem-detail").exact_size(430.0).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.detail_panel(cx, ui, &data));
@@ -127,7 +133,7 @@ impl LedgerPage {
                 }
             });
         });
-        self.proposals_panel(cx, ui, data);
+        self.proposals_panel(cx, ui);
         self.filter_bar(ui, data);
         self.bulk_bar(cx, ui, data);
         ui.separator();

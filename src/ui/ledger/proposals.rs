@@ -1,19 +1,49 @@
-//! Problems a visit proposed for the ledger: confirm as they are, edit then confirm, or dismiss.
+//! Problems a visit proposed for the ledger: confirm as they are, edit then confirm, dismiss,
+//! or add to the household's open problem for the same item. A proposal dealt with stays in its
+//! row, saying what was done, so the next one never moves under the pointer.
 
 use super::detail::Detail;
 use super::{LedgerData, LedgerPage};
+use crate::checklist::Proposed;
 use crate::i18n::{t, tf};
 use crate::ui::cx::Cx;
-use crate::ui::widgets::ERROR;
+use crate::ui::widgets::{ERROR, OK};
 use egui::{RichText, Ui};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+type Key = (Option<String>, Option<String>);
+
+fn key(p: &Proposed) -> Key {
+    (p.problem.visit_id.clone(), p.problem.item_code.clone())
+}
 
 impl LedgerPage {
-    /// The proposals waiting, in a list that lays out only the rows in view.
-    pub(super) fn proposals_panel(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, data: &LedgerData) {
-        let n = data.proposals.len();
-        if n == 0 {
+    /// Lists the proposals of `data`, keeping the rows dealt with here in their places.
+    pub(super) fn sync_proposals(&mut self, data: &Rc<LedgerData>) {
+        if self.proposals_from.as_ref().is_some_and(|d| Rc::ptr_eq(d, data)) {
             return;
         }
+        let mut pending: HashMap<Key, &Proposed> = data.proposals.iter().map(|p| (key(p), p)).collect();
+        let mut rows = Vec::with_capacity(data.proposals.len());
+        for (p, done) in self.proposal_rows.drain(..) {
+            match pending.remove(&key(&p)) {
+                Some(fresh) if done.is_none() => rows.push((fresh.clone(), None)),
+                _ if done.is_some() => rows.push((p, done)),
+                _ => {}
+            }
+        }
+        rows.extend(data.proposals.iter().filter(|p| pending.contains_key(&key(p))).map(|p| (p.clone(), None)));
+        self.proposal_rows = rows;
+        self.proposals_from = Some(Rc::clone(data));
+    }
+
+    /// The proposals, in a list that lays out only the rows in view.
+    pub(super) fn proposals_panel(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        if self.proposal_rows.is_empty() {
+            return;
+        }
+        let n = self.proposal_rows.iter().filter(|(_, done)| done.is_none()).count();
         let mut act = None;
         egui::CollapsingHeader::new(
             RichText::new(tf("ledger.proposals", &[("n", &n.to_string())])).strong().color(ERROR),
@@ -23,14 +53,14 @@ impl LedgerPage {
         .show(ui, |ui| {
             // Only the rows in view are laid out: a township can have thousands of proposals.
             let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-            let proposals = &data.proposals;
+            let rows = &self.proposal_rows;
             egui::ScrollArea::vertical().id_salt("proposal-list").max_height(150.0).show_rows(
                 ui,
                 row_height,
-                proposals.len(),
+                rows.len(),
                 |ui, range| {
                     for i in range {
-                        let p = &proposals[i];
+                        let (p, done) = &rows[i];
                         ui.horizontal(|ui| {
                             let cell = |ui: &mut Ui, width: f32, text: &str| {
                                 ui.add_sized([width, row_height], egui::Label::new(text).truncate());
@@ -38,7 +68,21 @@ impl LedgerPage {
                             cell(ui, 86.0, &p.problem.found.to_string());
                             cell(ui, 64.0, &p.head_name);
                             cell(ui, 64.0, &p.problem.group);
-                            if ui.small_button(t("ledger.confirm")).clicked() {
+                            if let Some(done) = done {
+                                ui.label(RichText::new(done).color(OK));
+                                ui.add(egui::Label::new(RichText::new(&p.problem.description).weak()).truncate());
+                                return;
+                            }
+                            if let Some(open) = &p.existing {
+                                if ui.small_button(t("ledger.proposal.attach")).clicked() {
+                                    act = Some((i, ProposalAction::Attach));
+                                }
+                                let existing = tf(
+                                    "ledger.proposal.existing",
+                                    &[("status", open.status.label()), ("found", &open.found.to_string())],
+                                );
+                                ui.label(RichText::new(existing).small());
+                            } else if ui.small_button(t("ledger.confirm")).clicked() {
                                 act = Some((i, ProposalAction::Confirm));
                             }
                             if ui.small_button(t("ledger.edit_confirm")).clicked() {
@@ -54,30 +98,37 @@ impl LedgerPage {
             );
         });
         let Some((i, action)) = act else { return };
-        let mut proposed = data.proposals[i].problem.clone();
+        let Some((proposed, _)) = self.proposal_rows.get(i) else { return };
+        let mut proposed = proposed.clone();
         if let ProposalAction::Edit = action {
-            self.detail = Some(Detail::new(proposed));
+            self.detail = Some(Detail::new(proposed.problem));
             return;
         }
         let actor = cx.actor();
+        let (visit, item) = key(&proposed);
         let result = match action {
             ProposalAction::Dismiss => cx
                 .store
-                .dismiss_proposal(
-                    proposed.visit_id.as_deref().unwrap_or_default(),
-                    proposed.item_code.as_deref().unwrap_or_default(),
-                )
+                .dismiss_proposal(visit.as_deref().unwrap_or_default(), item.as_deref().unwrap_or_default())
                 .map(|_| t("ledger.dismissed")),
-            _ => cx.store.confirm_proposal(&mut proposed, &actor).map(|_| t("ledger.confirmed")),
+            ProposalAction::Attach => {
+                let problem = proposed.existing.as_ref().map(|o| o.id.clone()).unwrap_or_default();
+                cx.store.attach_proposal(&proposed.problem, &problem, &actor).map(|_| t("ledger.attached"))
+            }
+            _ => cx.store.confirm_proposal(&mut proposed.problem, &actor).map(|_| t("ledger.confirmed")),
         };
         if let Some(msg) = cx.report(result, "") {
             cx.info(msg);
+            if let Some(row) = self.proposal_rows.get_mut(i) {
+                row.1 = Some(msg.to_string());
+            }
         }
     }
 }
 
 enum ProposalAction {
     Confirm,
+    Attach,
     Edit,
     Dismiss,
 }
