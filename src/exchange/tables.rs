@@ -98,6 +98,7 @@ pub(super) const TABLES: &[Table] = &[
             " OR id IN (SELECT a.cadre_id FROM assignments a JOIN households h ON h.id = a.household_id WHERE h.village_id = ?1)",
             " OR id IN (SELECT v.cadre_id FROM visits v JOIN households h ON h.id = v.household_id WHERE h.village_id = ?1)",
             " OR id IN (SELECT v.reviewed_by FROM visits v JOIN households h ON h.id = v.household_id WHERE h.village_id = ?1)",
+            " OR id IN (SELECT v.recorded_by FROM visits v JOIN households h ON h.id = v.household_id WHERE h.village_id = ?1)",
             " OR id IN (SELECT closed_by FROM problems WHERE village_id = ?1)",
             " OR id IN (SELECT e.actor_id FROM problem_events e JOIN problems p ON p.id = e.problem_id WHERE p.village_id = ?1)"
         ),
@@ -178,6 +179,7 @@ pub(super) const TABLES: &[Table] = &[
             r("cadre_id", CADRES, false),
             r("template_id", &["checklist_templates"], false),
             r("reviewed_by", CADRES, true),
+            r("recorded_by", CADRES, true),
         ],
         matchers: &[],
         immutable: false,

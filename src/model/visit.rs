@@ -99,6 +99,12 @@ pub struct Visit {
     /// Review state (not part of what the form edits).
     #[serde(skip, default = "pending")]
     pub review: ReviewStatus,
+    /// How many applicable items were left unanswered when it was saved (0: complete).
+    #[serde(default)]
+    pub unanswered: u32,
+    /// The cadre who typed it in (我是…), when not the cadre who visited.
+    #[serde(default)]
+    pub recorded_by: Option<String>,
 }
 
 fn pending() -> ReviewStatus {
@@ -122,6 +128,8 @@ impl Visit {
             satisfaction: None,
             answers: Vec::new(),
             review: ReviewStatus::Pending,
+            unanswered: 0,
+            recorded_by: None,
         }
     }
 

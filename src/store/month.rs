@@ -29,6 +29,8 @@ pub struct MonthHousehold {
     pub unassigned: bool,
     /// Whether it had a visit in the month.
     pub visited: bool,
+    /// Items left unanswered by the month's most complete visit (0 when complete or none).
+    pub unanswered: u32,
     /// The last visit on or before the reference day.
     pub last_visit: Option<NaiveDate>,
     /// Not visited in the month and not for more than [`OVERDUE_DAYS`] days (or never).
@@ -114,7 +116,7 @@ impl Store {
             "SELECT h.id, h.head_name, coalesce(g.name, ''), h.code, coalesce(a.cadre_id, ''), coalesce(c.name, ''),
                     (SELECT max(v.visit_date) FROM visits v
                       WHERE v.household_id = h.id AND v.deleted_at IS NULL AND v.visit_date <= ?3),
-                    EXISTS(SELECT 1 FROM visits v
+                    (SELECT min(v.unanswered) FROM visits v
                       WHERE v.household_id = h.id AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?4)
                FROM households h
                LEFT JOIN assignments a ON a.id = (
@@ -129,7 +131,8 @@ impl Store {
         let households = st
             .query_map(params![village_id, month.first_day(), as_of, end], |r| {
                 let last_visit: Option<NaiveDate> = r.get(6)?;
-                let visited: bool = r.get(7)?;
+                let unanswered: Option<u32> = r.get(7)?;
+                let visited = unanswered.is_some();
                 let cadre_id: String = r.get(4)?;
                 Ok(MonthHousehold {
                     id: r.get(0)?,
@@ -140,6 +143,7 @@ impl Store {
                     cadre_id,
                     cadre_name: r.get(5)?,
                     visited,
+                    unanswered: unanswered.unwrap_or(0),
                     last_visit,
                     overdue: !visited && last_visit.is_none_or(|d| (as_of - d).num_days() > OVERDUE_DAYS),
                 })

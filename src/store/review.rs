@@ -32,6 +32,10 @@ pub struct ReviewRow {
     pub status: ReviewStatus,
     /// The reviewer's comment or the reason for returning.
     pub comment: String,
+    /// Applicable items left unanswered when it was saved (0: complete).
+    pub unanswered: u32,
+    /// Who typed it in, when not the cadre who visited (empty otherwise).
+    pub recorder_name: String,
 }
 
 impl Store {
@@ -40,8 +44,9 @@ impl Store {
         let mut st = self.db().prepare_cached(
             "SELECT v.id, v.household_id, h.head_name, v.cadre_id, c.name, v.visit_date, v.kind,
                     (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
-                    v.review_status, v.review_comment
+                    v.review_status, v.review_comment, v.unanswered, coalesce(rc.name, '')
                FROM visits v JOIN households h ON h.id = v.household_id JOIN cadres c ON c.id = v.cadre_id
+               LEFT JOIN cadres rc ON rc.id = v.recorded_by
               WHERE v.deleted_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1) AND (?2 IS NULL OR v.review_status = ?2)
               ORDER BY v.visit_date DESC, v.created_at DESC",
         )?;
@@ -57,6 +62,8 @@ impl Store {
                 problems: r.get(7)?,
                 status: ReviewStatus::from_code(&r.get::<_, String>(8)?).unwrap_or(ReviewStatus::Pending),
                 comment: r.get(9)?,
+                unanswered: r.get(10)?,
+                recorder_name: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -28,6 +28,10 @@ pub struct VisitRow {
     pub review: ReviewStatus,
     /// How many answers are problems.
     pub problems: usize,
+    /// Applicable items left unanswered when it was saved (0: complete).
+    pub unanswered: u32,
+    /// Who typed it in, when not the cadre who visited (empty otherwise).
+    pub recorder_name: String,
 }
 
 /// A visit with its answers and the first secretary's comment, as ledgers list it.
@@ -40,7 +44,7 @@ pub struct VisitEntry {
 }
 
 const VISIT_COLUMNS: &str = "id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
-     household_income, income_per_capita, satisfaction, review_status";
+     household_income, income_per_capita, satisfaction, review_status, unanswered, recorded_by";
 
 fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
     Ok(Visit {
@@ -57,6 +61,8 @@ fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
         satisfaction: r.get(10)?,
         answers: Vec::new(),
         review: ReviewStatus::from_code(&r.get::<_, String>(11)?).unwrap_or(ReviewStatus::Pending),
+        unanswered: r.get(12)?,
+        recorded_by: r.get(13)?,
     })
 }
 
@@ -119,7 +125,7 @@ impl Store {
         ))?;
         let mut entries = st
             .query_map(params![village_id, from, to], |r| {
-                Ok(VisitEntry { visit: visit_from_row(r)?, review_comment: r.get(12)? })
+                Ok(VisitEntry { visit: visit_from_row(r)?, review_comment: r.get(VISIT_COLUMNS.split(',').count())? })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let at: HashMap<String, usize> = entries.iter().enumerate().map(|(i, e)| (e.visit.id.clone(), i)).collect();
@@ -144,8 +150,9 @@ impl Store {
     pub fn visits_of(&self, household_id: &str) -> Result<Vec<VisitRow>> {
         let mut st = self.db().prepare_cached(
             "SELECT v.id, v.visit_date, v.cadre_id, coalesce(c.name, ''), v.kind, v.review_status,
-                    (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1)
-               FROM visits v LEFT JOIN cadres c ON c.id = v.cadre_id
+                    (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
+                    v.unanswered, coalesce(rc.name, '')
+               FROM visits v LEFT JOIN cadres c ON c.id = v.cadre_id LEFT JOIN cadres rc ON rc.id = v.recorded_by
               WHERE v.household_id = ?1 AND v.deleted_at IS NULL
               ORDER BY v.visit_date DESC, v.created_at DESC",
         )?;
@@ -158,6 +165,8 @@ impl Store {
                 kind: r.get(4)?,
                 review: ReviewStatus::from_code(&r.get::<_, String>(5)?).unwrap_or(ReviewStatus::Pending),
                 problems: r.get::<_, i64>(6)? as usize,
+                unanswered: r.get(7)?,
+                recorder_name: r.get(8)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -228,12 +237,13 @@ impl Writer<'_> {
             .prepare_cached(
                 "INSERT INTO visits(id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
                                     household_income, income_per_capita, satisfaction, review_status, created_at,
-                                    updated_at, origin)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?14, ?12, ?12, ?13)
+                                    updated_at, origin, unanswered, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?14, ?12, ?12, ?13, ?15, ?16)
                  ON CONFLICT(id) DO UPDATE SET cadre_id = excluded.cadre_id, visit_date = excluded.visit_date,
                    kind = excluded.kind, measures = excluded.measures, difficulties = excluded.difficulties,
                    household_income = excluded.household_income, income_per_capita = excluded.income_per_capita,
-                   satisfaction = excluded.satisfaction,
+                   satisfaction = excluded.satisfaction, unanswered = excluded.unanswered,
+                   recorded_by = excluded.recorded_by,
                    review_status = CASE WHEN visits.review_status = '已退回' THEN '待审核' ELSE visits.review_status END,
                    updated_at = excluded.updated_at, origin = excluded.origin",
             )?
@@ -251,7 +261,9 @@ impl Writer<'_> {
                 v.satisfaction,
                 self.stamp,
                 self.origin,
-                v.review.code()
+                v.review.code(),
+                v.unanswered,
+                v.recorded_by.as_deref().filter(|c| *c != v.cadre_id)
             ])?;
         if existed {
             #[allow(clippy::expect_used, reason = "a list of strings always serialises")]

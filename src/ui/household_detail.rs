@@ -4,7 +4,7 @@
 
 use super::cache::Cached;
 use super::cx::{Cx, Route};
-use super::widgets::{ERROR, OK, load_error};
+use super::widgets::{ERROR, OK, load_error, visit_marks};
 use crate::checklist::{self, Catalog, Dimension, DimensionState, Template};
 use crate::i18n::{t, tf};
 use crate::model::id_number::mask;
@@ -303,11 +303,12 @@ fn visits(ui: &mut Ui, d: &Loaded) -> Option<String> {
             ui.label(&r.cadre_name);
             ui.label(crate::i18n::value(&r.kind));
             ui.label(r.review.label());
-            if r.problems > 0 {
-                ui.label(RichText::new(tf("detail.problems", &[("n", &r.problems.to_string())])).color(ERROR));
-            } else {
-                ui.label("");
-            }
+            ui.horizontal(|ui| {
+                if r.problems > 0 {
+                    ui.label(RichText::new(tf("detail.problems", &[("n", &r.problems.to_string())])).color(ERROR));
+                }
+                visit_marks(ui, r.unanswered, &r.recorder_name);
+            });
             let b = ui.button(t("detail.open_visit"));
             let label = tf("detail.open_visit_of", &[("date", &r.date.to_string())]);
             b.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, label.clone()));

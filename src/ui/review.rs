@@ -3,7 +3,7 @@
 
 use super::cache::Cached;
 use super::cx::{Cx, Route};
-use super::widgets::{ERROR, OK, load_error};
+use super::widgets::{ERROR, OK, load_error, visit_marks};
 use crate::i18n::{t, tf};
 use crate::model::visit::ReviewStatus;
 use crate::store::ReviewRow;
@@ -134,6 +134,7 @@ impl ReviewPage {
                                 page.selected = Some(r.visit_id.clone());
                                 page.comment = r.comment.clone();
                             }
+                            visit_marks(ui, r.unanswered, &r.recorder_name);
                             ui.label(&r.comment);
                         });
                         if row.response().clicked() {

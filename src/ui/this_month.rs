@@ -3,7 +3,7 @@
 
 use super::cache::Cached;
 use super::cx::{Cx, Route};
-use super::widgets::{ERROR, OK, load_error};
+use super::widgets::{ERROR, OK, WARN, load_error};
 use crate::checklist::{Finding, findings};
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
@@ -118,6 +118,20 @@ impl ThisMonthPage {
         );
         let share = if assigned == 0 { 0.0 } else { visited as f32 / assigned as f32 };
         ui.add(egui::ProgressBar::new(share).desired_width(500.0).show_percentage());
+        let incomplete: Vec<&MonthHousehold> = status.households.iter().filter(|h| h.unanswered > 0).collect();
+        if !incomplete.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                let n = incomplete.len().to_string();
+                ui.label(RichText::new(tf("month.incomplete", &[("n", &n)])).color(WARN).strong());
+                for h in incomplete {
+                    let text =
+                        format!("{}（{}）", h.head_name, tf("visit.incomplete", &[("n", &h.unanswered.to_string())]));
+                    if ui.link(text).clicked() {
+                        detail = Some(h.id.clone());
+                    }
+                }
+            });
+        }
         ui.add_space(6.0);
         ui.columns(2, |cols| {
             let overdue: Vec<&MonthHousehold> = status.overdue().collect();

@@ -176,6 +176,8 @@ impl VisitForm {
             .filter(|i| i.applies(&facts) != Applies::No)
             .filter_map(|i| v.answer(&i.code).filter(|a| !a.value.trim().is_empty()).cloned())
             .collect();
+        let applicable = self.template.items.iter().filter(|i| i.applies(&facts) != Applies::No);
+        v.unanswered = applicable.filter(|i| v.answer(&i.code).is_none()).count() as u32;
         self.template.score(&mut v, self.context());
         v
     }
@@ -242,6 +244,9 @@ impl VisitForm {
             ui.label(RichText::new(format!("{} · {}", form.household.code, form.template.name)).weak());
             if form.read_only {
                 ui.label(RichText::new(tf("visit.read_only", &[("status", form.visit.review.label())])).strong());
+                let recorder = form.visit.recorded_by.as_ref().and_then(|id| cadres.iter().find(|c| &c.cadre.id == id));
+                let recorder = recorder.map(|c| c.cadre.name.as_str()).unwrap_or_default();
+                super::widgets::visit_marks(ui, form.visit.unanswered, recorder);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(t("form.back")).on_hover_text("Esc").clicked() {
@@ -500,6 +505,7 @@ impl VisitForm {
     /// Saves the visit; unless `anyway`, asks first when the cadre already visited this month.
     fn save(&mut self, cx: &mut Cx<'_>, anyway: bool) {
         let mut visit = self.finished();
+        visit.recorded_by = cx.me.map(|m| m.id().to_string()).filter(|me| *me != visit.cadre_id);
         if let Some(key) = visit.refusal(cx.today) {
             cx.error(t(key));
             return;

@@ -206,6 +206,21 @@ pub fn run_dialog<T>(open: impl FnOnce() -> Option<T>) -> Dialog<T> {
     }
 }
 
+/// The colour of a warning (something left undone, not wrong).
+pub const WARN: Color32 = Color32::from_rgb(200, 110, 0);
+
+/// A saved visit's marks beside its cadre: 未答 N 项 when applicable items were left unanswered,
+/// and who typed it in when that was not the cadre who visited.
+pub fn visit_marks(ui: &mut Ui, unanswered: u32, recorder: &str) {
+    if unanswered > 0 {
+        let text = crate::i18n::tf("visit.incomplete", &[("n", &unanswered.to_string())]);
+        ui.label(egui::RichText::new(text).color(WARN).strong());
+    }
+    if !recorder.is_empty() {
+        ui.label(egui::RichText::new(crate::i18n::tf("visit.recorded_by", &[("name", recorder)])).weak());
+    }
+}
+
 /// Shows a failed read in place of what it would have shown: a database error is said, never
 /// hidden as an empty table.
 pub fn load_error(ui: &mut Ui, message: &str) {

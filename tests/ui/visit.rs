@@ -150,6 +150,15 @@ fn this_month_lists_my_household_until_visited_and_a_second_visit_asks_first() {
     assert_eq!(h.state().page(), Page::ThisMonth, "back where it came from");
     h.get_by_label("全村：已走访 1 户 / 应走访 1 户");
     h.get_by_label("您负责的农户本月都已走访。");
+    // Saved with one item answered: the visit is marked incomplete here and on 户详情.
+    h.get_by_label("本月走访有未答项的 1 户：");
+    let link = h.get_by_label_contains("张三（未答 ");
+    let marked = link.accesskit_node().label().unwrap_or_default().to_string();
+    let n = marked.trim_start_matches("张三（").trim_end_matches('）').to_string();
+    link.click();
+    h.run();
+    assert_eq!(h.state().page(), Page::HouseholdDetail);
+    h.get_by_label(&n);
 
     open_household(&mut h);
     h.get_by_label("记录走访").click();
@@ -274,4 +283,31 @@ fn the_problem_answer_is_marked_and_tab_from_a_note_goes_to_the_next_item() {
     h.run();
     assert_eq!(h.state().page(), Page::VisitForm);
     assert!(h.query_by_label("继续填写").is_none());
+}
+
+#[test]
+fn a_visit_typed_in_by_someone_else_says_who_entered_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    village(&path);
+    {
+        let mut store = Store::open(&path).unwrap();
+        let village = store.villages().unwrap().remove(0);
+        let mut c = Cadre { name: "李书记".into(), role: CadreRole::FirstSecretary, ..Cadre::default() };
+        store.save_cadre(&mut c, Some(&village.id)).unwrap();
+        store.set_setting(Setting::Me, &c.id).unwrap();
+    }
+    let mut h = harness(&path);
+    open_household(&mut h);
+    h.get_by_label("记录走访").click();
+    h.run();
+    press(&mut h, Key::Num1, 1);
+    save_visit(&mut h);
+    open_household(&mut h);
+    h.get_by_label("由 李书记 录入");
+    drop(h);
+    let store = Store::open(&path).unwrap();
+    let visit = store.visits_of(&store.household_rows(None).unwrap()[0].id).unwrap().remove(0);
+    assert_eq!((visit.cadre_name.as_str(), visit.recorder_name.as_str()), ("王干部", "李书记"));
+    assert!(visit.unanswered > 0);
 }

@@ -97,7 +97,12 @@ fn row(ctx: &Context<'_>, n: usize, e: &VisitEntry, template: &Template) -> Vec<
     cells.push(field(|h| &h.group));
     cells.push(field(|h| &h.head_name));
     cells.push(Cell::text(h.map(|h| ctx.id_number(&h.head_id_number)).unwrap_or_default()));
-    cells.push(Cell::text(ctx.cadres.get(&v.cadre_id).map_or("", |c| c.cadre.name.as_str())));
+    let name = |id: &str| ctx.cadres.get(id).map_or(String::new(), |c| c.cadre.name.clone());
+    let mut cadre = name(&v.cadre_id);
+    if let Some(by) = v.recorded_by.as_deref() {
+        cadre = format!("{cadre}（{}）", tf("visit.recorded_by", &[("name", &name(by))]));
+    }
+    cells.push(Cell::text(cadre));
     cells.push(Cell::date(Some(v.date)));
     cells.push(Cell::text(VisitKind::from_code(&v.kind).map_or(v.kind.clone(), |k| k.label().to_string())));
     let problems: Vec<String> =
@@ -107,7 +112,11 @@ fn row(ctx: &Context<'_>, n: usize, e: &VisitEntry, template: &Template) -> Vec<
     cells.push(Cell::text(&v.measures));
     cells.push(Cell::text(&v.difficulties));
     cells.push(Cell::text(v.satisfaction.as_deref().unwrap_or_default()));
-    cells.push(Cell::text(review(v.review, &e.review_comment)));
+    let review = review(v.review, &e.review_comment);
+    cells.push(match v.unanswered {
+        0 => Cell::text(review),
+        n => Cell::text(format!("{review}；{}", tf("visit.incomplete", &[("n", &n.to_string())]))).alert(),
+    });
     cells
 }
 

@@ -169,6 +169,7 @@ fn rules(table: &str) -> Vec<(&'static str, Rule)> {
             ("household_income", Number { nullable: true }),
             ("income_per_capita", Number { nullable: true }),
             ("reviewed_at", Stamp { nullable: true }),
+            ("unanswered", Number { nullable: false }),
         ],
         ANSWERS => vec![("item_code", Required(100)), ("value", Text(TEXT_CHARS)), ("note", Text(TEXT_CHARS))],
         "problems" => vec![
