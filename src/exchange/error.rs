@@ -111,6 +111,14 @@ impl From<rusqlite::Error> for ExchangeError {
 }
 
 impl ExchangeError {
+    /// Refuses to write `path` when its folder is not there ([`ExchangeError::NoFolder`]).
+    pub(super) fn check_folder(path: &Path) -> Result<(), Self> {
+        match path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+            Some(dir) => Err(ExchangeError::NoFolder(dir.to_path_buf())),
+            None => Ok(()),
+        }
+    }
+
     /// An I/O failure on `path`.
     pub(super) fn io(path: &Path, e: std::io::Error) -> Self {
         ExchangeError::Io(path.to_path_buf(), crate::store::io_reason(&e))

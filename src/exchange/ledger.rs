@@ -189,9 +189,7 @@ pub fn default_file_name(village_name: Option<&str>, period: Period, format: For
 /// Writes `bytes` to `path`, saying in one sentence why it could not be written: a folder that
 /// is not there, or a file another program holds (Excel and WPS lock the workbooks they show).
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
-        return Err(ExchangeError::NoFolder(dir.to_path_buf()));
-    }
+    ExchangeError::check_folder(path)?;
     std::fs::write(path, bytes).map_err(|e| ExchangeError::Unwritable(path.to_path_buf(), e.to_string()))
 }
 

@@ -105,6 +105,7 @@ pub fn village_to_pack(store: &Store, wanted: Option<&str>) -> Result<Village> {
 pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) -> Result<Manifest> {
     let village = store.village(village_id)?.ok_or_else(|| ExchangeError::UnknownVillage(village_id.to_string()))?;
     let out = std::path::absolute(out).map_err(|e| ExchangeError::io(out, e))?;
+    ExchangeError::check_folder(&out)?;
     let name = out.file_name().ok_or_else(|| ExchangeError::Io(out.clone(), "not a file name".into()))?;
     let partial = out.with_file_name(format!(".{}.partial", name.to_string_lossy()));
     remove_if_present(&partial)?;

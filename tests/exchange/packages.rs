@@ -60,6 +60,16 @@ fn a_bad_file_is_refused_in_one_sentence_and_the_database_is_untouched() {
 }
 
 #[test]
+fn a_package_for_a_folder_that_is_not_there_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = demo_village(dir.path(), 4);
+    let out = dir.path().join("没有的文件夹").join("v.zfp");
+    let err = failed(zoufang(&db, &["pack", "--out", out.to_str().unwrap()]));
+    assert!(err.contains("没有的文件夹") && err.contains("不存在"), "{err}");
+    assert!(!err.contains("数据库"), "not a database problem: {err}");
+}
+
+#[test]
 fn conflicts_stop_the_merge_until_the_user_says_how_to_settle_them() {
     let dir = tempfile::tempdir().unwrap();
     let (a, first) = demo_village(dir.path(), 1);

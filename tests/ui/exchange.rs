@@ -49,6 +49,26 @@ fn a_village_package_is_exported_to_the_path_typed() {
 }
 
 #[test]
+fn a_missing_folder_is_said_beside_the_path_and_made_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = store_harness(demo_store(&dir.path().join("a.db"), 1));
+    button(&h, "导出/合并");
+    h.run();
+    let folder = dir.path().join("U盘").join("乡镇");
+    let out = folder.join("给乡镇.zfp");
+    h.get_by_label("保存到").set_text_value_accesskit(&out.display().to_string());
+    h.run();
+    h.get_by_label(&format!("文件夹 {} 不存在。", folder.display()));
+    button(&h, "新建此文件夹");
+    h.run();
+    assert!(folder.is_dir());
+    assert!(h.query_by_label_contains("不存在。").is_none(), "the warning goes once the folder is there");
+    button(&h, "导出数据包");
+    settle(&mut h);
+    assert!(out.is_file(), "{}", notice(&h));
+}
+
+#[test]
 fn a_new_laptop_starts_from_a_package_after_a_preview() {
     let dir = tempfile::tempdir().unwrap();
     let source = demo_store(&dir.path().join("a.db"), 1);

@@ -35,6 +35,8 @@ pub struct LedgerExport {
     csv: bool,
     /// Where the file goes.
     out: String,
+    /// Why the folder of `out` could not be made, when it could not.
+    folder_failed: Option<String>,
     /// The file name last suggested: while the path ends with it, a change of period, villages
     /// or format suggests a new one.
     suggested: String,
@@ -149,6 +151,7 @@ impl LedgerExport {
                 browse = ui.button(t("exchange.ui.browse")).clicked();
             });
             ui.end_row();
+            super::missing_folder(ui, &page.out, &mut page.folder_failed);
         });
         // Until the user picks here, the ledgers follow the village chosen in the top bar.
         if scope != shown_before {

@@ -25,6 +25,8 @@ pub struct ExchangePage {
     village_id: Option<String>,
     /// Where the package goes, exactly as typed.
     out: String,
+    /// Why the folder of `out` could not be made, when it could not.
+    folder_failed: Option<String>,
     /// The file name last suggested: only while the path still ends with it does choosing
     /// another village suggest another (what the user typed is never rewritten).
     suggested: Option<String>,
@@ -169,6 +171,7 @@ impl ExchangePage {
                 }
             });
             ui.end_row();
+            missing_folder(ui, &self.out, &mut self.folder_failed);
         });
         ui.add_space(6.0);
         let idle = self.packing.is_none();
@@ -385,6 +388,33 @@ fn file_counts(ui: &mut Ui, f: &FileReport) {
 /// The path in a field, without the quotes Windows' "copy as path" puts around it.
 fn unquote(text: &str) -> PathBuf {
     PathBuf::from(text.trim().trim_matches('"'))
+}
+
+/// Under a save-to field: when the folder of the path typed is not there, says so and offers to
+/// make it (a failure to make it is said in the same place).
+fn missing_folder(ui: &mut Ui, typed: &str, failed: &mut Option<String>) {
+    let path = unquote(typed);
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) else {
+        *failed = None;
+        return;
+    };
+    ui.label("");
+    ui.horizontal_wrapped(|ui| {
+        let text = tf("exchange.ui.no_folder", &[("path", &dir.display().to_string())]);
+        ui.label(RichText::new(text).color(ERROR));
+        if ui.button(t("exchange.ui.make_folder")).clicked() {
+            *failed = std::fs::create_dir_all(dir).err().map(|e| {
+                tf(
+                    "exchange.ui.make_folder_failed",
+                    &[("path", &dir.display().to_string()), ("reason", &e.to_string())],
+                )
+            });
+        }
+        if let Some(e) = failed {
+            ui.label(RichText::new(e.as_str()).color(ERROR));
+        }
+    });
+    ui.end_row();
 }
 
 /// The file `name` in `current`'s folder (else in the documents folder).
