@@ -212,31 +212,52 @@ impl DashboardPage {
         }
     }
 
+    /// 帮扶人到位情况: every cadre's month, the header kept in view while the rows scroll; it is
+    /// as tall as the problems table beside it, or more when there are many cadres.
     fn attendance(&mut self, ui: &mut Ui, d: &Dashboard) {
         ui.label(RichText::new(t("dashboard.attendance")).strong().size(16.0));
-        egui::ScrollArea::vertical().id_salt("attendance").max_height(220.0).show(ui, |ui| {
-            egui::Grid::new("attendance-grid").striped(true).num_columns(4).spacing([18.0, 4.0]).show(ui, |ui| {
+        let row = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        let height = (row * d.cadres.len() as f32).clamp(row * 10.0, row * 14.0);
+        let mut chosen = None;
+        egui_extras::TableBuilder::new(ui)
+            .id_salt("attendance")
+            .striped(true)
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+            .column(egui_extras::Column::auto().at_least(90.0))
+            .columns(egui_extras::Column::auto().at_least(70.0), 3)
+            .min_scrolled_height(height)
+            .max_scroll_height(height)
+            .header(row, |mut h| {
                 for key in ["field.cadre", "cadres.households", "dashboard.cadre_visited", "dashboard.missing"] {
-                    ui.strong(t(key));
+                    h.col(|ui| {
+                        ui.strong(t(key));
+                    });
                 }
-                ui.end_row();
-                for c in &d.cadres {
-                    ui.label(&c.name);
-                    ui.label(c.households.to_string());
-                    ui.label(c.visited.to_string());
-                    if number_link(
-                        ui,
-                        c.households - c.visited,
-                        Some(ERROR),
-                        &format!("{} {}", c.name, t("dashboard.missing")),
-                        t("dashboard.show_list"),
-                    ) {
-                        self.focus = Focus::Cadre(c.cadre_id.clone());
-                    }
-                    ui.end_row();
-                }
+            })
+            .body(|body| {
+                body.rows(row, d.cadres.len(), |mut r| {
+                    let c = &d.cadres[r.index()];
+                    r.col(|ui| {
+                        ui.label(&c.name);
+                    });
+                    r.col(|ui| {
+                        ui.label(c.households.to_string());
+                    });
+                    r.col(|ui| {
+                        ui.label(c.visited.to_string());
+                    });
+                    r.col(|ui| {
+                        let name = format!("{} {}", c.name, t("dashboard.missing"));
+                        let missing = c.households - c.visited;
+                        if number_link(ui, missing, Some(ERROR), &name, t("dashboard.show_list")) {
+                            chosen = Some(c.cadre_id.clone());
+                        }
+                    });
+                });
             });
-        });
+        if let Some(id) = chosen {
+            self.focus = Focus::Cadre(id);
+        }
     }
 
     fn focus_list(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, d: &Dashboard) {
@@ -252,7 +273,7 @@ impl DashboardPage {
         let mut open = None;
         // Only the rows in view are laid out: early in a month nearly every household is listed.
         let row = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-        let scroll = egui::ScrollArea::vertical().id_salt("focus-list").max_height(200.0);
+        let scroll = egui::ScrollArea::vertical().id_salt("focus-list").max_height(row * 12.0);
         scroll.show_rows(ui, row, households.len(), |ui, range| {
             for h in &households[range] {
                 ui.horizontal(|ui| {
@@ -358,9 +379,13 @@ fn chart(ui: &mut Ui, d: &Dashboard) {
         .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
         // A label under every month, not only where the automatic grid puts a line.
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
-        .x_axis_formatter(move |mark, _| {
-            labels.get(mark.value as usize).filter(|_| mark.value.fract() == 0.0).cloned().unwrap_or_default()
-        })
+        // Month labels sit ~45 px apart on a laptop: closer than egui_plot's default spacing
+        // (60 px) at which it hides axis labels, so allow them down to 24 px.
+        .custom_x_axes(vec![egui_plot::AxisHints::new_x().label_spacing(24.0..=32.0).formatter(move |mark, _| {
+            let i = mark.value.round();
+            let whole = (mark.value - i).abs() < 1e-6 && i >= 0.0;
+            labels.get(i as usize).filter(|_| whole).cloned().unwrap_or_default()
+        })])
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new(t("dashboard.coverage"), bars).color(egui::Color32::from_rgb(90, 150, 220)));
             plot.line(Line::new(t("dashboard.open_line"), open).color(ERROR).width(2.0));
