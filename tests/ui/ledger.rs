@@ -95,6 +95,10 @@ fn a_village_wide_problem_is_recorded_by_hand() {
     assert!(shows(&h, "必填"), "an empty description is refused beside the field");
     type_into(&mut h, "问题描述", 0, "三组饮水管道冬季冻裂");
     click(&mut h, "保存");
+    // No 责任单位: asked once, beside the field; a second 保存 goes ahead without it.
+    assert!(h.query_by_label_contains("请填写责任单位").is_some());
+    assert!(!shows(&h, "问题已保存"));
+    click(&mut h, "保存");
     assert!(shows(&h, "问题已保存"));
     assert!(shows(&h, "未清零 2 项"));
     assert!(h.query_all_by_label("全村").count() >= 1);
@@ -239,6 +243,9 @@ fn problems_found_on_visits_are_confirmed_or_dismissed_into_the_ledger() {
     click(&mut h, "保存");
     assert!(shows(&h, "未清零 2 项"));
     assert_eq!(pending(&h), before - 3);
+    // Beside the detail panel the table keeps its key columns only; closed, 责任单位 is back.
+    assert!(h.query_all_by_label("区水务局").next().is_none());
+    click(&mut h, "取消");
     assert!(h.query_all_by_label("区水务局").next().is_some());
 }
 

@@ -21,6 +21,8 @@ pub(super) struct Detail {
     tried: bool,
     /// 已销号 was clicked: waiting for its confirmation.
     confirm_close: bool,
+    /// 保存 was clicked with no 责任单位: it was asked for once; the next 保存 goes ahead.
+    unit_asked: bool,
 }
 
 impl Detail {
@@ -37,6 +39,7 @@ impl Detail {
             note: String::new(),
             tried: false,
             confirm_close: false,
+            unit_asked: false,
         }
     }
 
@@ -141,6 +144,11 @@ impl LedgerPage {
             ui.end_row();
             text_field(ui, t("field.responsible_unit"), &mut p.responsible_unit, 200.0, &problems, None);
             ui.end_row();
+            if d.unit_asked && p.responsible_unit.trim().is_empty() {
+                ui.label("");
+                ui.add(egui::Label::new(RichText::new(t("ledger.unit_asked")).color(ERROR)).wrap());
+                ui.end_row();
+            }
             let l = ui.label(t("field.measures"));
             ui.add(egui::TextEdit::multiline(&mut p.measures).desired_rows(2).desired_width(300.0)).labelled_by(l.id);
             ui.end_row();
@@ -224,6 +232,12 @@ impl LedgerPage {
         let result = match action {
             DetailAction::Close => {
                 self.detail = None;
+                return;
+            }
+            DetailAction::Save
+                if d.problem.responsible_unit.trim().is_empty() && !d.unit_asked && d.problem.problems().is_empty() =>
+            {
+                d.unit_asked = true;
                 return;
             }
             DetailAction::Save => {

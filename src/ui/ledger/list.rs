@@ -81,7 +81,7 @@ impl LedgerPage {
                 .response
                 .labelled_by(l.id);
             let l = ui.label(t("ledger.household"));
-            ui.add(line(&mut f.household, 140.0).hint_text(t("ledger.household_hint"))).labelled_by(l.id);
+            ui.add(line(&mut f.household, 170.0).hint_text(t("ledger.household_hint"))).labelled_by(l.id);
             let l = ui.label(t("field.cadre"));
             let shown = f
                 .cadre
@@ -167,36 +167,29 @@ impl LedgerPage {
             ui.label(RichText::new(t("ledger.none")).size(16.0).weak());
             return None;
         }
+        // Beside the detail panel only the key columns stay, wide enough to read.
+        let cols: &[Col] = if page.detail.is_some() { &Col::KEY } else { &Col::ALL };
         let rows = &data.rows;
         let mut open = None;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-        egui::ScrollArea::horizontal().id_salt("ledger-wide").show(ui, |ui| {
-            TableBuilder::new(ui)
-                .striped(true)
-                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(Column::exact(28.0))
-                .column(Column::exact(80.0))
-                .column(Column::exact(76.0))
-                .column(Column::remainder().at_least(180.0).clip(true))
-                .column(Column::exact(80.0))
-                .column(Column::exact(84.0))
-                .column(Column::exact(92.0))
-                .column(Column::exact(176.0))
-                .column(Column::exact(100.0))
+        let mut draw = |ui: &mut Ui| {
+            // Beside the panel the description gets exactly what the other key columns leave.
+            let fixed: f32 = cols.iter().filter_map(|c| c.fixed_width()).sum();
+            let spacing = ui.spacing().item_spacing.x * cols.len() as f32 + ui.spacing().scroll.bar_width + 16.0;
+            let rest = (ui.available_width() - fixed - spacing).max(140.0);
+            let mut table =
+                TableBuilder::new(ui).striped(true).cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+            for c in cols {
+                table = table.column(match (c, page.detail.is_some()) {
+                    (Col::Description, true) => Column::exact(rest).clip(true),
+                    _ => c.width(),
+                });
+            }
+            table
                 .header(26.0, |mut h| {
-                    for key in [
-                        "",
-                        "ledger.status",
-                        "field.problem_group",
-                        "field.description",
-                        "field.head_name",
-                        "field.cadre",
-                        "field.found_date",
-                        "field.deadline",
-                        "field.responsible_unit",
-                    ] {
+                    for c in cols {
                         h.col(|ui| {
-                            if !key.is_empty() {
+                            if let Some(key) = c.header() {
                                 ui.strong(t(key));
                             }
                         });
@@ -206,67 +199,135 @@ impl LedgerPage {
                     body.rows(row_height, page.visible.len(), |mut row| {
                         let r = &rows[page.visible[row.index()]];
                         let p = &r.problem;
-                        row.col(|ui| {
-                            select_checkbox(
-                                ui,
-                                &mut page.selected,
-                                &p.id,
-                                tf("ledger.select_one", &[("what", &p.description)]),
-                            );
-                        });
-                        row.col(|ui| {
-                            let r = ui.label(RichText::new(p.status.label()).color(status_color(p.status)).strong());
-                            if let Some(date) = data.rechecked.get(&p.id) {
-                                ui.label(RichText::new("✓").color(OK))
-                                    .on_hover_text(tf("ledger.rechecked", &[("date", &date.to_string())]));
-                            }
-                            drop(r);
-                        });
-                        row.col(|ui| {
-                            ui.label(&p.group);
-                        });
-                        row.col(|ui| {
-                            if ui.link(&p.description).clicked() {
-                                open = Some(p.id.clone());
-                            }
-                        });
-                        row.col(|ui| {
-                            ui.label(if p.household_id.is_some() {
-                                r.head_name.as_str()
-                            } else {
-                                t("ledger.whole_village")
+                        for c in cols {
+                            row.col(|ui| match c {
+                                Col::Check => select_checkbox(
+                                    ui,
+                                    &mut page.selected,
+                                    &p.id,
+                                    tf("ledger.select_one", &[("what", &p.description)]),
+                                ),
+                                Col::Status => {
+                                    ui.label(RichText::new(p.status.label()).color(status_color(p.status)).strong());
+                                    if let Some(date) = data.rechecked.get(&p.id) {
+                                        ui.label(RichText::new("✓").color(OK))
+                                            .on_hover_text(tf("ledger.rechecked", &[("date", &date.to_string())]));
+                                    }
+                                }
+                                Col::Group => {
+                                    ui.label(&p.group);
+                                }
+                                Col::Description => {
+                                    if ui.link(&p.description).clicked() {
+                                        open = Some(p.id.clone());
+                                    }
+                                }
+                                Col::Head => {
+                                    ui.label(match p.household_id {
+                                        Some(_) => r.head_name.as_str(),
+                                        None => t("ledger.whole_village"),
+                                    });
+                                }
+                                Col::Cadre => {
+                                    ui.label(&r.cadre_name);
+                                }
+                                Col::Found => {
+                                    ui.label(p.found.to_string());
+                                }
+                                Col::Deadline => deadline_cell(ui, p, today),
+                                Col::Unit => {
+                                    ui.label(&p.responsible_unit);
+                                }
                             });
-                        });
-                        row.col(|ui| {
-                            ui.label(&r.cadre_name);
-                        });
-                        row.col(|ui| {
-                            ui.label(p.found.to_string());
-                        });
-                        row.col(|ui| match (p.deadline, days_overdue(p.status, p.deadline, today)) {
-                            (Some(d), Some(late)) => {
-                                ui.label(
-                                    RichText::new(format!(
-                                        "{d} {}",
-                                        tf("ledger.days_overdue", &[("n", &late.to_string())])
-                                    ))
-                                    .color(ERROR)
-                                    .strong(),
-                                );
-                            }
-                            (Some(d), None) => {
-                                ui.label(d.to_string());
-                            }
-                            (None, _) => {
-                                ui.label(RichText::new(t("ledger.no_deadline")).weak());
-                            }
-                        });
-                        row.col(|ui| {
-                            ui.label(&p.responsible_unit);
-                        });
+                        }
                     });
                 });
-        });
+        };
+        // The full table scrolls sideways on a narrow window; the key columns fit beside the panel.
+        if page.detail.is_some() {
+            draw(ui);
+        } else {
+            egui::ScrollArea::horizontal().id_salt("ledger-wide").show(ui, draw);
+        }
         open
+    }
+}
+
+/// A column of the ledger table.
+#[derive(Clone, Copy)]
+enum Col {
+    Check,
+    Status,
+    Group,
+    Description,
+    Head,
+    Cadre,
+    Found,
+    Deadline,
+    Unit,
+}
+
+impl Col {
+    const ALL: [Col; 9] = [
+        Col::Check,
+        Col::Status,
+        Col::Group,
+        Col::Description,
+        Col::Head,
+        Col::Cadre,
+        Col::Found,
+        Col::Deadline,
+        Col::Unit,
+    ];
+    /// The columns kept beside the detail panel.
+    const KEY: [Col; 5] = [Col::Check, Col::Status, Col::Description, Col::Head, Col::Deadline];
+
+    /// The width of every column but the description's.
+    fn fixed_width(self) -> Option<f32> {
+        Some(match self {
+            Col::Check => 28.0,
+            Col::Status => 80.0,
+            Col::Group => 76.0,
+            Col::Description => return None,
+            Col::Head => 80.0,
+            Col::Cadre => 84.0,
+            Col::Found => 92.0,
+            Col::Deadline => 176.0,
+            Col::Unit => 100.0,
+        })
+    }
+
+    fn width(self) -> Column {
+        self.fixed_width().map_or_else(|| Column::remainder().at_least(180.0).clip(true), Column::exact)
+    }
+
+    fn header(self) -> Option<&'static str> {
+        Some(match self {
+            Col::Check => return None,
+            Col::Status => "ledger.status",
+            Col::Group => "field.problem_group",
+            Col::Description => "field.description",
+            Col::Head => "field.head_name",
+            Col::Cadre => "field.cadre",
+            Col::Found => "field.found_date",
+            Col::Deadline => "field.deadline",
+            Col::Unit => "field.responsible_unit",
+        })
+    }
+}
+
+/// 整改时限, in red with the days when overdue.
+fn deadline_cell(ui: &mut Ui, p: &crate::model::ledger::Problem, today: NaiveDate) {
+    match (p.deadline, days_overdue(p.status, p.deadline, today)) {
+        (Some(d), Some(late)) => {
+            let text = format!("{d} {}", tf("ledger.days_overdue", &[("n", &late.to_string())]));
+            ui.label(RichText::new(text).color(ERROR).strong());
+        }
+        (Some(d), None) => {
+            ui.label(d.to_string());
+        }
+        (None, _) => {
+            ui.label(RichText::new(t("ledger.no_deadline")).weak());
+        }
     }
 }

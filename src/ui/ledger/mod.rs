@@ -97,13 +97,17 @@ impl LedgerPage {
             self.applied = Some((self.filters.clone(), cx.today, Rc::clone(&data)));
         }
         self.sync_proposals(&data);
+        let mut panel_left = f32::INFINITY;
         if self.detail.is_some() {
-            egui::Panel::right("problem-detail").exact_size(430.0).show(ui, |ui| {
+            let panel = egui::Panel::right("problem-detail").exact_size(430.0).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.detail_panel(cx, ui, &data));
             });
+            panel_left = panel.response.rect.min.x - ui.spacing().item_spacing.x;
         }
-        // Everything else stays left of the detail panel, however wide the table would be.
-        let rest = ui.available_rect_before_wrap();
+        // Everything else stays left of the detail panel (its frame included), however wide the
+        // table would be.
+        let mut rest = ui.available_rect_before_wrap();
+        rest.max.x = rest.max.x.min(panel_left);
         ui.scope_builder(egui::UiBuilder::new().max_rect(rest), |ui| {
             ui.set_clip_rect(rest.intersect(ui.clip_rect()));
             self.main(cx, ui, &data);
