@@ -116,6 +116,45 @@ mod tests {
         assert!(missing.is_empty(), "keys without English: {missing:?}");
     }
 
+    /// Every key the code names literally — `t("…")`, `tf("…", …)` and keys written as string
+    /// literals in key lists (`"area.word"`) — is in both catalogues.
+    #[test]
+    fn every_key_used_in_the_code_is_in_both_catalogues() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let prefixes: std::collections::HashSet<&str> =
+            zh().keys().filter_map(|k| k.split_once('.').map(|(area, _)| area)).collect();
+        let mut missing = Vec::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            // Every string literal shaped like a key of a known area: `area.word_word…`.
+            for literal in text.split('"').skip(1).step_by(2) {
+                let Some((area, rest)) = literal.split_once('.') else { continue };
+                // File names such as `village.zfp` are not keys.
+                if ["zfp", "xlsx", "csv", "db", "toml", "png", "jpg"].contains(&rest) {
+                    continue;
+                }
+                let shaped = !rest.is_empty()
+                    && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+                    && !rest.ends_with('.');
+                if prefixes.contains(area) && shaped && !(zh().contains_key(literal) && en().contains_key(literal)) {
+                    missing.push(format!("{}: {literal}", file.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys used in the code but missing from a catalogue: {missing:#?}");
+    }
+
     #[test]
     fn placeholders_are_filled() {
         assert!(zh()["id.err.length"].contains("{n}"));

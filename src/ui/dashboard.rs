@@ -278,7 +278,7 @@ impl DashboardPage {
             for h in &households[range] {
                 ui.horizontal(|ui| {
                     ui.set_height(row - 4.0);
-                    ui.label(&h.group);
+                    ui.label(crate::i18n::value(&h.group));
                     if ui.link(&h.head_name).clicked() {
                         open = Some(h.id.clone());
                     }
@@ -317,10 +317,10 @@ fn problems_by_group(cx: &mut Cx<'_>, ui: &mut Ui, d: &Dashboard) {
         }
         ui.end_row();
         for g in d.groups.iter().filter(|g| g.found + g.pending + g.rectified + g.open > 0) {
-            ui.label(&g.group);
+            ui.label(crate::i18n::value(&g.group));
             let group = Some(g.group.clone());
             let all = StatusFilter::All;
-            let name = |key: &str| format!("{} {}", g.group, t(key));
+            let name = |key: &str| format!("{} {}", crate::i18n::value(&g.group), t(key));
             if number_link(ui, g.found + g.pending, None, &name("dashboard.found"), t("dashboard.open_ledger")) {
                 open_ledger(
                     cx,

@@ -96,7 +96,9 @@ impl HouseholdDetail {
         ui.horizontal(|ui| {
             ui.heading(tf("detail.title", &[("name", &d.household.head_name)]));
             let category = d.household.category.map(|c| c.label()).unwrap_or_default();
-            ui.label(RichText::new(format!("{} · {} · {}", d.household.code, d.group, category)).weak());
+            ui.label(
+                RichText::new(format!("{} · {} · {}", d.household.code, crate::i18n::value(&d.group), category)).weak(),
+            );
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(t("form.back")).on_hover_text("Esc").clicked() {
                     action = Some(DetailAction::Back);
@@ -157,7 +159,12 @@ fn chip(ui: &mut Ui, dim: &Dimension) {
     };
     egui::Frame::new().fill(fill).corner_radius(12.0).inner_margin(egui::Margin::symmetric(12, 5)).show(ui, |ui| {
         ui.vertical(|ui| {
-            ui.label(RichText::new(format!("{}：{}", dim.group, state)).color(Color32::WHITE).strong().size(16.0));
+            ui.label(
+                RichText::new(format!("{}：{}", crate::i18n::value(dim.group), state))
+                    .color(Color32::WHITE)
+                    .strong()
+                    .size(16.0),
+            );
             let date = dim.date.map(|d| d.to_string()).unwrap_or_else(|| t("detail.no_visit").to_string());
             ui.label(RichText::new(date).color(Color32::WHITE).small());
         });
@@ -272,7 +279,7 @@ fn visits(ui: &mut Ui, d: &Loaded) -> Option<String> {
             answers.sort_by_key(|(_, a)| !a.is_problem);
             egui::Grid::new("detail-answers").num_columns(2).spacing([10.0, 2.0]).show(ui, |ui| {
                 for (item, a) in answers {
-                    let full = format!("{} · {}", item.group, item.text);
+                    let full = format!("{} · {}", crate::i18n::value(&item.group), item.text);
                     let (value, question) = if a.is_problem {
                         (
                             RichText::new(crate::i18n::value(&a.value)).color(ERROR).strong(),

@@ -132,11 +132,11 @@ impl HouseholdsPage {
             }
             let l = ui.label(t("field.group"));
             egui::ComboBox::from_id_salt("filter-group")
-                .selected_text(f.group.clone().unwrap_or_else(|| t("common.all").to_string()))
+                .selected_text(f.group.as_deref().map_or(t("common.all"), crate::i18n::value))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut f.group, None, t("common.all"));
                     for g in &rows.groups {
-                        ui.selectable_value(&mut f.group, Some(g.clone()), g);
+                        ui.selectable_value(&mut f.group, Some(g.clone()), crate::i18n::value(g));
                     }
                 })
                 .response
@@ -279,7 +279,7 @@ impl HouseholdsPage {
                         );
                     });
                     row.col(|ui| {
-                        ui.label(&r.group);
+                        ui.label(crate::i18n::value(&r.group));
                     });
                     row.col(|ui| {
                         ui.monospace(&r.code);

@@ -197,7 +197,7 @@ fn found_list(ui: &mut Ui, problems: &[Finding]) -> Option<String> {
         }
     }
     groups.sort_by_key(|g| std::cmp::Reverse(g.1));
-    let summary: Vec<String> = groups.iter().map(|(g, n)| format!("{g} {n}")).collect();
+    let summary: Vec<String> = groups.iter().map(|(g, n)| format!("{} {n}", crate::i18n::value(g))).collect();
     ui.label(summary.join(" · "));
     egui::ScrollArea::vertical().id_salt("month-problems").auto_shrink([false, true]).show_rows(
         ui,
@@ -211,7 +211,7 @@ fn found_list(ui: &mut Ui, problems: &[Finding]) -> Option<String> {
                     if ui.link(&p.answer.head_name).clicked() {
                         open = Some(p.answer.household_id.clone());
                     }
-                    let text = format!("【{}】{}：{}", p.group, p.question, p.answer.value);
+                    let text = format!("【{}】{}：{}", crate::i18n::value(&p.group), p.question, p.answer.value);
                     ui.add(egui::Label::new(RichText::new(text).color(ERROR)).truncate()).on_hover_text(&p.answer.note);
                 });
             }
@@ -238,7 +238,7 @@ fn household_list(ui: &mut Ui, salt: &str, rows: &[&MonthHousehold], visible_row
                         visit = Some(h.id.clone());
                     }
                     ui.label(RichText::new(&h.head_name).strong());
-                    ui.label(format!("{} {}", h.group, h.code));
+                    ui.label(format!("{} {}", crate::i18n::value(&h.group), h.code));
                     if h.unassigned {
                         ui.label(RichText::new(t("cli.unassigned_flag")).color(super::widgets::ERROR));
                     } else {

@@ -361,7 +361,7 @@ impl VisitForm {
                         if !template.items.iter().any(|i| shown(&i)) {
                             continue;
                         }
-                        egui::CollapsingHeader::new(RichText::new(group).strong().size(17.0))
+                        egui::CollapsingHeader::new(RichText::new(crate::i18n::value(group)).strong().size(17.0))
                             .id_salt(("visit-group", group))
                             .default_open(true)
                             .show(ui, |ui| {
@@ -627,6 +627,9 @@ fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit) {
             }
             _ => a.value.clone(),
         };
-        ui.label(RichText::new(format!("【{}】{}：{}{}", item.group, item.text, value, note)).color(ERROR));
+        ui.label(
+            RichText::new(format!("【{}】{}：{}{}", crate::i18n::value(&item.group), item.text, value, note))
+                .color(ERROR),
+        );
     }
 }

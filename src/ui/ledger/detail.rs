@@ -103,10 +103,10 @@ impl LedgerPage {
             ui.end_row();
             let l = ui.label(t("field.problem_group"));
             egui::ComboBox::from_id_salt("problem-group")
-                .selected_text(p.group.clone())
+                .selected_text(crate::i18n::value(&p.group))
                 .show_ui(ui, |ui| {
                     for g in GROUPS {
-                        ui.selectable_value(&mut p.group, g.to_string(), *g);
+                        ui.selectable_value(&mut p.group, g.to_string(), crate::i18n::value(g));
                     }
                 })
                 .response

@@ -71,11 +71,11 @@ impl LedgerPage {
                 .labelled_by(l.id);
             let l = ui.label(t("field.problem_group"));
             egui::ComboBox::from_id_salt("ledger-group")
-                .selected_text(f.group.clone().unwrap_or_else(|| t("common.all").to_string()))
+                .selected_text(f.group.as_deref().map_or(t("common.all"), crate::i18n::value))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut f.group, None, t("common.all"));
                     for g in GROUPS {
-                        ui.selectable_value(&mut f.group, Some(g.to_string()), *g);
+                        ui.selectable_value(&mut f.group, Some(g.to_string()), crate::i18n::value(g));
                     }
                 })
                 .response
@@ -215,7 +215,7 @@ impl LedgerPage {
                                     }
                                 }
                                 Col::Group => {
-                                    ui.label(&p.group);
+                                    ui.label(crate::i18n::value(&p.group));
                                 }
                                 Col::Description => {
                                     if ui.link(&p.description).clicked() {
@@ -282,19 +282,21 @@ impl Col {
     /// The columns kept beside the detail panel.
     const KEY: [Col; 5] = [Col::Check, Col::Status, Col::Description, Col::Head, Col::Deadline];
 
-    /// The width of every column but the description's.
+    /// The width of every column but the description's (English words need more room).
     fn fixed_width(self) -> Option<f32> {
-        Some(match self {
-            Col::Check => 28.0,
-            Col::Status => 80.0,
-            Col::Group => 76.0,
+        let en = crate::i18n::lang() == crate::i18n::Lang::En;
+        let (zh, en_width) = match self {
+            Col::Check => (28.0, 28.0),
+            Col::Status => (80.0, 90.0),
+            Col::Group => (76.0, 120.0),
             Col::Description => return None,
-            Col::Head => 80.0,
-            Col::Cadre => 84.0,
-            Col::Found => 92.0,
-            Col::Deadline => 176.0,
-            Col::Unit => 100.0,
-        })
+            Col::Head => (80.0, 110.0),
+            Col::Cadre => (84.0, 110.0),
+            Col::Found => (92.0, 92.0),
+            Col::Deadline => (176.0, 240.0),
+            Col::Unit => (100.0, 130.0),
+        };
+        Some(if en { en_width } else { zh })
     }
 
     fn width(self) -> Column {

@@ -99,7 +99,9 @@ impl LedgerPage {
         self.sync_proposals(&data);
         let mut panel_left = f32::INFINITY;
         if self.detail.is_some() {
-            let panel = egui::Panel::right("problem-detail").exact_size(430.0).show(ui, |ui| {
+            // English labels and the date fields' words need a wider panel.
+            let width = if crate::i18n::lang() == crate::i18n::Lang::En { 540.0 } else { 430.0 };
+            let panel = egui::Panel::right("problem-detail").exact_size(width).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.detail_panel(cx, ui, &data));
             });
             panel_left = panel.response.rect.min.x - ui.spacing().item_spacing.x;

@@ -67,7 +67,7 @@ impl LedgerPage {
                             };
                             cell(ui, 86.0, &p.problem.found.to_string());
                             cell(ui, 64.0, &p.head_name);
-                            cell(ui, 64.0, &p.problem.group);
+                            cell(ui, 64.0, crate::i18n::value(&p.problem.group));
                             if let Some(done) = done {
                                 ui.label(RichText::new(done).color(OK));
                                 ui.add(egui::Label::new(RichText::new(&p.problem.description).weak()).truncate());
