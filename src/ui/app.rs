@@ -95,6 +95,8 @@ pub struct App {
     notice: Option<Notice>,
     jobs: Jobs,
     commands: Vec<Command>,
+    /// The password dialog of an encrypted database, shown before anything else.
+    unlock: Option<super::unlock::UnlockDialog>,
 }
 
 impl App {
@@ -110,9 +112,14 @@ impl App {
             notice: None,
             jobs: Jobs::default(),
             commands: Vec::new(),
+            unlock: None,
         };
         let mut store = match opened {
             Ok(s) => s,
+            Err(StoreError::PasswordNeeded(path)) => {
+                app.unlock = Some(super::unlock::UnlockDialog::new(path));
+                return app;
+            }
             Err(e) => {
                 app.open_error = Some(e.to_string());
                 return app;
@@ -170,6 +177,14 @@ impl App {
 
     /// Draws one frame.
     pub fn ui(&mut self, ui: &mut Ui) {
+        if let Some(dialog) = self.unlock.as_mut() {
+            match dialog.ui(ui) {
+                Some(super::unlock::UnlockOutcome::Opened(store)) => *self = App::new(Ok(*store), self.today),
+                Some(super::unlock::UnlockOutcome::Quit) => ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close),
+                None => {}
+            }
+            return;
+        }
         let Some(shared) = self.shared.as_mut() else {
             open_failed(ui, self.open_error.as_deref().unwrap_or_default());
             return;

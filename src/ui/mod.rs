@@ -20,6 +20,7 @@ mod review;
 mod route;
 mod settings;
 mod this_month;
+mod unlock;
 mod village_form;
 mod visit_form;
 mod visit_items;
@@ -40,14 +41,19 @@ const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 /// Opens the window on the database at `db`. A database that cannot be opened is reported in
 /// the window (and on stderr) and left untouched.
 pub fn run(db: PathBuf, today: chrono::NaiveDate) -> ExitCode {
-    let opened = Store::open(&db);
+    // An encrypted database opens with ZOUFANG_PASSWORD when it is set.
+    let opened = match std::env::var("ZOUFANG_PASSWORD") {
+        Ok(secret) if crate::store::crypt::is_encrypted(&db) => crate::store::crypt::unlock(&db, &secret),
+        _ => Store::open(&db),
+    };
     match &opened {
         Err(e) => say_err!("{e}"),
-        Ok(_) if backup::backup_due(&db, DAILY) => {
+        Ok(store) if backup::backup_due(&db, DAILY) => {
             // A day's first start backs the database up in the background.
             let db = db.clone();
+            let key = store.key().cloned();
             std::thread::spawn(move || {
-                if let Err(e) = backup::rotating_backup(&db, backup::KEEP_BACKUPS) {
+                if let Err(e) = backup::rotating_backup_keyed(&db, backup::KEEP_BACKUPS, key.as_ref()) {
                     say_err!("{e}");
                 }
             });
