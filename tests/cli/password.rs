@@ -151,3 +151,67 @@ fn a_sealed_package_merges_only_with_its_passphrase_and_says_who_made_it() {
     let said = ok(run(&township, &["merge", pkg], &phrase, ""));
     assert!(said.contains("设备"), "{said}");
 }
+
+/// How many households `status` reports, opening with `password` when the file needs one.
+fn household_line(db: &Path, password: Option<&str>) -> Option<String> {
+    let env: Vec<(&str, &str)> = password.map(|p| ("ZOUFANG_PASSWORD", p)).into_iter().collect();
+    let out = run(db, &["status"], &env, "");
+    out.status.success().then(|| {
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        text.lines().find(|l| l.trim().starts_with("农户：")).unwrap_or_default().trim().to_string()
+    })
+}
+
+#[test]
+fn a_password_set_killed_at_any_moment_leaves_the_database_plain_or_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = demo(dir.path());
+    let expected = household_line(&original, None).unwrap();
+    let (mut plain, mut encrypted) = (0, 0);
+    // Killed at once (nothing done yet), at moments across the run (Argon2id, the copies, the
+    // renames), and never (finished): the first is plain, the last encrypted, whatever the speed.
+    let delays = [Some(0u64), Some(150), Some(400), Some(700), Some(1000), Some(1300), Some(1700), Some(2200), None];
+    for (round, delay) in delays.into_iter().enumerate() {
+        let here = dir.path().join(format!("round-{round}"));
+        std::fs::create_dir_all(&here).unwrap();
+        let db = here.join("村.db");
+        std::fs::copy(&original, &db).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zoufang"))
+            .arg("--db")
+            .arg(&db)
+            .args(["password", "set"])
+            .env_remove("ZOUFANG_PASSWORD")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{PW}\n").as_bytes()).unwrap();
+        if let Some(ms) = delay {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            let _ = child.kill();
+        }
+        let _ = child.wait();
+        // Whatever moment it died at, the database opens — plain without a password, or
+        // encrypted with it — and holds every household.
+        let found = match household_line(&db, None) {
+            Some(line) => {
+                plain += 1;
+                assert!(std::fs::read(&db).unwrap().starts_with(b"SQLite format 3\0"));
+                line
+            }
+            None => {
+                encrypted += 1;
+                household_line(&db, Some(PW)).unwrap_or_else(|| panic!("round {round}: opens neither way"))
+            }
+        };
+        assert_eq!(found, expected, "round {round} ({delay:?} ms)");
+        let leftovers: Vec<_> = std::fs::read_dir(&here)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("converting") || n.ends_with(".convert"))
+            .collect();
+        assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
+    }
+    assert!(plain > 0 && encrypted > 0, "killed both before and after: {plain} plain, {encrypted} encrypted");
+}

@@ -173,10 +173,14 @@ pub fn recover(db: &Path) -> Result<bool> {
     Ok(true)
 }
 
-/// Removes the copies of a conversion that never reached its journal.
+/// Removes the copies of a conversion that never reached its journal (with the journal files
+/// SQLite kept beside a copy it was writing when killed).
 fn forget(db: &Path) {
     for f in [db.to_path_buf(), photo_path(db), keyfile::path_of(db)] {
-        let _ = std::fs::remove_file(converting(&f));
+        let copy = converting(&f);
+        for suffix in ["", "-journal", "-wal", "-shm", ".partial"] {
+            let _ = std::fs::remove_file(with_suffix(&copy, suffix));
+        }
     }
 }
 
