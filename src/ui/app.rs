@@ -192,7 +192,10 @@ impl App {
         }
         if let Some(dialog) = self.unlock.as_mut() {
             match dialog.ui(ui) {
-                Some(super::unlock::UnlockOutcome::Opened(store)) => *self = App::new(Ok(*store), self.today),
+                Some(super::unlock::UnlockOutcome::Opened(store)) => {
+                    super::daily_backup(&store);
+                    *self = App::new(Ok(*store), self.today);
+                }
                 Some(super::unlock::UnlockOutcome::Quit) => ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close),
                 None => {}
             }

@@ -39,6 +39,20 @@ use std::process::ExitCode;
 /// How old the newest backup may be before starting the app makes another.
 const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
+/// A day's first start backs the database up in the background (with its key when encrypted).
+pub(crate) fn daily_backup(store: &Store) {
+    let db = store.path().to_path_buf();
+    if !backup::backup_due(&db, DAILY) {
+        return;
+    }
+    let key = store.key().cloned();
+    std::thread::spawn(move || {
+        if let Err(e) = backup::rotating_backup_keyed(&db, backup::KEEP_BACKUPS, key.as_ref()) {
+            say_err!("{e}");
+        }
+    });
+}
+
 /// Opens the window on the database at `db`. A database that cannot be opened is reported in
 /// the window (and on stderr) and left untouched.
 pub fn run(db: PathBuf, today: chrono::NaiveDate) -> ExitCode {
@@ -48,18 +62,9 @@ pub fn run(db: PathBuf, today: chrono::NaiveDate) -> ExitCode {
         _ => Store::open(&db),
     };
     match &opened {
+        Err(crate::store::StoreError::PasswordNeeded(_)) => {}
         Err(e) => say_err!("{e}"),
-        Ok(store) if backup::backup_due(&db, DAILY) => {
-            // A day's first start backs the database up in the background.
-            let db = db.clone();
-            let key = store.key().cloned();
-            std::thread::spawn(move || {
-                if let Err(e) = backup::rotating_backup_keyed(&db, backup::KEEP_BACKUPS, key.as_ref()) {
-                    say_err!("{e}");
-                }
-            });
-        }
-        Ok(_) => {}
+        Ok(store) => daily_backup(store),
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
