@@ -94,6 +94,9 @@ pub enum StoreError {
     /// The key file of an encrypted database is missing, beside it and among the backups.
     #[error("{}", tf("store.err.key_file_missing", &[("path", &.0.display().to_string())]))]
     KeyFileMissing(PathBuf),
+    /// A file that looks encrypted (whole pages, no SQLite header) with no key file beside it.
+    #[error("{}", tf("store.err.sealed_without_key", &[("path", &.0.display().to_string())]))]
+    SealedWithoutKey(PathBuf),
     /// The key file is damaged or not one of zoufang's.
     #[error("{}", tf("store.err.key_file", &[("path", &.0.display().to_string())]))]
     KeyFile(PathBuf),

@@ -87,7 +87,7 @@ impl Store {
                 && crypt::file_kind(path)? == crypt::FileKind::Sealed
                 && crypt::keyfile::find(path).is_none()
             {
-                return Err(StoreError::NotDatabase(path.to_path_buf()));
+                return Err(crypt::without_key(path));
             }
             check_writable(path)?;
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -106,7 +106,7 @@ impl Store {
             (crypt::FileKind::Sealed, None) if crypt::keyfile::find(path).is_some() => {
                 return Err(StoreError::PasswordNeeded(path.to_path_buf()));
             }
-            (crypt::FileKind::Sealed, None) => return Err(StoreError::NotDatabase(path.to_path_buf())),
+            (crypt::FileKind::Sealed, None) => return Err(crypt::without_key(path)),
         };
         if existing {
             check_existing(path, key.as_ref())?;

@@ -139,6 +139,18 @@ pub fn settle(db: &Path) {
     }
 }
 
+/// Why a file with no SQLite header and no key file cannot be opened: one that is whole pages
+/// of at least 4 KiB looks like an encrypted database whose key file was lost (said so), any
+/// other is not a database.
+pub(crate) fn without_key(path: &Path) -> StoreError {
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if len >= 4096 && len.is_multiple_of(1024) {
+        StoreError::SealedWithoutKey(path.to_path_buf())
+    } else {
+        StoreError::NotDatabase(path.to_path_buf())
+    }
+}
+
 /// The photo file of the database at `db`: `<stem>.photos.<ext>` beside it (`zoufang.photos.db`
 /// for `zoufang.db`). It is encrypted with the database's key and converted with it.
 pub fn photo_path(db: &Path) -> PathBuf {

@@ -118,6 +118,9 @@ fn changing_the_password_keeps_backups_and_the_recovery_code_working() {
     std::fs::remove_file(keyfile::path_of(&db)).unwrap();
     std::fs::remove_file(keyfile::backup_copy_of(&db)).unwrap();
     assert!(matches!(keyfile::unlock(&db, "新密码新密码"), Err(StoreError::KeyFileMissing(_))));
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(matches!(Store::open(&db), Err(StoreError::SealedWithoutKey(_))));
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "untouched");
 }
 
 #[test]
