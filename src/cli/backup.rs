@@ -102,7 +102,9 @@ pub fn restore(db: &Path, from: &Path, yes: bool) -> anyhow::Result<ExitCode> {
     };
     let undo = match opened {
         Ok(mut store) => store.restore(from)?,
-        Err(StoreError::NotDatabase(_) | StoreError::Sqlite(_)) => Some(replace_damaged(db, from, key.as_ref())?),
+        Err(StoreError::NotDatabase(_) | StoreError::SealedWithoutKey(_) | StoreError::Sqlite(_)) => {
+            Some(replace_damaged(db, from, key.as_ref())?)
+        }
         Err(e) => return Err(e.into()),
     };
     say!("{}", tf("cli.restore_done", &[("db", &db.display().to_string()), ("backup", &from.display().to_string())]));
