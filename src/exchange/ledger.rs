@@ -192,7 +192,12 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
         return Err(ExchangeError::NoFolder(dir.to_path_buf()));
     }
-    std::fs::write(path, bytes).map_err(|e| ExchangeError::Unwritable(path.to_path_buf(), e.to_string()))
+    // Owner-only on Unix: a ledger names households (and, with --full-ids, their ID numbers).
+    let written = crate::store::crypt::keyfile::create_owner_only(path).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(bytes)
+    });
+    written.map_err(|e| ExchangeError::Unwritable(path.to_path_buf(), e.to_string()))
 }
 
 #[cfg(test)]
