@@ -22,12 +22,14 @@ pub struct UnlockDialog {
     password: String,
     error: Option<String>,
     trying: Option<Receiver<Result<Store, StoreError>>>,
+    /// Whether the field takes the keyboard on the next frame (at start, after a wrong password).
+    focus: bool,
 }
 
 impl UnlockDialog {
     /// The dialog for the encrypted database at `path`.
     pub fn new(path: PathBuf) -> Self {
-        UnlockDialog { path, password: String::new(), error: None, trying: None }
+        UnlockDialog { path, password: String::new(), error: None, trying: None, focus: true }
     }
 
     /// Draws the dialog; returns what it ended with, if it did.
@@ -52,6 +54,9 @@ impl UnlockDialog {
                             .hint_text(t("unlock.placeholder")),
                     )
                     .labelled_by(label.id);
+                if std::mem::take(&mut self.focus) {
+                    field.request_focus();
+                }
                 let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.add_space(8.0);
                 if let Some(e) = &self.error {
@@ -96,6 +101,7 @@ impl UnlockDialog {
             Ok(Err(e)) => {
                 self.error = Some(e.to_string());
                 self.trying = None;
+                self.focus = true;
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => ui.ctx().request_repaint(),
             Err(std::sync::mpsc::TryRecvError::Disconnected) => self.trying = None,
