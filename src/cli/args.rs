@@ -112,6 +112,10 @@ pub enum Command {
         /// The village (名, 名（乡镇） or its id); needed when the database holds several.
         #[arg(long, value_name = "NAME")]
         village: Option<String>,
+        /// Seal the package with a passphrase agreed with the township (from
+        /// ZOUFANG_PACKAGE_PASSPHRASE, else asked twice on the terminal).
+        #[arg(long)]
+        encrypt: bool,
     },
     /// Export the ledgers (走访台账, 问题整改台账, 帮扶人到位情况, 汇总) of a month or a date range as an
     /// Excel workbook, or as one CSV file per sheet when FILE ends in .csv (导出台账).
@@ -159,6 +163,13 @@ pub enum Command {
         /// Do not ask before replacing.
         #[arg(long)]
         yes: bool,
+    },
+    /// Set, change or remove the database password (数据库密码); new passwords are read from
+    /// standard input, the current one from ZOUFANG_PASSWORD or the terminal.
+    Password {
+        /// What to do.
+        #[command(subcommand)]
+        action: super::password::PasswordAction,
     },
     /// Save visits in a loop, printing each after its commit, until killed (the crash test).
     #[command(hide = true)]

@@ -3,8 +3,10 @@
 //! Both work on the file before (or without) opening it as a store: a read-only database can be
 //! backed up, and a damaged one can be replaced by a backup.
 
+use super::password;
 use crate::i18n::{t, tf};
-use crate::store::backup::{self, Reason, check_backup, copy_database};
+use crate::store::backup::{self, Reason, check_backup, check_backup_keyed, copy_database_keyed};
+use crate::store::crypt::keyfile;
 use crate::store::{Store, StoreError};
 use rusqlite::{Connection, OpenFlags};
 use std::io::{BufRead, IsTerminal, Write};
@@ -17,6 +19,7 @@ pub fn backup(db: &Path, out: Option<PathBuf>) -> anyhow::Result<()> {
     if !db.is_file() {
         return Err(StoreError::NotFound(db.to_path_buf()).into());
     }
+    let key = password::key_of(db)?;
     let path = match out {
         Some(out) => {
             // Given a folder, a dated file inside it.
@@ -29,10 +32,14 @@ pub fn backup(db: &Path, out: Option<PathBuf>) -> anyhow::Result<()> {
             if out.exists() && !is_own_backup(db, &out) {
                 anyhow::bail!(tf("cli.backup_exists", &[("path", &out.display().to_string())]));
             }
-            copy_database(db, &out)?;
+            copy_database_keyed(db, &out, key.as_ref())?;
+            if key.is_some() {
+                // An encrypted copy carried away opens with its key file beside it.
+                keyfile::KeyFile::read(&keyfile::path_of(db))?.write(&keyfile::path_of(&out))?;
+            }
             out
         }
-        None => backup::backup_before(db, Reason::Manual)?,
+        None => backup::backup_before_keyed(db, Reason::Manual, key.as_ref())?,
     };
     say!("{}", tf("cli.backup_done", &[("path", &path.display().to_string())]));
     Ok(())
@@ -71,7 +78,8 @@ fn same_inode(a: &Path, b: &Path) -> bool {
 /// `zoufang restore BACKUP`: replaces the database at `db` with the backup, after backing the
 /// present up; asks on the terminal first unless `yes`.
 pub fn restore(db: &Path, from: &Path, yes: bool) -> anyhow::Result<ExitCode> {
-    check_backup(from)?;
+    let key = password::key_of(db)?;
+    check_backup_keyed(from, key.as_ref())?;
     if db.exists() && !yes {
         if !std::io::stdin().is_terminal() {
             anyhow::bail!(tf("cli.restore_no_terminal", &[("db", &db.display().to_string())]));
@@ -88,9 +96,15 @@ pub fn restore(db: &Path, from: &Path, yes: bool) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
-    let undo = match Store::open(db) {
+    let opened = match &key {
+        Some(key) => Store::open_keyed(db, key),
+        None => Store::open(db),
+    };
+    let undo = match opened {
         Ok(mut store) => store.restore(from)?,
-        Err(StoreError::NotDatabase(_) | StoreError::Sqlite(_)) => Some(replace_damaged(db, from)?),
+        Err(StoreError::NotDatabase(_) | StoreError::SealedWithoutKey(_) | StoreError::Sqlite(_)) => {
+            Some(replace_damaged(db, from, key.as_ref())?)
+        }
         Err(e) => return Err(e.into()),
     };
     say!("{}", tf("cli.restore_done", &[("db", &db.display().to_string()), ("backup", &from.display().to_string())]));
@@ -102,7 +116,7 @@ pub fn restore(db: &Path, from: &Path, yes: bool) -> anyhow::Result<ExitCode> {
 
 /// A database that no longer opens is kept aside as it is (a plain file copy in the backups
 /// folder) and the backup copied in its place.
-fn replace_damaged(db: &Path, from: &Path) -> anyhow::Result<PathBuf> {
+fn replace_damaged(db: &Path, from: &Path, key: Option<&crate::store::Key>) -> anyhow::Result<PathBuf> {
     let dir = backup::backup_dir(db);
     std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, &e))?;
     let stem = db.file_stem().unwrap_or_default().to_string_lossy().to_string();
@@ -113,7 +127,10 @@ fn replace_damaged(db: &Path, from: &Path) -> anyhow::Result<PathBuf> {
         name.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(name));
     }
-    copy_database(from, db)?;
-    Store::open(db)?;
+    copy_database_keyed(from, db, key)?;
+    match key {
+        Some(key) => drop(Store::open_keyed(db, key)?),
+        None => drop(Store::open(db)?),
+    }
     Ok(kept)
 }

@@ -11,6 +11,7 @@ use crate::model::ids::local_time;
 use crate::progress::Progress;
 use crate::store::{Setting, Store};
 use chrono::{Local, NaiveDate};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -47,10 +48,11 @@ pub fn import_roster(
 }
 
 /// `zoufang pack`: one village's package.
-pub fn pack(store: &Store, out: PathBuf, village: Option<&str>, today: NaiveDate) -> anyhow::Result<()> {
+pub fn pack(store: &Store, out: PathBuf, village: Option<&str>, encrypt: bool, today: NaiveDate) -> anyhow::Result<()> {
     let village = package::village_to_pack(store, village)?;
     let out = if out.is_dir() { out.join(package::default_file_name(&village.label(), today)) } else { out };
-    let m = package::pack(store, &village.id, &out, &Progress::none())?;
+    let passphrase = if encrypt { Some(new_passphrase()?) } else { None };
+    let m = package::pack_sealed(store, &village.id, &out, passphrase.as_deref(), &Progress::none())?;
     say!(
         "{}",
         tf(
@@ -65,7 +67,54 @@ pub fn pack(store: &Store, out: PathBuf, village: Option<&str>, today: NaiveDate
             ],
         )
     );
+    let who = if m.made_by.is_empty() { "—" } else { m.made_by.as_str() };
+    let device = format!("{} {}", m.device_name, m.device_id.get(..8).unwrap_or(&m.device_id));
+    say!("{}", tf("cli.pack_made_by", &[("device", device.trim()), ("who", who)]));
+    if encrypt {
+        say!("{}", t("cli.pack_sealed"));
+    }
     Ok(())
+}
+
+/// The environment variable holding the passphrase of sealed packages.
+pub const PASSPHRASE_VAR: &str = "ZOUFANG_PACKAGE_PASSPHRASE";
+/// The shortest package passphrase accepted.
+const MIN_PASSPHRASE: usize = 8;
+
+/// The passphrase to seal a package with: `ZOUFANG_PACKAGE_PASSPHRASE`, else asked twice on
+/// the terminal.
+fn new_passphrase() -> anyhow::Result<String> {
+    let phrase = match std::env::var(PASSPHRASE_VAR) {
+        Ok(p) => p,
+        Err(_) if std::io::stdin().is_terminal() => {
+            let first = rpassword::prompt_password(t("cli.package.ask"))?;
+            if rpassword::prompt_password(t("cli.package.again"))? != first {
+                anyhow::bail!(t("cli.package.mismatch"));
+            }
+            first
+        }
+        Err(_) => anyhow::bail!(t("cli.package.needed")),
+    };
+    if phrase.chars().count() < MIN_PASSPHRASE {
+        anyhow::bail!(tf("cli.package.short", &[("n", &MIN_PASSPHRASE.to_string())]));
+    }
+    Ok(phrase)
+}
+
+/// The passphrase of sealed packages among `files`: `ZOUFANG_PACKAGE_PASSPHRASE`, else asked
+/// on the terminal; `None` when no package is sealed (or none can be asked: merge then says
+/// which package needs one).
+fn passphrase_for(files: &[PathBuf]) -> anyhow::Result<Option<String>> {
+    if !files.iter().any(|f| package::is_sealed(f).unwrap_or(false)) {
+        return Ok(None);
+    }
+    if let Ok(p) = std::env::var(PASSPHRASE_VAR) {
+        return Ok(Some(p));
+    }
+    if std::io::stdin().is_terminal() {
+        return Ok(Some(rpassword::prompt_password(t("cli.package.ask"))?));
+    }
+    Ok(None)
 }
 
 /// `zoufang merge`: packages into the database, or only their preview with `dry_run`.
@@ -80,7 +129,8 @@ pub fn merge(
         Some(Settle::Mine) => Settlement::all(Side::Mine),
         Some(Settle::Theirs) => Settlement::all(Side::Theirs),
     };
-    let report = merge::merge_if(store, files, &settle, &Progress::none(), |r| {
+    let passphrase = passphrase_for(files)?;
+    let report = merge::merge_sealed_if(store, files, passphrase.as_deref(), &settle, &Progress::none(), |r| {
         !dry_run && (conflicts.is_some() || r.conflicts().next().is_none())
     })?;
     print_merge(&report);

@@ -5,6 +5,7 @@ mod args;
 mod backup;
 mod crash_loop;
 mod exchange;
+mod password;
 mod register;
 mod report;
 
@@ -49,6 +50,7 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
     match &command {
         Command::Backup { out } => return backup::backup(db, out.clone()).map(|()| ExitCode::SUCCESS),
         Command::Restore { backup: file, yes } => return backup::restore(db, file, *yes),
+        Command::Password { action } => return password::run(db, *action).map(|()| ExitCode::SUCCESS),
         _ => {}
     }
     let reads = matches!(
@@ -74,9 +76,11 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
         Command::Check { full } => return report::check(&store, today, full),
         Command::Template { action } => register::template(&mut store, action)?,
         Command::Bench { .. } => unreachable!("handled before the database opens"),
-        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled before the database opens"),
+        Command::Backup { .. } | Command::Restore { .. } | Command::Password { .. } => {
+            unreachable!("handled before the database opens")
+        }
         Command::CrashLoop { rounds } => crash_loop::run(&mut store, today, rounds)?,
-        Command::Pack { out, village } => exchange::pack(&store, out, village.as_deref(), today)?,
+        Command::Pack { out, village, encrypt } => exchange::pack(&store, out, village.as_deref(), encrypt, today)?,
         Command::Merge { files, dry_run, conflicts } => return exchange::merge(&mut store, &files, dry_run, conflicts),
         Command::ExportLedger { out, month, from, to, village, all_villages, full_ids } => {
             let period = exchange::ledger_period(month.as_deref(), from.as_deref(), to.as_deref(), today)?;
@@ -91,14 +95,18 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens the database and takes its language for what is printed.
+/// Opens the database (asking its password when it has one) and takes its language for what
+/// is printed.
 fn open(db: &Path) -> anyhow::Result<Store> {
-    with_language(Store::open(db)?)
+    with_language(password::open_store(db)?)
 }
 
 /// Opens a database that must exist (a command that reads): a mistyped path creates nothing.
 fn open_existing(db: &Path) -> anyhow::Result<Store> {
-    with_language(Store::open_existing(db)?)
+    if !db.is_file() {
+        return Err(crate::store::StoreError::NotFound(db.to_path_buf()).into());
+    }
+    open(db)
 }
 
 fn with_language(store: Store) -> anyhow::Result<Store> {

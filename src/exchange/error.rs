@@ -32,6 +32,12 @@ pub enum ExchangeError {
     /// The content does not match the checksum written when it was made.
     #[error("{}", tf("exchange.err.checksum", &[("path", &show(.0))]))]
     Checksum(PathBuf),
+    /// A package sealed with a passphrase, and none was given.
+    #[error("{}", tf("exchange.err.passphrase_needed", &[("path", &show(.0))]))]
+    PassphraseNeeded(PathBuf),
+    /// A sealed package the passphrase does not open: a wrong passphrase, or bytes changed.
+    #[error("{}", tf("exchange.err.sealed", &[("path", &show(.0))]))]
+    Sealed(PathBuf),
     /// Unreadable or inconsistent inside.
     #[error("{}", tf("exchange.err.damaged", &[("path", &show(.0)), ("reason", .1)]))]
     Damaged(PathBuf, String),

@@ -190,7 +190,12 @@ pub fn default_file_name(village_name: Option<&str>, period: Period, format: For
 /// is not there, or a file another program holds (Excel and WPS lock the workbooks they show).
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     ExchangeError::check_folder(path)?;
-    std::fs::write(path, bytes).map_err(|e| ExchangeError::Unwritable(path.to_path_buf(), e.to_string()))
+    // Owner-only on Unix: a ledger names households (and, with --full-ids, their ID numbers).
+    let written = crate::store::crypt::keyfile::create_owner_only(path).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(bytes)
+    });
+    written.map_err(|e| ExchangeError::Unwritable(path.to_path_buf(), e.to_string()))
 }
 
 #[cfg(test)]

@@ -62,19 +62,33 @@ pub fn merge_if(
     progress: &Progress,
     keep: impl FnOnce(&MergeReport) -> bool,
 ) -> Result<MergeReport> {
-    let packages = files.iter().map(|f| Package::open(f)).collect::<Result<Vec<_>>>()?;
+    merge_sealed_if(store, files, None, settle, progress, keep)
+}
+
+/// [`merge_if`] where packages may be sealed: `passphrase` opens them (a sealed package
+/// without it, or one it does not open, is refused before anything is written).
+pub fn merge_sealed_if(
+    store: &mut Store,
+    files: &[PathBuf],
+    passphrase: Option<&str>,
+    settle: &Settlement,
+    progress: &Progress,
+    keep: impl FnOnce(&MergeReport) -> bool,
+) -> Result<MergeReport> {
+    let packages = files.iter().map(|f| Package::open_sealed(f, passphrase)).collect::<Result<Vec<_>>>()?;
     for package in &packages {
         validate::check(package, store.conn(), Utc::now())?;
     }
     let me = store.device_id().to_string();
     let db = store.path().to_path_buf();
+    let key = store.key().cloned();
     // SQLite attaches nothing inside a transaction and at most 10 files: the first packages are
     // attached before it begins, so their answers go in with one INSERT … SELECT each.
     let mut attached = Vec::new();
     for (i, package) in packages.iter().enumerate().take(ATTACHED_PACKAGES) {
         let name = format!("zfp_package_{i}");
         let uri = package.sqlite_uri()?;
-        attached.push(store.conn().execute(&format!("ATTACH DATABASE ?1 AS {name}"), [uri]).ok().map(|_| name));
+        attached.push(store.conn().execute(&format!("ATTACH DATABASE ?1 AS {name} KEY ''"), [uri]).ok().map(|_| name));
     }
     let merged = (|| {
         let tx = store.conn_mut().transaction()?;
@@ -87,7 +101,7 @@ pub fn merge_if(
             // The backup reads the last committed state through its own connection: the
             // database as it was before this merge.
             if db.is_file() {
-                crate::store::backup::backup_before(&db, crate::store::backup::Reason::Merge)?;
+                crate::store::backup::backup_before_keyed(&db, crate::store::backup::Reason::Merge, key.as_ref())?;
             }
             tx.commit()?;
             report.written = true;

@@ -41,6 +41,10 @@ pub struct Manifest {
     pub schema_version: i64,
     /// The device id of the laptop that made it.
     pub device_id: String,
+    /// The name of that laptop (its host name; empty in packages of earlier builds).
+    pub device_name: String,
+    /// Who made it: the cadre chosen as 我是… there, with their role (empty if none was chosen).
+    pub made_by: String,
     /// The village's id on that laptop.
     pub village_id: String,
     /// The village's name.
@@ -66,6 +70,8 @@ impl Manifest {
             ("schema_version".to_string(), self.schema_version.to_string()),
             ("app_version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
             ("device_id".to_string(), self.device_id.clone()),
+            ("device_name".to_string(), self.device_name.clone()),
+            ("made_by".to_string(), self.made_by.clone()),
             ("village_id".to_string(), self.village_id.clone()),
             ("village_name".to_string(), self.village_name.clone()),
             ("created_at".to_string(), self.created_at.clone()),
@@ -103,6 +109,17 @@ pub fn village_to_pack(store: &Store, wanted: Option<&str>) -> Result<Village> {
 /// Writes the package of the village `village_id` to `out` (replacing an older file there) and
 /// returns its manifest. `progress` hears each table copied; cancelling leaves no file behind.
 pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) -> Result<Manifest> {
+    pack_sealed(store, village_id, out, None, progress)
+}
+
+/// [`pack`], sealed with `passphrase` when one is given (see [`container`]).
+pub fn pack_sealed(
+    store: &Store,
+    village_id: &str,
+    out: &Path,
+    passphrase: Option<&str>,
+    progress: &Progress,
+) -> Result<Manifest> {
     let village = store.village(village_id)?.ok_or_else(|| ExchangeError::UnknownVillage(village_id.to_string()))?;
     let out = std::path::absolute(out).map_err(|e| ExchangeError::io(out, e))?;
     ExchangeError::check_folder(&out)?;
@@ -111,11 +128,16 @@ pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) ->
     remove_if_present(&partial)?;
     let partial_text = partial.to_str().ok_or_else(|| ExchangeError::Io(partial.clone(), "not UTF-8".into()))?;
     let conn = store.conn();
-    conn.execute("ATTACH DATABASE ?1 AS pkg", [partial_text])?;
+    // Created owner-only before SQLite writes into it; `KEY ''`: the package file is plain even
+    // when the database is encrypted (its envelope is what gets sealed).
+    drop(crate::store::crypt::keyfile::create_owner_only(&partial).map_err(|e| ExchangeError::io(&partial, e))?);
+    conn.execute("ATTACH DATABASE ?1 AS pkg KEY ''", [partial_text])?;
     let mut manifest = Manifest {
         format_version: FORMAT_VERSION,
         schema_version: SCHEMA_VERSION,
         device_id: store.device_id().to_string(),
+        device_name: device_name(),
+        made_by: made_by(store)?,
         village_id: village.id.clone(),
         village_name: village.name.clone(),
         created_at: now_stamp(),
@@ -126,7 +148,7 @@ pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) ->
     let detached = conn.execute("DETACH DATABASE pkg", []);
     let wrapped = out.with_file_name(format!(".{}.wrapping", name.to_string_lossy()));
     let finished = filled.and(detached.map(|_| ()).map_err(ExchangeError::from)).and_then(|()| {
-        container::wrap(&partial, &wrapped)?;
+        container::wrap_sealed(&partial, &wrapped, passphrase)?;
         crate::store::owner_only(&wrapped);
         std::fs::rename(&wrapped, &out).map_err(|e| ExchangeError::io(&out, e))?;
         sync_folder(&out);
@@ -137,6 +159,28 @@ pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) ->
         let _ = std::fs::remove_file(&wrapped);
     }
     finished.map(|()| manifest)
+}
+
+/// This laptop's name as people know it (the host name), or empty.
+fn device_name() -> String {
+    let from_env = ["COMPUTERNAME", "HOSTNAME"].iter().find_map(|v| std::env::var(v).ok());
+    from_env.or_else(|| std::fs::read_to_string("/etc/hostname").ok()).map(|s| s.trim().to_string()).unwrap_or_default()
+}
+
+/// The cadre chosen as 我是… on this laptop, with their role: `张三（第一书记）`.
+fn made_by(store: &Store) -> Result<String> {
+    let Some(id) = store.setting(crate::store::Setting::Me)? else {
+        return Ok(String::new());
+    };
+    Ok(store.cadre(&id)?.map(|c| format!("{}（{}）", c.name, c.role.code())).unwrap_or_default())
+}
+
+/// Whether the package at `path` is sealed with a passphrase.
+pub fn is_sealed(path: &Path) -> Result<bool> {
+    let mut head = Vec::with_capacity(16);
+    let file = std::fs::File::open(path).map_err(|e| ExchangeError::io(path, e))?;
+    file.take(16).read_to_end(&mut head).map_err(|e| ExchangeError::io(path, e))?;
+    Ok(container::is_sealed(&head))
 }
 
 /// Copies the village's rows into the attached `pkg`, then writes knowledge and manifest.
@@ -217,7 +261,12 @@ impl Package {
     /// Opens and verifies the package at `path`; anything that is not a complete, intact package
     /// this build can read is refused with one sentence naming the file.
     pub fn open(path: &Path) -> Result<Package> {
-        let unwrapped = if is_enveloped(path)? { Some(container::unwrap(path)?) } else { None };
+        Package::open_sealed(path, None)
+    }
+
+    /// [`Package::open`] for a package that may be sealed: `passphrase` opens it.
+    pub fn open_sealed(path: &Path, passphrase: Option<&str>) -> Result<Package> {
+        let unwrapped = if is_enveloped(path)? { Some(container::unwrap_sealed(path, passphrase)?) } else { None };
         let db = unwrapped.as_ref().map_or(path, |u| u.path());
         check_header(db, path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -417,6 +466,8 @@ fn read_manifest(conn: &Connection, path: &Path) -> Result<Manifest> {
         format_version,
         schema_version,
         device_id: get("device_id"),
+        device_name: get("device_name"),
+        made_by: get("made_by"),
         village_id: get("village_id"),
         village_name: get("village_name"),
         created_at: get("created_at"),

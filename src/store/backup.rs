@@ -6,6 +6,7 @@
 //! `村-20261121-093015-merge.db`. Daily backups are kept 7 days back plus one a week for 4 weeks;
 //! of the backups made before something, the newest [`KEEP_BACKUPS`] are kept.
 
+use super::crypt::{self, FileKind, Key};
 use super::{Result, Store, StoreError};
 use crate::i18n::t;
 use chrono::{Datelike, Local, NaiveDateTime};
@@ -84,18 +85,25 @@ pub struct BackupInfo {
     pub reason: Reason,
 }
 
-/// Copies the database at `from` (open or not) to `to` page by page. `to` is written under a
-/// `.partial` name, synced and renamed when complete; on failure nothing is left behind.
+/// Copies the plain database at `from` (open or not) to `to` page by page. `to` is written
+/// under a `.partial` name, synced and renamed when complete; on failure nothing is left behind.
 pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
+    copy_database_keyed(from, to, None)
+}
+
+/// [`copy_database`] for a database that may be encrypted with `key`: the copy is encrypted
+/// with the same key (a plain database gives a plain copy).
+pub fn copy_database_keyed(from: &Path, to: &Path, key: Option<&Key>) -> Result<()> {
     if !from.is_file() {
         return Err(StoreError::NotFound(from.to_path_buf()));
     }
-    let src = open_read_only(from)?;
+    let key = key_for(from, key)?;
+    let src = open_read_only(from, key)?;
     let mut name = to.file_name().unwrap_or_default().to_os_string();
     name.push(".partial");
     let partial = to.with_file_name(name);
     let _ = std::fs::remove_file(&partial);
-    let done = copy_into(&src, &partial).and_then(|()| {
+    let done = copy_into(&src, &partial, key).and_then(|()| {
         super::lock::owner_only(&partial);
         std::fs::File::open(&partial).and_then(|f| f.sync_all()).map_err(|e| StoreError::io(&partial, &e))?;
         std::fs::rename(&partial, to).map_err(|e| StoreError::io(to, &e))
@@ -119,7 +127,7 @@ pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
 /// A file nobody can write (read-only, with no journal waiting beside it) is opened as
 /// immutable: SQLite then makes no `-wal`/`-shm` files beside it, which would be left behind
 /// read-only and stop the database from being written again once its permissions are restored.
-fn open_read_only(path: &Path) -> Result<Connection> {
+fn open_read_only(path: &Path, key: Option<&Key>) -> Result<Connection> {
     let mut wal = path.as_os_str().to_os_string();
     wal.push("-wal");
     let journal_waiting = std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0);
@@ -135,11 +143,17 @@ fn open_read_only(path: &Path) -> Result<Connection> {
         Connection::open_with_flags(path, flags - OpenFlags::SQLITE_OPEN_URI)
     }
     .map_err(|e| StoreError::from_open(path, e))?;
+    crypt::apply(&conn, key)?;
     conn.busy_timeout(BUSY_LIMIT)?;
     // Reading the schema here surfaces a file SQLite cannot read (not a database, a read-only
-    // WAL database whose index cannot be made) as an error now, not as a retry loop later.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(|e| StoreError::from_open(path, e))?;
+    // WAL database whose index cannot be made, a wrong key) as an error now, not as a retry
+    // loop later.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| {
+        match (key, e.sqlite_error_code()) {
+            (Some(_), Some(rusqlite::ErrorCode::NotADatabase)) => StoreError::WrongPassword(path.to_path_buf()),
+            _ => StoreError::from_open(path, e),
+        }
+    })?;
     Ok(conn)
 }
 
@@ -157,8 +171,18 @@ fn url_path(path: &Path) -> Option<String> {
     Some(if out.starts_with('/') { out } else { format!("/{out}") })
 }
 
-fn copy_into(src: &Connection, partial: &Path) -> Result<()> {
+/// The key `path` needs: `key` for an encrypted file, none for a plain one.
+fn key_for<'k>(path: &Path, key: Option<&'k Key>) -> Result<Option<&'k Key>> {
+    Ok(match crypt::file_kind(path)? {
+        FileKind::Sealed => key,
+        FileKind::Plain | FileKind::New => None,
+    })
+}
+
+fn copy_into(src: &Connection, partial: &Path, key: Option<&Key>) -> Result<()> {
+    let _ = crypt::keyfile::create_owner_only(partial);
     let mut dst = Connection::open(partial).map_err(|e| StoreError::from_open(partial, e))?;
+    crypt::apply(&dst, key)?;
     {
         let backup = rusqlite::backup::Backup::new(src, &mut dst)?;
         step_to_end(&backup, partial)?;
@@ -225,8 +249,15 @@ pub fn list_backups(db: &Path) -> Vec<PathBuf> {
     backups(db).into_iter().rev().map(|b| b.path).collect()
 }
 
-/// Makes a backup of `db` in its backup folder made before `reason`, then prunes old ones.
+/// Makes a backup of the plain database `db` in its backup folder made before `reason`, then
+/// prunes old ones.
 pub fn backup_before(db: &Path, reason: Reason) -> Result<PathBuf> {
+    backup_before_keyed(db, reason, None)
+}
+
+/// [`backup_before`] for a database that may be encrypted with `key`: the backup is encrypted
+/// with it, and a copy of the key file is kept in the backup folder.
+pub fn backup_before_keyed(db: &Path, reason: Reason, key: Option<&Key>) -> Result<PathBuf> {
     let dir = backup_dir(db);
     std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, &e))?;
     let base = format!("{}-{}-{}", stem(db), Local::now().format("%Y%m%d-%H%M%S"), reason.code());
@@ -237,7 +268,11 @@ pub fn backup_before(db: &Path, reason: Reason) -> Result<PathBuf> {
         }
         to = dir.join(format!("{base}-{n}.db"));
     }
-    copy_database(db, &to)?;
+    copy_database_keyed(db, &to, key)?;
+    if key.is_some() && !crypt::keyfile::backup_copy_of(db).is_file() {
+        let file = crypt::keyfile::KeyFile::read(&crypt::keyfile::path_of(db))?;
+        crypt::keyfile::save_backup_copy(db, &file)?;
+    }
     prune(db, KEEP_BACKUPS);
     Ok(to)
 }
@@ -245,7 +280,12 @@ pub fn backup_before(db: &Path, reason: Reason) -> Result<PathBuf> {
 /// A daily backup of `db` (made on start), old ones pruned keeping `keep` of those made
 /// before something.
 pub fn rotating_backup(db: &Path, keep: usize) -> Result<PathBuf> {
-    let to = backup_before(db, Reason::Daily)?;
+    rotating_backup_keyed(db, keep, None)
+}
+
+/// [`rotating_backup`] for a database that may be encrypted with `key`.
+pub fn rotating_backup_keyed(db: &Path, keep: usize, key: Option<&Key>) -> Result<PathBuf> {
+    let to = backup_before_keyed(db, Reason::Daily, key)?;
     prune(db, keep);
     Ok(to)
 }
@@ -288,19 +328,28 @@ pub fn backup_due(db: &Path, max_age: Duration) -> bool {
         .is_none_or(|age| age > max_age)
 }
 
-/// Checks that `file` is a zoufang database this build can open (a backup worth restoring).
+/// Checks that `file` is a plain zoufang database this build can open (a backup worth
+/// restoring).
 pub fn check_backup(file: &Path) -> Result<()> {
+    check_backup_keyed(file, None)
+}
+
+/// [`check_backup`] for a backup that may be encrypted with `key`.
+pub fn check_backup_keyed(file: &Path, key: Option<&Key>) -> Result<()> {
     let refuse = || StoreError::NotBackup(file.to_path_buf());
     if !file.is_file() {
         return Err(StoreError::io(file, &std::io::ErrorKind::NotFound.into()));
     }
-    super::check_header(file).map_err(|_| refuse())?;
-    match super::check_existing(file) {
+    let key = key_for(file, key)?;
+    if key.is_none() {
+        super::check_header(file).map_err(|_| refuse())?;
+    }
+    match super::check_existing(file, key) {
         Ok(()) => {}
-        Err(e @ StoreError::Newer { .. }) => return Err(e),
+        Err(e @ (StoreError::Newer { .. } | StoreError::WrongPassword(_))) => return Err(e),
         Err(_) => return Err(refuse()),
     }
-    let conn = open_read_only(file).map_err(|_| refuse())?;
+    let conn = open_read_only(file, key).map_err(|_| refuse())?;
     let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|_| refuse())?;
     let app: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'app'", [], |r| r.get(0)).ok();
     if ok != "ok" || app.as_deref() != Some(super::APP_MARKER) {
@@ -312,7 +361,7 @@ pub fn check_backup(file: &Path) -> Result<()> {
 impl Store {
     /// Backs the open database up beside it, as asked by the user.
     pub fn backup(&self) -> Result<PathBuf> {
-        backup_before(self.path(), Reason::Manual)
+        backup_before_keyed(self.path(), Reason::Manual, self.key())
     }
 
     /// Backs the database up before `reason` (nothing for a database in memory).
@@ -320,20 +369,32 @@ impl Store {
         if !self.path().is_file() {
             return Ok(None);
         }
-        backup_before(self.path(), reason).map(Some)
+        backup_before_keyed(self.path(), reason, self.key()).map(Some)
     }
 
     /// Replaces the whole database with the backup `from`, after backing the current state up
     /// (returned: restoring that one undoes this). The backup is checked first; a refused one
     /// changes nothing. An older backup is migrated as it is restored.
     pub fn restore(&mut self, from: &Path) -> Result<Option<PathBuf>> {
-        check_backup(from)?;
+        check_backup_keyed(from, self.key())?;
         let before = self.backup_before(Reason::Restore)?;
-        let src = open_read_only(from)?;
+        // A backup made before the password was set (or after it was removed) is converted to
+        // this database's encryption first: pages copy only between files encrypted alike.
+        let converted = crypt::with_suffix(self.path(), ".restoring");
+        let from_key = key_for(from, self.key())?;
+        let from = if from_key.is_some() != self.key.is_some() {
+            crypt::convert::export(from, from_key, &converted, self.key.as_ref())?;
+            converted.as_path()
+        } else {
+            from
+        };
+        let src = open_read_only(from, self.key.as_ref())?;
         {
             let backup = rusqlite::backup::Backup::new(&src, &mut self.conn)?;
             step_to_end(&backup, from)?;
         }
+        drop(src);
+        let _ = std::fs::remove_file(&converted);
         self.writes += 1;
         self.prepare()?;
         self.device_id = self.claim_device_identity()?;

@@ -85,6 +85,27 @@ pub enum StoreError {
     /// The user stopped a long job; its transaction was rolled back.
     #[error("{}", t("store.err.cancelled"))]
     Cancelled,
+    /// The database is encrypted and no password was given.
+    #[error("{}", tf("store.err.password_needed", &[("path", &.0.display().to_string())]))]
+    PasswordNeeded(PathBuf),
+    /// The password (or recovery code) does not open the database; nothing was changed.
+    #[error("{}", tf("store.err.wrong_password", &[("path", &.0.display().to_string())]))]
+    WrongPassword(PathBuf),
+    /// The key file of an encrypted database is missing, beside it and among the backups.
+    #[error("{}", tf("store.err.key_file_missing", &[("path", &.0.display().to_string())]))]
+    KeyFileMissing(PathBuf),
+    /// A file that looks encrypted (whole pages, no SQLite header) with no key file beside it.
+    #[error("{}", tf("store.err.sealed_without_key", &[("path", &.0.display().to_string())]))]
+    SealedWithoutKey(PathBuf),
+    /// The key file is damaged or not one of zoufang's.
+    #[error("{}", tf("store.err.key_file", &[("path", &.0.display().to_string())]))]
+    KeyFile(PathBuf),
+    /// A password is set already (change it instead).
+    #[error("{}", tf("store.err.already_encrypted", &[("path", &.0.display().to_string())]))]
+    AlreadyEncrypted(PathBuf),
+    /// No password is set.
+    #[error("{}", tf("store.err.not_encrypted", &[("path", &.0.display().to_string())]))]
+    NotEncrypted(PathBuf),
 }
 
 /// What SQLite reported, as one sentence saying what is wrong and what to do.

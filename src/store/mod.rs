@@ -6,6 +6,7 @@
 
 pub mod backup;
 mod cadres;
+pub mod crypt;
 mod dashboard;
 mod drafts;
 mod error;
@@ -24,6 +25,7 @@ mod villages;
 mod visits;
 
 pub use cadres::{AssignmentRow, CadreRow};
+pub use crypt::{Key, RecoveryCode};
 pub use dashboard::{
     Attendance, Coverage, Dashboard, GroupCounts, HouseholdRef, MonthPoint, PROPOSAL_DAYS, Pending, VillageFigures,
 };
@@ -57,28 +59,68 @@ pub struct Store {
     lock: Option<Arc<File>>,
     /// Transactions this connection committed (see [`Store::revision`]).
     writes: u64,
+    /// The data key of an encrypted database (`None`: a plain one), reused by workers and backups.
+    key: Option<Key>,
 }
 
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 impl Store {
-    /// Opens (creating if absent) the database at `path`, migrating it to the current schema.
+    /// Opens (creating if absent) the plain database at `path`, migrating it to the current
+    /// schema. An encrypted one is refused with [`StoreError::PasswordNeeded`].
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, None)
+    }
+
+    /// Opens the encrypted database at `path` with its data key (see [`crypt::unlock`] to get
+    /// it from a password). A plain file is opened plain; a key that does not fit is
+    /// [`StoreError::WrongPassword`], the file untouched.
+    pub fn open_keyed(path: &Path, key: &Key) -> Result<Store> {
+        Store::open_with(path, Some(key))
+    }
+
+    fn open_with(path: &Path, key: Option<&Key>) -> Result<Store> {
         let existing = path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
         if existing {
-            check_header(path)?;
+            if key.is_none()
+                && crypt::file_kind(path)? == crypt::FileKind::Sealed
+                && crypt::keyfile::find(path).is_none()
+            {
+                return Err(crypt::without_key(path));
+            }
             check_writable(path)?;
         } else if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, &e))?;
         }
-        let lock = lock::take(path)?;
+        let mut lock = lock::take(path)?;
+        // A password change killed midway is finished (or forgotten) before anything is read.
+        if crypt::convert::recover(path)? {
+            drop(lock);
+            lock = lock::take(path)?;
+        }
+        let key = match (crypt::file_kind(path)?, key) {
+            (crypt::FileKind::Plain, _) => None,
+            (crypt::FileKind::New, key) => key.cloned(),
+            (crypt::FileKind::Sealed, Some(key)) => Some(key.clone()),
+            (crypt::FileKind::Sealed, None) if crypt::keyfile::find(path).is_some() => {
+                return Err(StoreError::PasswordNeeded(path.to_path_buf()));
+            }
+            (crypt::FileKind::Sealed, None) => return Err(crypt::without_key(path)),
+        };
         if existing {
-            check_existing(path)?;
+            check_existing(path, key.as_ref())?;
         }
         let conn = Connection::open(path).map_err(|e| StoreError::from_open(path, e))?;
-        let mut store =
-            Store { conn, path: path.to_path_buf(), device_id: String::new(), lock: Some(Arc::new(lock)), writes: 0 };
+        crypt::apply(&conn, key.as_ref())?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            device_id: String::new(),
+            lock: Some(Arc::new(lock)),
+            writes: 0,
+            key,
+        };
         store.prepare()?;
         store.device_id = store.claim_device_identity()?;
         Ok(store)
@@ -97,7 +139,7 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         let mut store =
-            Store { conn, path: PathBuf::from(":memory:"), device_id: String::new(), lock: None, writes: 0 };
+            Store { conn, path: PathBuf::from(":memory:"), device_id: String::new(), lock: None, writes: 0, key: None };
         store.prepare()?;
         Ok(store)
     }
@@ -133,8 +175,15 @@ impl Store {
     /// (a worker thread reads and writes while the window keeps drawing from this one).
     pub fn worker(&self) -> Result<Store> {
         let conn = Connection::open(&self.path).map_err(|e| StoreError::from_open(&self.path, e))?;
-        let mut store =
-            Store { conn, path: self.path.clone(), device_id: String::new(), lock: self.lock.clone(), writes: 0 };
+        crypt::apply(&conn, self.key.as_ref())?;
+        let mut store = Store {
+            conn,
+            path: self.path.clone(),
+            device_id: String::new(),
+            lock: self.lock.clone(),
+            writes: 0,
+            key: self.key.clone(),
+        };
         store.prepare()?;
         Ok(store)
     }
@@ -150,6 +199,30 @@ impl Store {
     /// The path the database was opened from.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The data key of an encrypted database (`None`: plain), for a job that opens its files.
+    pub fn key(&self) -> Option<&Key> {
+        self.key.as_ref()
+    }
+
+    /// Whether the database is encrypted (has a password).
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Attaches the SQLite file at `path` to this connection as `schema`, encrypted with this
+    /// database's key (plain when the database is). With a key, SQLCipher's `ATTACH` without
+    /// `KEY` would reuse the database's salt as well and fail on another file: attach the photo
+    /// file through this.
+    pub fn attach(&self, path: &Path, schema: &str) -> Result<()> {
+        Ok(crypt::attach(&self.conn, path, schema, self.key.as_ref())?)
+    }
+
+    /// The photo file of the database at `db` (`zoufang.photos.db` for `zoufang.db`), encrypted
+    /// with the database's key.
+    pub fn photo_path(db: &Path) -> PathBuf {
+        crypt::photo_path(db)
     }
 
     /// This laptop's device id (made on first start), written as `origin` on every row it changes.
@@ -229,13 +302,18 @@ fn check_writable(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Reads an existing file read-only: is it a zoufang database of a schema this build knows?
-fn check_existing(path: &Path) -> Result<()> {
+/// Reads an existing file read-only (with `key` when it is encrypted): is it a zoufang database
+/// of a schema this build knows? A key that does not fit is [`StoreError::WrongPassword`].
+fn check_existing(path: &Path, key: Option<&Key>) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| StoreError::from_open(path, e))?;
+    crypt::apply(&conn, key)?;
     let tables: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
-        .map_err(|e| StoreError::from_open(path, e))?;
+        .map_err(|e| match (key, e.sqlite_error_code()) {
+            (Some(_), Some(rusqlite::ErrorCode::NotADatabase)) => StoreError::WrongPassword(path.to_path_buf()),
+            _ => StoreError::from_open(path, e),
+        })?;
     if tables == 0 {
         return Ok(());
     }

@@ -95,6 +95,17 @@ pub struct App {
     notice: Option<Notice>,
     jobs: Jobs,
     commands: Vec<Command>,
+    /// The password dialog of an encrypted database, shown before anything else.
+    unlock: Option<super::unlock::UnlockDialog>,
+    /// A password being set or removed with the store closed: its progress and its end.
+    converting: Option<Converting>,
+}
+
+/// A conversion running on its thread while the store is closed.
+struct Converting {
+    db: std::path::PathBuf,
+    progress: std::sync::Arc<crate::progress::Progress>,
+    done: std::sync::mpsc::Receiver<Result<Option<crate::store::Key>, String>>,
 }
 
 impl App {
@@ -110,9 +121,15 @@ impl App {
             notice: None,
             jobs: Jobs::default(),
             commands: Vec::new(),
+            unlock: None,
+            converting: None,
         };
         let mut store = match opened {
             Ok(s) => s,
+            Err(StoreError::PasswordNeeded(path)) => {
+                app.unlock = Some(super::unlock::UnlockDialog::new(path));
+                return app;
+            }
             Err(e) => {
                 app.open_error = Some(e.to_string());
                 return app;
@@ -170,6 +187,20 @@ impl App {
 
     /// Draws one frame.
     pub fn ui(&mut self, ui: &mut Ui) {
+        if self.converting.is_some() {
+            return self.conversion_frame(ui);
+        }
+        if let Some(dialog) = self.unlock.as_mut() {
+            match dialog.ui(ui) {
+                Some(super::unlock::UnlockOutcome::Opened(store)) => {
+                    super::daily_backup(&store);
+                    *self = App::new(Ok(*store), self.today);
+                }
+                Some(super::unlock::UnlockOutcome::Quit) => ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close),
+                None => {}
+            }
+            return;
+        }
         let Some(shared) = self.shared.as_mut() else {
             open_failed(ui, self.open_error.as_deref().unwrap_or_default());
             return;
@@ -217,12 +248,67 @@ impl App {
             match command {
                 Command::Go(route) => self.open(route),
                 Command::Notice(n) => self.notice = Some(n),
+                Command::Convert(request) => self.start_conversion(request),
                 Command::ChooseVillage(id) => {
                     let Some(shared) = self.shared.as_mut() else { continue };
                     let value = id.unwrap_or_else(|| ALL_VILLAGES.to_string());
                     if let Err(e) = shared.store.set_setting(Setting::CurrentVillage, &value) {
                         self.notice = Some(Notice::error(e.to_string()));
                     }
+                }
+            }
+        }
+    }
+
+    /// Closes the store (no job may hold it) and runs the conversion on a thread.
+    fn start_conversion(&mut self, request: super::password::ConversionRequest) {
+        if !self.jobs.running().is_empty() {
+            self.notice = Some(Notice::error(t("password.busy")));
+            return;
+        }
+        let Some(shared) = self.shared.take() else { return };
+        let db = shared.store.path().to_path_buf();
+        drop(shared);
+        let progress = std::sync::Arc::new(crate::progress::Progress::none());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let watched = std::sync::Arc::clone(&progress);
+        std::thread::spawn(move || {
+            let _ = tx.send(request.0.run(&watched));
+        });
+        self.converting = Some(Converting { db, progress, done: rx });
+    }
+
+    /// The window while a conversion runs: its progress; at its end the database opens again.
+    fn conversion_frame(&mut self, ui: &mut Ui) {
+        let Some(c) = self.converting.as_ref() else { return };
+        match c.done.try_recv() {
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                let snap = c.progress.snapshot();
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.add_space(80.0);
+                    ui.vertical_centered(|ui| {
+                        ui.heading(t("password.converting"));
+                        ui.label(format!("{} {}/{}", snap.step, snap.done, snap.total));
+                        ui.spinner();
+                    });
+                });
+                ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+            }
+            result => {
+                let db = c.db.clone();
+                let key = result.unwrap_or_else(|_| Err(String::new()));
+                // A failed conversion left the database as it was: open it as it is.
+                let opened = match &key {
+                    Ok(key) => super::password::reopen(&db, key.as_ref()),
+                    Err(_) => match crate::store::crypt::is_encrypted(&db) {
+                        true => Err(crate::store::StoreError::PasswordNeeded(db.clone())),
+                        false => Store::open(&db),
+                    },
+                };
+                let (pages, route, notice) = (std::mem::take(&mut self.pages), self.route.clone(), self.notice.take());
+                *self = App::new(opened, self.today);
+                if self.shared.is_some() {
+                    (self.pages, self.route, self.notice) = (pages, route, notice);
                 }
             }
         }

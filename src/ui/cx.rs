@@ -36,6 +36,8 @@ pub enum Command {
     Notice(Notice),
     /// Show one village (`None`: every village, the township view).
     ChooseVillage(Option<String>),
+    /// Close the store, set or remove the database password, and open it again.
+    Convert(super::password::ConversionRequest),
 }
 
 /// A page's view of the app for one frame.
@@ -103,6 +105,11 @@ impl<'a> Cx<'a> {
     /// Asks for a village to be shown (`None`: all villages).
     pub fn choose_village(&mut self, id: Option<String>) {
         self.commands.push(Command::ChooseVillage(id));
+    }
+
+    /// Asks the app to close the store and run `conversion` (setting or removing the password).
+    pub fn convert(&mut self, conversion: super::password::Conversion) {
+        self.commands.push(Command::Convert(super::password::ConversionRequest(std::sync::Arc::new(conversion))));
     }
 
     /// Says `text` in the message bar.

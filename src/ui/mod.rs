@@ -16,10 +16,12 @@ mod households;
 mod import;
 mod jobs;
 mod ledger;
+mod password;
 mod review;
 mod route;
 mod settings;
 mod this_month;
+mod unlock;
 mod village_form;
 mod visit_form;
 mod visit_items;
@@ -37,22 +39,32 @@ use std::process::ExitCode;
 /// How old the newest backup may be before starting the app makes another.
 const DAILY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
+/// A day's first start backs the database up in the background (with its key when encrypted).
+pub(crate) fn daily_backup(store: &Store) {
+    let db = store.path().to_path_buf();
+    if !backup::backup_due(&db, DAILY) {
+        return;
+    }
+    let key = store.key().cloned();
+    std::thread::spawn(move || {
+        if let Err(e) = backup::rotating_backup_keyed(&db, backup::KEEP_BACKUPS, key.as_ref()) {
+            say_err!("{e}");
+        }
+    });
+}
+
 /// Opens the window on the database at `db`. A database that cannot be opened is reported in
 /// the window (and on stderr) and left untouched.
 pub fn run(db: PathBuf, today: chrono::NaiveDate) -> ExitCode {
-    let opened = Store::open(&db);
+    // An encrypted database opens with ZOUFANG_PASSWORD when it is set.
+    let opened = match std::env::var("ZOUFANG_PASSWORD") {
+        Ok(secret) if crate::store::crypt::is_encrypted(&db) => crate::store::crypt::unlock(&db, &secret),
+        _ => Store::open(&db),
+    };
     match &opened {
+        Err(crate::store::StoreError::PasswordNeeded(_)) => {}
         Err(e) => say_err!("{e}"),
-        Ok(_) if backup::backup_due(&db, DAILY) => {
-            // A day's first start backs the database up in the background.
-            let db = db.clone();
-            std::thread::spawn(move || {
-                if let Err(e) = backup::rotating_backup(&db, backup::KEEP_BACKUPS) {
-                    say_err!("{e}");
-                }
-            });
-        }
-        Ok(_) => {}
+        Ok(store) => daily_backup(store),
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

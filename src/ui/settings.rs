@@ -31,6 +31,8 @@ pub struct SettingsPage {
     /// What is typed to find oneself among the cadres.
     me_query: String,
     template: Option<Task<checklist::Loaded>>,
+    /// 数据库密码.
+    password: super::password::PasswordSection,
 }
 
 impl SettingsPage {
@@ -79,6 +81,9 @@ impl SettingsPage {
             ui.end_row();
             ui.label(t("settings.backups"));
             self.backups(cx, ui);
+            ui.end_row();
+            ui.label(t("password.title"));
+            self.password.ui(cx, ui);
             ui.end_row();
         });
         ui.label(RichText::new(t("settings.me_hint")).weak());

@@ -44,6 +44,12 @@ impl WelcomePage {
                 ui.label(RichText::new(t(hint)).weak());
                 ui.add_space(16.0);
             }
+            if !cx.store.is_encrypted() {
+                if ui.add_sized(size, egui::Button::new(RichText::new(t("password.set")).size(18.0))).clicked() {
+                    cx.go(Route::Settings);
+                }
+                ui.label(RichText::new(t("welcome.password_hint")).weak());
+            }
         });
     }
 

@@ -1,6 +1,7 @@
 //! The headless twin as a script runs it: the real binary on real databases.
 
 mod crash;
+mod password;
 mod pipes;
 mod status;
 #[path = "../support/mod.rs"]

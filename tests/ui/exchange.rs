@@ -242,3 +242,55 @@ fn the_save_to_field_keeps_exactly_what_was_typed() {
     h.run();
     assert_eq!(h.get_by_label("保存到").value().unwrap_or_default(), "D:\\给乡镇\\十二月.zfp");
 }
+
+/// Types into the password field labelled `label`.
+fn type_secret(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    use egui::accesskit::Role;
+    h.get_by_role_and_label(Role::PasswordInput, label).focus();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, label).type_text(text);
+    h.run();
+}
+
+#[test]
+fn a_package_sealed_in_the_window_merges_only_with_its_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = store_harness(demo_store(&dir.path().join("a.db"), 1));
+    button(&h, "导出/合并");
+    h.run();
+    let out = dir.path().join("加密.zfp");
+    h.get_by_label("保存到").set_text_value_accesskit(out.to_str().unwrap());
+    h.run();
+    h.get_by_label("加密（口令）").click();
+    h.run();
+    type_secret(&mut h, "数据包口令", "乡镇和村约定的口令");
+    button(&h, "导出数据包");
+    settle(&mut h);
+    assert!(out.is_file(), "{}", notice(&h));
+    assert!(package::is_sealed(&out).unwrap());
+    assert!(Package::open(&out).is_err(), "sealed: no passphrase, no package");
+    drop(h);
+
+    let mut h = store_harness(Store::open(&dir.path().join("new.db")).unwrap());
+    button(&h, "合并数据包");
+    h.run();
+    add_package(&mut h, &out);
+    type_secret(&mut h, "数据包口令（加密的数据包）", "猜错的口令口令");
+    button(&h, "预览合并");
+    settle(&mut h);
+    assert!(notice(&h).contains("口令不正确"), "{}", notice(&h));
+    assert_eq!(households(&dir.path().join("new.db")), 0);
+    h.get_by_role_and_label(egui::accesskit::Role::PasswordInput, "数据包口令（加密的数据包）").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::PasswordInput, "数据包口令（加密的数据包）")
+        .type_text("乡镇和村约定的口令");
+    h.run();
+    button(&h, "预览合并");
+    settle(&mut h);
+    button(&h, "确认合并");
+    settle(&mut h);
+    assert!(notice(&h).starts_with("已合并 1 个数据包"), "{}", notice(&h));
+    assert_eq!(households(&dir.path().join("new.db")), 12);
+}

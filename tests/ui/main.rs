@@ -9,4 +9,5 @@ mod register;
 mod restore;
 #[path = "../support/mod.rs"]
 mod support;
+mod unlock;
 mod visit;

@@ -548,7 +548,7 @@ fn packing_replaces_an_old_file_and_leaves_no_partial_file() {
     assert_eq!(names, vec![std::ffi::OsString::from("村.zfp")]);
     let err = pack(&a, &only_village(&a).id, &dir.path().join("no-such-folder").join("x.zfp"), &Progress::none())
         .unwrap_err();
-    assert!(matches!(err, ExchangeError::Store(_) | ExchangeError::Io(..)), "{err:?}");
+    assert!(matches!(err, ExchangeError::NoFolder(_)), "{err:?}");
 }
 
 proptest::proptest! {

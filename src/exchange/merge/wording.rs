@@ -18,15 +18,21 @@ pub fn field_label(column: &str) -> String {
 /// A package's line in a report: file, village, device and when it was made.
 pub fn file_line(f: &FileReport) -> String {
     let m = &f.manifest;
-    crate::i18n::tf(
+    let id = m.device_id.get(..8).unwrap_or(&m.device_id);
+    let device = if m.device_name.is_empty() { id.to_string() } else { format!("{} {id}", m.device_name) };
+    let line = crate::i18n::tf(
         "exchange.file_line",
         &[
             ("path", &f.path.display().to_string()),
             ("village", &m.village_name),
-            ("device", m.device_id.get(..8).unwrap_or(&m.device_id)),
+            ("device", &device),
             ("created", &local_time(&m.created_at)),
         ],
-    )
+    );
+    if m.made_by.is_empty() {
+        return line;
+    }
+    line + &crate::i18n::tf("exchange.file_made_by", &[("who", &m.made_by)])
 }
 
 /// One difference of a conflict: the column, mine and theirs.

@@ -44,6 +44,12 @@ pub struct ExchangePage {
     merging: Option<(Task<MergeReport>, bool)>,
     /// The 导出台账 section.
     ledger: ledger_export::LedgerExport,
+    /// Whether the package is sealed with a passphrase (加密（口令）).
+    seal: bool,
+    /// The passphrase to seal it with.
+    seal_phrase: String,
+    /// The passphrase of sealed packages chosen for merging.
+    open_phrase: String,
 }
 
 impl ExchangePage {
@@ -172,7 +178,19 @@ impl ExchangePage {
             });
             ui.end_row();
             missing_folder(ui, &self.out, &mut self.folder_failed);
+            ui.label("");
+            ui.checkbox(&mut self.seal, t("exchange.ui.seal"));
+            ui.end_row();
+            if self.seal {
+                let l = ui.label(t("exchange.ui.seal_phrase"));
+                ui.add(egui::TextEdit::singleline(&mut self.seal_phrase).password(true).desired_width(320.0))
+                    .labelled_by(l.id);
+                ui.end_row();
+            }
         });
+        if self.seal {
+            ui.label(RichText::new(t("exchange.ui.seal_hint")).weak());
+        }
         ui.add_space(6.0);
         let idle = self.packing.is_none();
         if ui.add_enabled(idle, egui::Button::new(RichText::new(t("exchange.ui.export_button")).size(16.0))).clicked() {
@@ -196,10 +214,17 @@ impl ExchangePage {
             cx.error(t("exchange.ui.need_path"));
             return;
         }
+        let phrase = self.seal.then(|| self.seal_phrase.clone());
+        if phrase.as_ref().is_some_and(|p| p.chars().count() < 8) {
+            cx.error(tf("cli.package.short", &[("n", "8")]));
+            return;
+        }
         let id = village.id.clone();
         let label = tf("exchange.ui.pack_job", &[("village", &village.name)]);
         self.packing = Some(cx.spawn(label, false, move |store, progress| {
-            package::pack(store, &id, &out, progress).map(|m| (out, m)).map_err(|e| e.to_string())
+            package::pack_sealed(store, &id, &out, phrase.as_deref(), progress)
+                .map(|m| (out, m))
+                .map_err(|e| e.to_string())
         }));
     }
 
@@ -241,6 +266,13 @@ impl ExchangePage {
         if self.files.is_empty() {
             ui.label(RichText::new(t("exchange.ui.no_files")).weak());
             return;
+        }
+        if self.files.iter().any(|f| package::is_sealed(f).unwrap_or(false)) {
+            ui.horizontal(|ui| {
+                let l = ui.label(t("exchange.ui.open_phrase"));
+                ui.add(egui::TextEdit::singleline(&mut self.open_phrase).password(true).desired_width(320.0))
+                    .labelled_by(l.id);
+            });
         }
         ui.add_space(6.0);
         if let Some(reason) = cx.busy().filter(|_| self.merging.is_none()) {
@@ -291,8 +323,10 @@ impl ExchangePage {
             if write { Settlement { choices: self.choices.clone(), rest: None } } else { Settlement::newest() };
         let key = if write { "exchange.ui.merge_job" } else { "exchange.ui.preview_job" };
         let label = tf(key, &[("n", &files.len().to_string())]);
+        let phrase = Some(self.open_phrase.clone()).filter(|p| !p.is_empty());
         let task = cx.spawn(label, true, move |store, progress| {
-            merge::merge_if(store, &files, &settle, progress, |_| write).map_err(|e| e.to_string())
+            merge::merge_sealed_if(store, &files, phrase.as_deref(), &settle, progress, |_| write)
+                .map_err(|e| e.to_string())
         });
         self.merging = Some((task, write));
     }
