@@ -4,6 +4,8 @@
 //! that is not a zoufang database, a database written by a newer zoufang, or one another running
 //! zoufang holds.
 
+pub mod audit;
+mod audit_check;
 pub mod backup;
 mod cadres;
 mod dashboard;
@@ -23,6 +25,7 @@ mod templates;
 mod villages;
 mod visits;
 
+pub use audit::AuditEntry;
 pub use cadres::{AssignmentRow, CadreRow};
 pub use dashboard::{
     Attendance, Coverage, Dashboard, GroupCounts, HouseholdRef, MonthPoint, PROPOSAL_DAYS, Pending, VillageFigures,
@@ -57,6 +60,8 @@ pub struct Store {
     lock: Option<Arc<File>>,
     /// Transactions this connection committed (see [`Store::revision`]).
     writes: u64,
+    /// What this connection's audit triggers read (device, who is acting, on or off).
+    audit: Arc<audit::AuditContext>,
 }
 
 /// Result of store operations.
@@ -78,9 +83,10 @@ impl Store {
         }
         let conn = Connection::open(path).map_err(|e| StoreError::from_open(path, e))?;
         let mut store =
-            Store { conn, path: path.to_path_buf(), device_id: String::new(), lock: Some(Arc::new(lock)), writes: 0 };
+            Store { conn, path: path.to_path_buf(), device_id: String::new(), lock: Some(Arc::new(lock)), writes: 0, audit: Default::default() };
         store.prepare()?;
         store.device_id = store.claim_device_identity()?;
+        store.audit.set_device(&store.device_id);
         Ok(store)
     }
 
@@ -97,7 +103,7 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         let mut store =
-            Store { conn, path: PathBuf::from(":memory:"), device_id: String::new(), lock: None, writes: 0 };
+            Store { conn, path: PathBuf::from(":memory:"), device_id: String::new(), lock: None, writes: 0, audit: Default::default() };
         store.prepare()?;
         Ok(store)
     }
@@ -107,8 +113,11 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        audit::register(&self.conn, &self.audit)?;
         self.migrate()?;
         self.device_id = self.ensure_device_id()?;
+        self.audit.set_device(&self.device_id);
+        audit::install(&self.conn)?;
         Ok(())
     }
 
@@ -134,7 +143,14 @@ impl Store {
     pub fn worker(&self) -> Result<Store> {
         let conn = Connection::open(&self.path).map_err(|e| StoreError::from_open(&self.path, e))?;
         let mut store =
-            Store { conn, path: self.path.clone(), device_id: String::new(), lock: self.lock.clone(), writes: 0 };
+            Store {
+                conn,
+                path: self.path.clone(),
+                device_id: String::new(),
+                lock: self.lock.clone(),
+                writes: 0,
+                audit: Default::default(),
+            };
         store.prepare()?;
         Ok(store)
     }
