@@ -258,6 +258,9 @@ impl<'a> Merger<'a> {
     }
 
     fn run(mut self) -> Result<FileReport> {
+        // The maker's log first: the entries this database's triggers write for the merged rows
+        // come after it, as the rows' last local state.
+        super::audit::merge(self.pkg.conn(), self.pkg.path(), self.tx)?;
         for t in TABLES {
             if t.name == ANSWERS {
                 continue;

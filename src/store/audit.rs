@@ -299,15 +299,6 @@ const OF_HOUSEHOLD: &str = "(a.tbl = 'households' AND a.row_id = ?1)
           (SELECT e.id FROM problem_events e JOIN problems p ON p.id = e.problem_id WHERE p.household_id = ?1))";
 
 impl Store {
-    /// Runs `f` with the audit triggers of this connection silent (entries then come from
-    /// elsewhere, e.g. a package's log).
-    pub(crate) fn without_audit<T>(&mut self, f: impl FnOnce(&mut Store) -> T) -> T {
-        let was = self.audit.off.swap(true, Ordering::Relaxed);
-        let out = f(self);
-        self.audit.off.store(was, Ordering::Relaxed);
-        out
-    }
-
     /// Runs `f` (which writes) recorded under `cadre` — the one who confirmed it with a PIN —
     /// instead of the 我是… of the settings.
     pub fn acting_as<T>(&mut self, cadre: Option<(&str, &str)>, f: impl FnOnce(&mut Store) -> T) -> T {
