@@ -12,7 +12,8 @@ use std::path::Path;
 /// The package's table of log entries.
 pub(super) const AUDIT: &str = "audit_log";
 /// The columns that travel (the local order `n` and `local` do not).
-pub(super) const COLUMNS: &str = "hash, prev_hash, seq, at, device, person_id, person, tbl, row_id, action, changes, row_hash";
+pub(super) const COLUMNS: &str =
+    "hash, prev_hash, seq, at, device, person_id, person, tbl, row_id, action, changes, row_hash";
 
 /// Whether the schema `schema` of `conn` holds a log (packages of earlier builds do not).
 pub(super) fn present(conn: &Connection, schema: &str) -> rusqlite::Result<bool> {

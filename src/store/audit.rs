@@ -344,14 +344,21 @@ impl Store {
     }
 }
 
-/// A condition on `visits v`: the visit was changed (beyond its review) after it was reviewed.
+/// A condition on `visits v`: the visit was changed after it was reviewed — a column other than
+/// the review's own and the stamps, or an answer's value or note (confirming a proposal is ledger
+/// work, not a change of the visit; answers a merge brought with a visit new here are not edits).
 pub(crate) const CHANGED_AFTER_REVIEW: &str = "(v.reviewed_at IS NOT NULL AND (
       EXISTS (SELECT 1 FROM audit_log a, json_each(a.changes) j
                WHERE a.tbl = 'visits' AND a.row_id = v.id AND a.at > v.reviewed_at
                  AND j.key NOT IN ('review_status', 'reviewed_by', 'reviewed_at', 'review_comment', 'updated_at', 'origin'))
    OR EXISTS (SELECT 1 FROM audit_log a
                WHERE a.tbl = 'visit_answers' AND a.row_id > v.id || '/' AND a.row_id < v.id || '0'
-                 AND a.at > v.reviewed_at)))";
+                 AND a.at > v.reviewed_at
+                 AND CASE a.action
+                       WHEN 'update' THEN EXISTS (SELECT 1 FROM json_each(a.changes) j WHERE j.key <> 'proposal')
+                       WHEN 'insert' THEN EXISTS (SELECT 1 FROM audit_log b
+                                                   WHERE b.tbl = 'visits' AND b.row_id = v.id AND b.at <= v.reviewed_at)
+                       ELSE 1 END)))";
 
 #[cfg(test)]
 mod tests {
@@ -363,7 +370,10 @@ mod tests {
         let new = serde_json::json!({"a": 1, "b": "y", "c": 2.5});
         let d = diff(old.as_object().unwrap(), new.as_object().unwrap());
         assert_eq!(d, r#"{"b":["x","y"],"c":[null,2.5]}"#);
-        assert_eq!(changes_of(&d), vec![("b".into(), "x".into(), "y".into()), ("c".into(), String::new(), "2.5".into())]);
+        assert_eq!(
+            changes_of(&d),
+            vec![("b".into(), "x".into(), "y".into()), ("c".into(), String::new(), "2.5".into())]
+        );
     }
 
     #[test]

@@ -68,7 +68,8 @@ impl Store {
                 at_seq = seq;
             }
             let short = device.get(..8).unwrap_or(&device);
-            let recomputed = entry_hash(&[&f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11]]);
+            let recomputed =
+                entry_hash(&[&f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11]]);
             let which = || {
                 tf(
                     "audit.entry",

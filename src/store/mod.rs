@@ -17,6 +17,7 @@ mod lock;
 mod meta;
 mod migrations;
 mod month;
+mod pins;
 mod problems;
 mod raw;
 mod report;
@@ -36,6 +37,7 @@ pub use lock::owner_only;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
 pub use month::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer};
+pub use pins::{LOCKOUT, MAX_TRIES, SIGNED_FOR, valid_pin};
 pub use problems::{ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
 pub use review::ReviewRow;
@@ -62,6 +64,10 @@ pub struct Store {
     writes: u64,
     /// What this connection's audit triggers read (device, who is acting, on or off).
     audit: Arc<audit::AuditContext>,
+    /// The approver signed in with their PIN, until when.
+    signed: Option<pins::Signed>,
+    /// Wrong PIN tries in a row.
+    pin_tries: pins::Tries,
 }
 
 /// Result of store operations.
@@ -82,8 +88,16 @@ impl Store {
             check_existing(path)?;
         }
         let conn = Connection::open(path).map_err(|e| StoreError::from_open(path, e))?;
-        let mut store =
-            Store { conn, path: path.to_path_buf(), device_id: String::new(), lock: Some(Arc::new(lock)), writes: 0, audit: Default::default() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            device_id: String::new(),
+            lock: Some(Arc::new(lock)),
+            writes: 0,
+            audit: Default::default(),
+            signed: None,
+            pin_tries: Default::default(),
+        };
         store.prepare()?;
         store.device_id = store.claim_device_identity()?;
         store.audit.set_device(&store.device_id);
@@ -102,8 +116,16 @@ impl Store {
     /// A database in memory, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store =
-            Store { conn, path: PathBuf::from(":memory:"), device_id: String::new(), lock: None, writes: 0, audit: Default::default() };
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+            device_id: String::new(),
+            lock: None,
+            writes: 0,
+            audit: Default::default(),
+            signed: None,
+            pin_tries: Default::default(),
+        };
         store.prepare()?;
         Ok(store)
     }
@@ -142,15 +164,16 @@ impl Store {
     /// (a worker thread reads and writes while the window keeps drawing from this one).
     pub fn worker(&self) -> Result<Store> {
         let conn = Connection::open(&self.path).map_err(|e| StoreError::from_open(&self.path, e))?;
-        let mut store =
-            Store {
-                conn,
-                path: self.path.clone(),
-                device_id: String::new(),
-                lock: self.lock.clone(),
-                writes: 0,
-                audit: Default::default(),
-            };
+        let mut store = Store {
+            conn,
+            path: self.path.clone(),
+            device_id: String::new(),
+            lock: self.lock.clone(),
+            writes: 0,
+            audit: Default::default(),
+            signed: None,
+            pin_tries: Default::default(),
+        };
         store.prepare()?;
         Ok(store)
     }

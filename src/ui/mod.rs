@@ -16,6 +16,7 @@ mod households;
 mod import;
 mod jobs;
 mod ledger;
+mod pin_dialog;
 mod review;
 mod route;
 mod settings;

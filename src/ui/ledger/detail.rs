@@ -21,6 +21,8 @@ pub(super) struct Detail {
     tried: bool,
     /// 已销号 was clicked: waiting for its confirmation.
     confirm_close: bool,
+    /// The approver's PIN, asked before 销号.
+    pin: crate::ui::pin_dialog::PinDialog,
 }
 
 impl Detail {
@@ -37,6 +39,7 @@ impl Detail {
             note: String::new(),
             tried: false,
             confirm_close: false,
+            pin: Default::default(),
         }
     }
 
@@ -209,6 +212,11 @@ impl LedgerPage {
                 }
             }
         }
+        if let Some(d) = self.detail.as_mut()
+            && d.pin.show(cx) == crate::ui::pin_dialog::PinOutcome::Signed
+        {
+            action = Some(DetailAction::CloseConfirmed);
+        }
         if let Some(a) = action {
             self.act(cx, a, ui.input(|i| i.time));
         }
@@ -241,6 +249,10 @@ impl LedgerPage {
                 return;
             }
             DetailAction::Move(to) => store.change_status(&id, to, &actor, &d.note, today).map(|_| to.label()),
+            DetailAction::CloseConfirmed if store.signed_approver().is_none() => {
+                d.pin.open(cx);
+                return;
+            }
             DetailAction::CloseConfirmed => {
                 let to = Status::Closed;
                 store.change_status(&id, to, &actor, &d.note, today).map(|_| to.label())
