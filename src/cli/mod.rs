@@ -2,13 +2,14 @@
 //! command runs it. Errors go to stderr as one sentence; the exit code is non-zero on failure.
 
 mod args;
+mod audit;
 mod backup;
 mod crash_loop;
 mod exchange;
 mod register;
 mod report;
 
-pub use args::{Cli, Command, Settle, TemplateAction, default_db_path};
+pub use args::{Cli, Command, PinAction, Settle, TemplateAction, default_db_path};
 
 use crate::i18n::{self, Lang, tf};
 use crate::model::month::Month;
@@ -59,6 +60,7 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
             | Command::Pack { .. }
             | Command::ExportLedger { .. }
             | Command::Template { action: TemplateAction::List }
+            | Command::Audit { .. }
     );
     let mut store = if reads { open_existing(db)? } else { open(db)? };
     match command {
@@ -75,6 +77,8 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
         Command::Template { action } => register::template(&mut store, action)?,
         Command::Bench { .. } => unreachable!("handled before the database opens"),
         Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled before the database opens"),
+        Command::Audit { household, since } => audit::audit(&store, household.as_deref(), since.as_deref())?,
+        Command::Pin { action: PinAction::Set { cadre, by } } => audit::set_pin(&mut store, &cadre, by.as_deref())?,
         Command::CrashLoop { rounds } => crash_loop::run(&mut store, today, rounds)?,
         Command::Pack { out, village } => exchange::pack(&store, out, village.as_deref(), today)?,
         Command::Merge { files, dry_run, conflicts } => return exchange::merge(&mut store, &files, dry_run, conflicts),

@@ -5,7 +5,7 @@
 //! zoufang holds.
 
 pub mod audit;
-mod audit_check;
+pub mod audit_check;
 pub mod backup;
 mod cadres;
 mod dashboard;
