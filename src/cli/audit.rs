@@ -1,11 +1,8 @@
 //! `zoufang audit` (the log of who changed what, readably) and `zoufang pin set` (a cadre's PIN
 //! for sign-off, read from standard input so it never shows in the shell's history).
 
-use crate::exchange::merge::field_label;
 use crate::i18n::{t, tf};
-use crate::model::ids::local_time;
-use crate::store::audit_check::table_name;
-use crate::store::{AuditEntry, Store};
+use crate::store::Store;
 use anyhow::{Context, anyhow};
 use std::io::BufRead;
 
@@ -34,41 +31,10 @@ pub fn audit(store: &Store, household: Option<&str>, since: Option<&str>) -> any
         }
     };
     for e in &entries {
-        say!("{}", entry_line(e));
+        say!("{}", e.line());
     }
     say!("{}", tf("cli.audit.count", &[("n", &entries.len().to_string())]));
     Ok(())
-}
-
-/// One entry as a line: when, who, on which device, what was done to which row, old → new.
-pub fn entry_line(e: &AuditEntry) -> String {
-    let who = if e.person.is_empty() { t("audit.nobody").to_string() } else { e.person.clone() };
-    let changes: Vec<String> = e
-        .changes
-        .iter()
-        .map(|(c, old, new)| tf("audit.change", &[("field", &column_label(c)), ("old", old), ("new", new)]))
-        .collect();
-    let mut line = tf(
-        "audit.line",
-        &[
-            ("at", &local_time(&e.at)),
-            ("who", &who),
-            ("device", e.device.get(..8).unwrap_or(&e.device)),
-            ("action", t(&format!("audit.action.{}", e.action))),
-            ("table", &table_name(&e.table)),
-            ("row", &e.row_id),
-        ],
-    );
-    if !changes.is_empty() && e.action == "update" {
-        line.push_str(&tf("audit.changes", &[("list", &changes.join(t("audit.change_sep")))]));
-    }
-    line
-}
-
-/// A column as people call it (its name when the catalogue has no label for it).
-fn column_label(column: &str) -> String {
-    let label = field_label(column);
-    if label.starts_with("exchange.field.") { column.to_string() } else { label }
 }
 
 /// `zoufang pin set --cadre C [--by A]`: the new PIN on the first line of standard input; the

@@ -253,6 +253,47 @@ pub struct AuditEntry {
     pub changes: Vec<(String, String, String)>,
 }
 
+impl AuditEntry {
+    /// The entry as one line: when, who, on which device, what was done to which row, and for a
+    /// change each field's old → new value, with the fields' Chinese labels.
+    pub fn line(&self) -> String {
+        use crate::i18n::{t, tf};
+        let who = if self.person.is_empty() { t("audit.nobody").to_string() } else { self.person.clone() };
+        // An answer is named by its checklist item (its visit is the page it shows on).
+        let row = match self.row_id.split_once('/') {
+            Some((_, item)) => item,
+            None => self.row_id.as_str(),
+        };
+        let mut line = tf(
+            "audit.line",
+            &[
+                ("at", &crate::model::ids::local_time(&self.at)),
+                ("who", &who),
+                ("device", self.device.get(..8).unwrap_or(&self.device)),
+                ("action", t(&format!("audit.action.{}", self.action))),
+                ("table", &super::audit_check::table_name(&self.table)),
+                ("row", row),
+            ],
+        );
+        if self.action == "update" && !self.changes.is_empty() {
+            let changes: Vec<String> = self
+                .changes
+                .iter()
+                .map(|(c, old, new)| tf("audit.change", &[("field", &column_label(c)), ("old", old), ("new", new)]))
+                .collect();
+            line.push_str(&tf("audit.changes", &[("list", &changes.join(t("audit.change_sep")))]));
+        }
+        line
+    }
+}
+
+/// A column as people call it (its name when the catalogue has no label for it).
+fn column_label(column: &str) -> String {
+    let key = format!("exchange.field.{column}");
+    let label = crate::i18n::t(&key);
+    if label == key { column.to_string() } else { label.to_string() }
+}
+
 /// A JSON value as people read it.
 fn shown(v: &serde_json::Value) -> String {
     match v {

@@ -10,6 +10,7 @@ pub mod cx;
 mod dashboard;
 mod exchange;
 pub mod fonts;
+mod history;
 mod household_detail;
 mod household_form;
 mod households;

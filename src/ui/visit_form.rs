@@ -47,6 +47,8 @@ pub struct VisitForm {
     /// The approver's PIN, asked before a review is recorded; the review waiting for it.
     pin: super::pin_dialog::PinDialog,
     pin_waiting: Option<bool>,
+    /// The saved visit's history from the audit log.
+    changes: super::cache::Cached<String, Vec<crate::store::AuditEntry>>,
     /// Where 返回 goes.
     back_to: Route,
 }
@@ -129,6 +131,7 @@ impl VisitForm {
             review_error: None,
             pin: Default::default(),
             pin_waiting: None,
+            changes: Default::default(),
             back_to,
         })
     }
@@ -398,6 +401,18 @@ impl VisitForm {
                 });
                 ui.add_space(10.0);
                 proposed_problems(ui, &form.template, &scored);
+                if !form.visit.id.is_empty() {
+                    let store = &*cx.store;
+                    let changes =
+                        form.changes.get(cx.revision, form.visit.id.clone(), |id| store.history_of("visits", id));
+                    ui.add_space(10.0);
+                    match changes {
+                        Ok(entries) => super::history::show(ui, "visit", &entries),
+                        Err(e) => {
+                            ui.label(RichText::new(e).color(ERROR));
+                        }
+                    }
+                }
             },
         );
 

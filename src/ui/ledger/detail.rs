@@ -23,6 +23,8 @@ pub(super) struct Detail {
     confirm_close: bool,
     /// The approver's PIN, asked before 销号.
     pin: crate::ui::pin_dialog::PinDialog,
+    /// What the audit log says about the problem and its events.
+    changes: Vec<crate::store::AuditEntry>,
 }
 
 impl Detail {
@@ -40,6 +42,7 @@ impl Detail {
             tried: false,
             confirm_close: false,
             pin: Default::default(),
+            changes: Vec::new(),
         }
     }
 
@@ -48,7 +51,8 @@ impl Detail {
         let problem =
             store.problem(id).map_err(|e| e.to_string())?.ok_or_else(|| tf("store.err.missing", &[("what", id)]))?;
         let events = store.problem_events(id).map_err(|e| e.to_string())?;
-        Ok(Detail { events, ..Detail::new(problem) })
+        let changes = store.history_of("problems", id).map_err(|e| e.to_string())?;
+        Ok(Detail { events, changes, ..Detail::new(problem) })
     }
 }
 
@@ -211,6 +215,12 @@ impl LedgerPage {
                     ui.label(&e.note);
                 }
             }
+        }
+        if let Some(d) = self.detail.as_ref()
+            && !d.changes.is_empty()
+        {
+            ui.add_space(8.0);
+            crate::ui::history::show(ui, "problem", &d.changes);
         }
         if let Some(d) = self.detail.as_mut()
             && d.pin.show(cx) == crate::ui::pin_dialog::PinOutcome::Signed
