@@ -18,6 +18,7 @@ mod import;
 mod jobs;
 mod ledger;
 mod pin_dialog;
+mod pin_settings;
 mod review;
 mod route;
 mod settings;

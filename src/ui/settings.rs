@@ -31,6 +31,8 @@ pub struct SettingsPage {
     /// What is typed to find oneself among the cadres.
     me_query: String,
     template: Option<Task<checklist::Loaded>>,
+    /// 签批 PIN: the approver role, signing in, cadres' PINs.
+    pins: super::pin_settings::PinSettings,
 }
 
 impl SettingsPage {
@@ -79,6 +81,9 @@ impl SettingsPage {
             ui.end_row();
             ui.label(t("settings.backups"));
             self.backups(cx, ui);
+            ui.end_row();
+            ui.label(t("pins.title"));
+            self.pins.ui(cx, ui, &cadres);
             ui.end_row();
         });
         ui.label(RichText::new(t("settings.me_hint")).weak());
