@@ -76,6 +76,9 @@ pub fn merge_if(
         let uri = package.sqlite_uri()?;
         attached.push(store.conn().execute(&format!("ATTACH DATABASE ?1 AS {name}"), [uri]).ok().map(|_| name));
     }
+    // Answers are the bulk of a merge: their entries come from the packages' logs rather than
+    // from this database's triggers (the other merged rows are logged here as they are written).
+    let quiet = store.quiet_answers();
     let merged = (|| {
         let tx = store.conn_mut().transaction()?;
         let mut report = MergeReport { files: Vec::new(), written: false };
@@ -94,6 +97,7 @@ pub fn merge_if(
         }
         Ok(report)
     })();
+    drop(quiet);
     for name in attached.into_iter().flatten() {
         let _ = store.conn().execute(&format!("DETACH DATABASE {name}"), []);
     }

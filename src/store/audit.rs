@@ -20,8 +20,10 @@ use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// The tables whose writes are logged besides those carrying an `origin`: visit answers.
-const ALSO_AUDITED: &[&str] = &["visit_answers"];
+/// Visit answers: logged besides the tables carrying an `origin`.
+pub(super) const ANSWERS: &str = "visit_answers";
+/// The tables whose writes are logged besides those carrying an `origin`.
+const ALSO_AUDITED: &[&str] = &[ANSWERS];
 /// Tables never logged (the log itself, PIN hashes, drafts and bookkeeping).
 const NOT_AUDITED: &[&str] = &["audit_log", "cadre_pins", "meta", "sync_state", "visit_drafts"];
 /// Columns a change of which alone says nothing to people (the stamps every write renews).
@@ -31,6 +33,8 @@ pub const STAMP_COLUMNS: &[&str] = &["updated_at", "origin"];
 #[derive(Default)]
 pub(super) struct AuditContext {
     off: AtomicBool,
+    /// A merge is copying answers: their entries come from the package's log instead.
+    quiet_answers: AtomicBool,
     device: Mutex<String>,
     actor: Mutex<Option<(String, String)>>,
 }
@@ -73,7 +77,10 @@ pub(super) fn register(conn: &Connection, cx: &Arc<AuditContext>) -> rusqlite::R
     let volatile = FunctionFlags::SQLITE_UTF8;
     let pure = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let c = cx.clone();
-    conn.create_scalar_function("zf_on", 0, volatile, move |_| Ok(!c.off.load(Ordering::Relaxed)))?;
+    conn.create_scalar_function("zf_on", 1, volatile, move |ctx| {
+        let quiet = c.quiet_answers.load(Ordering::Relaxed) && ctx.get_raw(0).as_str().ok() == Some(ANSWERS);
+        Ok(!c.off.load(Ordering::Relaxed) && !quiet)
+    })?;
     conn.create_scalar_function("zf_now", 0, volatile, |_| Ok(now_stamp()))?;
     let c = cx.clone();
     conn.create_scalar_function("zf_device", 0, volatile, move |_| Ok(c.device()))?;
@@ -214,7 +221,7 @@ pub(super) fn install(conn: &Connection) -> rusqlite::Result<()> {
         ] {
             sql.push_str(&format!(
                 "DROP TRIGGER IF EXISTS temp.zf_audit_{name}_{action};
-                 CREATE TEMP TRIGGER zf_audit_{name}_{action} AFTER {action} ON main.\"{name}\" WHEN zf_on()
+                 CREATE TEMP TRIGGER zf_audit_{name}_{action} AFTER {action} ON main.\"{name}\" WHEN zf_on('{name}')
                  BEGIN
                    INSERT INTO audit_log(hash, prev_hash, seq, at, device, person_id, person, tbl, row_id, action, changes, row_hash)
                    SELECT zf_entry_hash(x.prev, x.seq, x.at, x.dev, x.pid, x.pn, '{name}', x.k, '{action}', x.ch, x.rh),
@@ -232,6 +239,15 @@ pub(super) fn install(conn: &Connection) -> rusqlite::Result<()> {
         }
     }
     conn.execute_batch(&sql)
+}
+
+/// Logging of answers silenced while it lives (see [`Store::quiet_answers`]).
+pub(crate) struct QuietAnswers(Arc<AuditContext>);
+
+impl Drop for QuietAnswers {
+    fn drop(&mut self) {
+        self.0.quiet_answers.store(false, Ordering::Relaxed);
+    }
 }
 
 /// One entry of the log as people read it.
@@ -340,6 +356,13 @@ const OF_HOUSEHOLD: &str = "(a.tbl = 'households' AND a.row_id = ?1)
           (SELECT e.id FROM problem_events e JOIN problems p ON p.id = e.problem_id WHERE p.household_id = ?1))";
 
 impl Store {
+    /// Silences the logging of visit answers on this connection until the guard is dropped: a
+    /// merge copies hundreds of thousands of them, whose entries the package's log brings.
+    pub(crate) fn quiet_answers(&self) -> QuietAnswers {
+        self.audit.quiet_answers.store(true, Ordering::Relaxed);
+        QuietAnswers(self.audit.clone())
+    }
+
     /// Runs `f` (which writes) recorded under `cadre` — the one who confirmed it with a PIN —
     /// instead of the 我是… of the settings.
     pub fn acting_as<T>(&mut self, cadre: Option<(&str, &str)>, f: impl FnOnce(&mut Store) -> T) -> T {

@@ -97,18 +97,23 @@ impl Store {
 
     /// Rows whose content differs from their last local entry, rows stamped after the log began
     /// with no entry, and rows gone without a logged delete.
+    ///
+    /// Answers that came by merge carry the entries of the laptop that wrote them (a merge logs
+    /// none of its own for them): an answer is compared with its newest entry from anywhere.
     fn row_findings(&self, table: &Audited, since: &str, out: &mut Vec<String>) -> Result<()> {
         let name = &table.name;
+        let (mine, order) =
+            if name == super::audit::ANSWERS { ("", "a.at DESC, a.n DESC") } else { ("AND a.local = 1", "a.n DESC") };
         let stamp = if table.has("updated_at") { "updated_at" } else { "NULL" };
         let sql = format!(
             "SELECT k, label, CASE WHEN last IS NULL THEN (CASE WHEN stamp > ?2 THEN 'unlogged' END)
                                    WHEN last_action = 'delete' THEN 'revived'
                                    WHEN last <> h THEN 'changed' END AS finding
                FROM (SELECT t.k, t.h, t.label, t.stamp,
-                            (SELECT a.row_hash FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = t.k AND a.local = 1
-                              ORDER BY a.n DESC LIMIT 1) AS last,
-                            (SELECT a.action FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = t.k AND a.local = 1
-                              ORDER BY a.n DESC LIMIT 1) AS last_action
+                            (SELECT a.row_hash FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = t.k {mine}
+                              ORDER BY {order} LIMIT 1) AS last,
+                            (SELECT a.action FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = t.k {mine}
+                              ORDER BY {order} LIMIT 1) AS last_action
                        FROM (SELECT {key} AS k, zf_sha({json}) AS h, {label} AS label, {stamp} AS stamp FROM \"{name}\") t)
               WHERE finding IS NOT NULL",
             key = table.key(""),
@@ -122,11 +127,11 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let gone_sql = format!(
-            "SELECT a.row_id FROM audit_log a
-              WHERE a.tbl = ?1 AND a.local = 1 AND a.action <> 'delete'
-                AND a.n = (SELECT max(b.n) FROM audit_log b WHERE b.tbl = a.tbl AND b.row_id = a.row_id AND b.local = 1)
+            "SELECT r.row_id FROM audit_log r
+              WHERE r.tbl = ?1 AND r.action <> 'delete'
+                AND r.n = (SELECT a.n FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = r.row_id {mine} ORDER BY {order} LIMIT 1)
                 AND NOT EXISTS (SELECT 1 FROM \"{name}\" WHERE {cond})",
-            cond = table.key_is("a.row_id")
+            cond = table.key_is("r.row_id")
         );
         let gone = self
             .db()
