@@ -171,6 +171,21 @@ pub enum Command {
         #[command(subcommand)]
         action: super::password::PasswordAction,
     },
+    /// Print the audit log: who changed what, when, on which laptop, old → new (审计日志).
+    Audit {
+        /// Only this household (its id, 户编号 or 户主姓名).
+        #[arg(long, value_name = "ID")]
+        household: Option<String>,
+        /// Only entries from this day on, YYYY-MM-DD.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<String>,
+    },
+    /// A cadre's PIN for sign-off (签批 PIN).
+    Pin {
+        /// What to do.
+        #[command(subcommand)]
+        action: PinAction,
+    },
     /// Save visits in a loop, printing each after its commit, until killed (the crash test).
     #[command(hide = true)]
     CrashLoop {
@@ -189,6 +204,21 @@ pub enum Settle {
     Mine,
     /// Take the package's version.
     Theirs,
+}
+
+/// What to do with PINs.
+#[derive(Debug, Subcommand)]
+pub enum PinAction {
+    /// Set or change a cadre's PIN: the new PIN on the first line of standard input, then the old
+    /// PIN (or, for a first PIN, the approver's, naming them with --by) on the second.
+    Set {
+        /// The cadre (id or name).
+        #[arg(long, value_name = "ID")]
+        cadre: String,
+        /// The approver confirming a first PIN (id or name).
+        #[arg(long, value_name = "ID")]
+        by: Option<String>,
+    },
 }
 
 /// What to do with checklist templates.

@@ -2,6 +2,7 @@
 //! command runs it. Errors go to stderr as one sentence; the exit code is non-zero on failure.
 
 mod args;
+mod audit;
 mod backup;
 mod crash_loop;
 mod exchange;
@@ -9,7 +10,7 @@ mod password;
 mod register;
 mod report;
 
-pub use args::{Cli, Command, Settle, TemplateAction, default_db_path};
+pub use args::{Cli, Command, PinAction, Settle, TemplateAction, default_db_path};
 
 use crate::i18n::{self, Lang, tf};
 use crate::model::month::Month;
@@ -61,6 +62,7 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
             | Command::Pack { .. }
             | Command::ExportLedger { .. }
             | Command::Template { action: TemplateAction::List }
+            | Command::Audit { .. }
     );
     let mut store = if reads { open_existing(db)? } else { open(db)? };
     match command {
@@ -79,6 +81,8 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
         Command::Backup { .. } | Command::Restore { .. } | Command::Password { .. } => {
             unreachable!("handled before the database opens")
         }
+        Command::Audit { household, since } => audit::audit(&store, household.as_deref(), since.as_deref())?,
+        Command::Pin { action: PinAction::Set { cadre, by } } => audit::set_pin(&mut store, &cadre, by.as_deref())?,
         Command::CrashLoop { rounds } => crash_loop::run(&mut store, today, rounds)?,
         Command::Pack { out, village, encrypt } => exchange::pack(&store, out, village.as_deref(), encrypt, today)?,
         Command::Merge { files, dry_run, conflicts } => return exchange::merge(&mut store, &files, dry_run, conflicts),

@@ -15,13 +15,17 @@ pub(super) const CHECKSUM_KEY: &str = "checksum";
 
 /// Hex SHA-256 of the package tables in `schema` (`main` for an opened package, the attached name
 /// while one is being made): every travelling table's columns and rows by key, the knowledge rows
-/// by device, and the manifest entries by key except the checksum.
+/// by device, the audit log's entries by hash (when the package has one: earlier builds wrote
+/// none), and the manifest entries by key except the checksum.
 pub(super) fn content_digest(conn: &Connection, schema: &str) -> rusqlite::Result<String> {
     let mut hash = Sha256::new();
+    let audit = super::audit::present(conn, schema)?.then(|| (super::audit::AUDIT, "hash".to_string()));
     let tables = TABLES
         .iter()
         .map(|t| (t.name, key_list(t)))
-        .chain([(KNOWLEDGE, "device_id".to_string()), (MANIFEST, "key".to_string())]);
+        .chain([(KNOWLEDGE, "device_id".to_string())])
+        .chain(audit)
+        .chain([(MANIFEST, "key".to_string())]);
     for (name, order) in tables {
         put_bytes(&mut hash, b'#', name.as_bytes());
         let filter = if name == MANIFEST { format!(" WHERE key <> '{CHECKSUM_KEY}'") } else { String::new() };

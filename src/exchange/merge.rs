@@ -90,6 +90,9 @@ pub fn merge_sealed_if(
         let uri = package.sqlite_uri()?;
         attached.push(store.conn().execute(&format!("ATTACH DATABASE ?1 AS {name} KEY ''"), [uri]).ok().map(|_| name));
     }
+    // Answers are the bulk of a merge: their entries come from the packages' logs rather than
+    // from this database's triggers (the other merged rows are logged here as they are written).
+    let quiet = store.quiet_answers();
     let merged = (|| {
         let tx = store.conn_mut().transaction()?;
         let mut report = MergeReport { files: Vec::new(), written: false };
@@ -108,6 +111,7 @@ pub fn merge_sealed_if(
         }
         Ok(report)
     })();
+    drop(quiet);
     for name in attached.into_iter().flatten() {
         let _ = store.conn().execute(&format!("DETACH DATABASE {name}"), []);
     }
@@ -272,6 +276,9 @@ impl<'a> Merger<'a> {
     }
 
     fn run(mut self) -> Result<FileReport> {
+        // The maker's log first: the entries this database's triggers write for the merged rows
+        // come after it, as the rows' last local state.
+        super::audit::merge(self.pkg.conn(), self.pkg.path(), self.tx)?;
         for t in TABLES {
             if t.name == ANSWERS {
                 continue;

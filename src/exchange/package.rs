@@ -208,6 +208,7 @@ fn fill(conn: &Connection, manifest: &mut Manifest, progress: &Progress) -> Resu
         )?;
         manifest.rows.push((name, n as i64));
     }
+    super::audit::pack(&tx)?;
     tx.execute(&format!("CREATE TABLE pkg.{KNOWLEDGE} (device_id TEXT PRIMARY KEY, up_to TEXT NOT NULL)"), [])?;
     tx.execute(
         &format!(

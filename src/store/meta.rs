@@ -55,7 +55,11 @@ impl Store {
     }
 
     /// Stores a setting.
+    /// The threshold for proposals (a village setting) is a sign-off once the approver has a PIN.
     pub fn set_setting(&mut self, s: Setting, value: &str) -> Result<()> {
+        if s == Setting::ProposalDays {
+            self.require_signed_if_any_pin()?;
+        }
         self.write(|w| Ok(put(&w.tx, s.key(), value)?))
     }
 

@@ -4,6 +4,8 @@
 //! that is not a zoufang database, a database written by a newer zoufang, or one another running
 //! zoufang holds.
 
+pub mod audit;
+pub mod audit_check;
 pub mod backup;
 mod cadres;
 pub mod crypt;
@@ -16,6 +18,7 @@ mod lock;
 mod meta;
 mod migrations;
 mod month;
+mod pins;
 mod problems;
 mod raw;
 mod report;
@@ -24,6 +27,7 @@ mod templates;
 mod villages;
 mod visits;
 
+pub use audit::AuditEntry;
 pub use cadres::{AssignmentRow, CadreRow};
 pub use crypt::{Key, RecoveryCode};
 pub use dashboard::{
@@ -35,6 +39,7 @@ pub use lock::owner_only;
 pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
 pub use month::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer};
+pub use pins::{LOCKOUT, MAX_TRIES, SIGNED_FOR, valid_pin};
 pub use problems::{OpenProblem, ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
 pub use review::ReviewRow;
@@ -61,6 +66,12 @@ pub struct Store {
     writes: u64,
     /// The data key of an encrypted database (`None`: a plain one), reused by workers and backups.
     key: Option<Key>,
+    /// What this connection's audit triggers read (device, who is acting, on or off).
+    audit: Arc<audit::AuditContext>,
+    /// The approver signed in with their PIN, until when.
+    signed: Option<pins::Signed>,
+    /// Wrong PIN tries in a row.
+    pin_tries: pins::Tries,
 }
 
 /// Result of store operations.
@@ -120,9 +131,13 @@ impl Store {
             lock: Some(Arc::new(lock)),
             writes: 0,
             key,
+            audit: Default::default(),
+            signed: None,
+            pin_tries: Default::default(),
         };
         store.prepare()?;
         store.device_id = store.claim_device_identity()?;
+        store.audit.set_device(&store.device_id);
         Ok(store)
     }
 
@@ -138,8 +153,17 @@ impl Store {
     /// A database in memory, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store =
-            Store { conn, path: PathBuf::from(":memory:"), device_id: String::new(), lock: None, writes: 0, key: None };
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+            device_id: String::new(),
+            lock: None,
+            writes: 0,
+            key: None,
+            audit: Default::default(),
+            signed: None,
+            pin_tries: Default::default(),
+        };
         store.prepare()?;
         Ok(store)
     }
@@ -149,8 +173,11 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        audit::register(&self.conn, &self.audit)?;
         self.migrate()?;
         self.device_id = self.ensure_device_id()?;
+        self.audit.set_device(&self.device_id);
+        audit::install(&self.conn)?;
         Ok(())
     }
 
@@ -183,6 +210,9 @@ impl Store {
             lock: self.lock.clone(),
             writes: 0,
             key: self.key.clone(),
+            audit: Default::default(),
+            signed: None,
+            pin_tries: Default::default(),
         };
         store.prepare()?;
         Ok(store)

@@ -185,9 +185,31 @@ impl Store {
 
     /// Moves a problem to `to` (checked against the ledger's path and the actor's role), with an
     /// optional note, on `today`.
+    /// 销号 needs the approver signed in with their PIN, under whom it is recorded.
     pub fn change_status(&mut self, id: &str, to: Status, actor: &Actor, note: &str, today: NaiveDate) -> Result<()> {
         let p = self.problem(id)?.ok_or_else(|| StoreError::Missing(id.to_string()))?;
-        check_transition(p.status, to, actor)?;
+        if to != Status::Closed {
+            check_transition(p.status, to, actor)?;
+            return self.record_status(id, &p, to, actor, note, today);
+        }
+        // The approver strikes off in the first secretary's place when the village so decided.
+        let signer = Actor { role: Some(crate::model::coded::Role::FirstSecretary), ..self.require_signed()? };
+        check_transition(p.status, to, &signer)?;
+        let who = signer.cadre_id.clone().map(|id| (id, signer.name.clone()));
+        self.acting_as(who.as_ref().map(|(i, n)| (i.as_str(), n.as_str())), |store| {
+            store.record_status(id, &p, to, &signer, note, today)
+        })
+    }
+
+    fn record_status(
+        &mut self,
+        id: &str,
+        p: &Problem,
+        to: Status,
+        actor: &Actor,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<()> {
         self.write(|w| {
             w.exec(
                 "UPDATE problems SET status = ?2,

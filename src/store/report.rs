@@ -151,6 +151,7 @@ impl Store {
                 push("check.under_deleted", &[("table", what), ("row", &row), ("head", &head), ("code", &code)]);
             }
         }
+        out.extend(self.audit_findings()?.into_iter().map(|message| Check { message }));
         Ok(out)
     }
 

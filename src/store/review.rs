@@ -3,7 +3,6 @@
 
 use super::{Result, Store, StoreError};
 use crate::i18n::t;
-use crate::model::coded::Role;
 use crate::model::ledger::Actor;
 use crate::model::visit::ReviewStatus;
 use chrono::NaiveDate;
@@ -36,20 +35,23 @@ pub struct ReviewRow {
     pub unanswered: u32,
     /// Who typed it in, when not the cadre who visited (empty otherwise).
     pub recorder_name: String,
+    /// The visit (or one of its answers) was changed after it was reviewed (the audit log says).
+    pub changed_after_review: bool,
 }
 
 impl Store {
     /// Visits of the village (or all) in a review state, newest first; `status` `None` = any.
     pub fn visits_for_review(&self, village_id: Option<&str>, status: Option<ReviewStatus>) -> Result<Vec<ReviewRow>> {
-        let mut st = self.db().prepare_cached(
+        let mut st = self.db().prepare_cached(&format!(
             "SELECT v.id, v.household_id, h.head_name, v.cadre_id, c.name, v.visit_date, v.kind,
                     (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
-                    v.review_status, v.review_comment, v.unanswered, coalesce(rc.name, '')
+                    v.review_status, v.review_comment, v.unanswered, coalesce(rc.name, ''), {changed}
                FROM visits v JOIN households h ON h.id = v.household_id JOIN cadres c ON c.id = v.cadre_id
                LEFT JOIN cadres rc ON rc.id = v.recorded_by
               WHERE v.deleted_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1) AND (?2 IS NULL OR v.review_status = ?2)
               ORDER BY v.visit_date DESC, v.created_at DESC",
-        )?;
+            changed = super::audit::CHANGED_AFTER_REVIEW
+        ))?;
         let rows = st.query_map(params![village_id, status.map(ReviewStatus::code)], |r| {
             Ok(ReviewRow {
                 visit_id: r.get(0)?,
@@ -64,20 +66,27 @@ impl Store {
                 comment: r.get(9)?,
                 unanswered: r.get(10)?,
                 recorder_name: r.get(11)?,
+                changed_after_review: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Marks a visit 已审核 (with an optional comment) or returns it (`returned`, with a reason).
-    /// Only the first secretary reviews; a reviewed visit stays reviewed.
-    pub fn review_visit(&mut self, visit_id: &str, actor: &Actor, returned: bool, comment: &str) -> Result<()> {
-        if actor.role != Some(Role::FirstSecretary) {
-            return Err(StoreError::NotAllowed(t("review.err.needs_secretary").to_string()));
-        }
+    /// Only the approver signed in with their PIN reviews ([`Store::sign_in`]), and the review is
+    /// recorded under them; a reviewed visit stays reviewed.
+    pub fn review_visit(&mut self, visit_id: &str, returned: bool, comment: &str) -> Result<()> {
         if returned && comment.trim().is_empty() {
             return Err(StoreError::NotAllowed(t("review.err.reason_required").to_string()));
         }
+        let actor = self.require_signed()?;
+        let signer = actor.cadre_id.clone().map(|id| (id, actor.name.clone()));
+        self.acting_as(signer.as_ref().map(|(i, n)| (i.as_str(), n.as_str())), |store| {
+            store.record_review(visit_id, &actor, returned, comment)
+        })
+    }
+
+    fn record_review(&mut self, visit_id: &str, actor: &Actor, returned: bool, comment: &str) -> Result<()> {
         self.write(|w| {
             let n = w.exec(
                 "UPDATE visits SET review_status = ?2, reviewed_by = ?3, reviewed_at = ?4, review_comment = ?5,

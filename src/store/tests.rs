@@ -240,6 +240,15 @@ mod ledger {
         Actor { cadre_id: None, name: format!("{}某", role.code()), role: Some(role) }
     }
 
+    /// A 第一书记 with a PIN, signed in on `s`.
+    pub(super) fn signed_secretary(s: &mut Store, village_id: &str) -> Actor {
+        let mut c = Cadre { name: "第一书记某".into(), role: Role::FirstSecretary, ..Cadre::default() };
+        s.save_cadre(&mut c, Some(village_id)).unwrap();
+        s.set_pin(&c.id, "2468", None).unwrap();
+        s.sign_in(&c.id, "2468").unwrap();
+        Actor { cadre_id: Some(c.id), name: c.name, role: Some(Role::FirstSecretary) }
+    }
+
     fn setup() -> (Store, Village, Problem) {
         let mut s = Store::open_in_memory().unwrap();
         let v = village(&mut s);
@@ -255,12 +264,12 @@ mod ledger {
     fn a_problem_goes_from_found_to_struck_off_with_its_history() {
         let (mut s, v, p) = setup();
         let cadre = actor(Role::Cadre);
-        let secretary = actor(Role::FirstSecretary);
         s.change_status(&p.id, Status::InProgress, &cadre, "已联系住建局", today()).unwrap();
         s.add_progress(&p.id, "已拆除旧房", &cadre, today()).unwrap();
         s.change_status(&p.id, Status::Rectified, &cadre, "", today()).unwrap();
         let err = s.change_status(&p.id, Status::Closed, &cadre, "", today()).unwrap_err();
-        assert!(err.to_string().contains("只有第一书记"), "{err}");
+        assert!(err.to_string().contains("PIN"), "{err}");
+        let secretary = signed_secretary(&mut s, &v.id);
         s.change_status(&p.id, Status::Closed, &secretary, "经核实已整改", today()).unwrap();
         let stored = s.problem(&p.id).unwrap().unwrap();
         assert_eq!(stored.status, Status::Closed);
@@ -277,8 +286,8 @@ mod ledger {
 
     #[test]
     fn refused_changes_leave_the_problem_as_it_was() {
-        let (mut s, _, p) = setup();
-        let secretary = actor(Role::FirstSecretary);
+        let (mut s, v, p) = setup();
+        let secretary = signed_secretary(&mut s, &v.id);
         assert!(s.change_status(&p.id, Status::Closed, &secretary, "", today()).is_err(), "not from 待整改");
         assert_eq!(s.problem(&p.id).unwrap().unwrap().status, Status::Open);
         assert_eq!(s.problem_events(&p.id).unwrap().len(), 1);
@@ -308,6 +317,7 @@ mod ledger {
 }
 
 mod dashboard {
+    use super::ledger::signed_secretary;
     use super::*;
     use crate::model::ledger::{Actor, Problem};
     use crate::model::month::Month;
@@ -430,8 +440,8 @@ mod dashboard {
                  VALUES ('{id}', 'food', '否', 1, '缺口粮'), ('{id}', 'water', '是', 0, '')"
             ))
             .unwrap();
-        let secretary = Actor { cadre_id: None, name: "书记".into(), role: Some(Role::FirstSecretary) };
-        s.review_visit(&id, &secretary, true, "未拍照片").unwrap();
+        signed_secretary(&mut s, &v.id);
+        s.review_visit(&id, true, "未拍照片").unwrap();
 
         let got = nov(&s);
         assert_eq!(got.len(), 2);
@@ -461,15 +471,25 @@ mod dashboard {
         s.save_cadre(&mut x, Some(&v.id)).unwrap();
         visit(&s, &a.id, &x.id, "2026-11-05");
         let id = s.visits_for_review(Some(&v.id), Some(ReviewStatus::Pending)).unwrap()[0].visit_id.clone();
-        let cadre = Actor { cadre_id: Some(x.id.clone()), name: "干部X".into(), role: Some(Role::Cadre) };
-        let secretary = Actor { cadre_id: None, name: "书记".into(), role: Some(Role::FirstSecretary) };
-        assert!(s.review_visit(&id, &cadre, false, "").is_err());
-        assert!(s.review_visit(&id, &secretary, true, " ").is_err(), "returning needs a reason");
-        s.review_visit(&id, &secretary, true, "未拍照片").unwrap();
+        let err = s.review_visit(&id, false, "").unwrap_err();
+        assert!(err.to_string().contains("还没有第一书记设置 PIN"), "{err}");
+        assert!(s.sign_in(&x.id, "1234").is_err(), "a 帮扶干部 signs nothing off");
+        let secretary = signed_secretary(&mut s, &v.id);
+        assert!(s.review_visit(&id, true, " ").is_err(), "returning needs a reason");
+        s.sign_out();
+        let err = s.review_visit(&id, true, "未拍照片").unwrap_err();
+        assert!(err.to_string().contains("输入 PIN"), "{err}");
+        let who = secretary.cadre_id.clone().unwrap();
+        assert!(s.sign_in(&who, "0000").unwrap_err().to_string().contains("PIN 不对"));
+        s.sign_in(&who, "2468").unwrap();
+        s.review_visit(&id, true, "未拍照片").unwrap();
         let returned = s.visits_for_review(Some(&v.id), Some(ReviewStatus::Returned)).unwrap();
         assert_eq!((returned.len(), returned[0].comment.as_str()), (1, "未拍照片"));
-        s.review_visit(&id, &secretary, false, "").unwrap();
-        assert!(s.review_visit(&id, &secretary, true, "再退回").is_err(), "a reviewed visit stays reviewed");
+        s.review_visit(&id, false, "").unwrap();
+        let reviewer: Option<String> =
+            s.db().query_row("SELECT reviewed_by FROM visits WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+        assert_eq!(reviewer, secretary.cadre_id, "recorded under the cadre who entered the PIN");
+        assert!(s.review_visit(&id, true, "再退回").is_err(), "a reviewed visit stays reviewed");
         assert_eq!(s.visits_for_review(Some(&v.id), Some(ReviewStatus::Reviewed)).unwrap().len(), 1);
     }
 }

@@ -63,6 +63,16 @@ impl Store {
         if !problems.is_empty() {
             return Err(super::StoreError::Invalid(problems));
         }
+        // Changing an existing village (its name, threshold, groups) is a sign-off once the
+        // village's approver has a PIN; a new village is set up before anyone has one.
+        let signer = if village.id.is_empty() { None } else { self.require_signed_if_any_pin()? };
+        let who = signer.and_then(|a| a.cadre_id.map(|id| (id, a.name)));
+        self.acting_as(who.as_ref().map(|(i, n)| (i.as_str(), n.as_str())), |store| {
+            store.record_village(village, group_names)
+        })
+    }
+
+    fn record_village(&mut self, village: &mut Village, group_names: &[String]) -> Result<()> {
         self.write(|w| {
             w.save_village(village)?;
             for name in group_names {

@@ -41,6 +41,8 @@ pub struct VisitEntry {
     pub visit: Visit,
     /// The reviewer's comment or the reason it was returned.
     pub review_comment: String,
+    /// Changed (itself or its answers) after it was reviewed, as the audit log tells.
+    pub changed_after_review: bool,
 }
 
 const VISIT_COLUMNS: &str = "id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
@@ -118,14 +120,20 @@ impl Store {
     pub fn visits_between(&self, village_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitEntry>> {
         let columns = VISIT_COLUMNS.split(',').map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let mut st = self.db().prepare_cached(&format!(
-            "SELECT {columns}, v.review_comment FROM visits v JOIN households h ON h.id = v.household_id
+            "SELECT {columns}, v.review_comment, {changed} FROM visits v JOIN households h ON h.id = v.household_id
               WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
                 AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
-              ORDER BY v.visit_date, h.code, v.created_at"
+              ORDER BY v.visit_date, h.code, v.created_at",
+            changed = super::audit::CHANGED_AFTER_REVIEW
         ))?;
         let mut entries = st
             .query_map(params![village_id, from, to], |r| {
-                Ok(VisitEntry { visit: visit_from_row(r)?, review_comment: r.get(VISIT_COLUMNS.split(',').count())? })
+                let n = VISIT_COLUMNS.split(',').count();
+                Ok(VisitEntry {
+                    visit: visit_from_row(r)?,
+                    review_comment: r.get(n)?,
+                    changed_after_review: r.get(n + 1)?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let at: HashMap<String, usize> = entries.iter().enumerate().map(|(i, e)| (e.visit.id.clone(), i)).collect();

@@ -39,6 +39,8 @@ struct Loaded {
     dimensions: Vec<Dimension>,
     months: BTreeMap<String, Vec<String>>,
     latest: Option<(Visit, Rc<Template>)>,
+    /// What the audit log says about the household, newest first.
+    changes: Vec<crate::store::AuditEntry>,
 }
 
 impl Loaded {
@@ -62,6 +64,7 @@ impl Loaded {
             dimensions: checklist::dimensions(store, catalog, id).map_err(|e| fail(&e))?,
             months: store.months_visited(id, strip_start(today)).map_err(|e| fail(&e))?,
             latest,
+            changes: store.history_of_household(id).map_err(|e| fail(&e))?,
             household,
             members,
         })
@@ -325,5 +328,7 @@ fn visits(ui: &mut Ui, d: &Loaded) -> Option<String> {
             ui.end_row();
         }
     });
+    ui.add_space(8.0);
+    super::history::show(ui, "household", &d.changes);
     open
 }

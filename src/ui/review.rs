@@ -3,6 +3,7 @@
 
 use super::cache::Cached;
 use super::cx::{Cx, Route};
+use super::pin_dialog::{PinDialog, PinOutcome};
 use super::widgets::{ERROR, OK, load_error, visit_marks};
 use crate::i18n::{t, tf};
 use crate::model::visit::ReviewStatus;
@@ -16,11 +17,22 @@ pub struct ReviewPage {
     rows: Cached<(Option<String>, ReviewStatus), Vec<ReviewRow>>,
     selected: Option<String>,
     comment: String,
+    /// The approver's PIN, asked before a review is recorded.
+    pin: PinDialog,
+    /// The review waiting for the PIN: visit, returned.
+    waiting: Option<(String, bool)>,
 }
 
 impl Default for ReviewPage {
     fn default() -> Self {
-        ReviewPage { status: ReviewStatus::Pending, rows: Cached::default(), selected: None, comment: String::new() }
+        ReviewPage {
+            status: ReviewStatus::Pending,
+            rows: Cached::default(),
+            selected: None,
+            comment: String::new(),
+            pin: PinDialog::default(),
+            waiting: None,
+        }
     }
 }
 
@@ -84,7 +96,7 @@ impl ReviewPage {
                 .striped(true)
                 .sense(egui::Sense::click())
                 .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(Column::exact(100.0))
+                .column(Column::exact(150.0))
                 .column(Column::exact(100.0))
                 .column(Column::exact(90.0))
                 .column(Column::exact(90.0))
@@ -110,6 +122,10 @@ impl ReviewPage {
                         row.set_selected(page.selected.as_ref() == Some(&r.visit_id));
                         row.col(|ui| {
                             ui.label(r.date.to_string());
+                            if r.changed_after_review {
+                                ui.label(RichText::new(t("audit.changed_after_review")).color(ERROR).strong())
+                                    .on_hover_text(t("audit.changed_after_review_hint"));
+                            }
                         });
                         row.col(|ui| {
                             if ui.link(&r.head_name).clicked() {
@@ -151,12 +167,32 @@ impl ReviewPage {
             }
         }
         if let Some((id, returned)) = act {
-            let actor = cx.actor();
-            let r = cx.store.review_visit(&id, &actor, returned, &page.comment);
-            if cx.report(r, t(if returned { "review.returned" } else { "review.approved" })).is_some() {
-                page.selected = None;
-                page.comment.clear();
+            if returned && page.comment.trim().is_empty() {
+                cx.error(t("review.err.reason_required").to_string());
+            } else if cx.store.signed_approver().is_none() {
+                page.waiting = Some((id, returned));
+                page.pin.open(cx);
+            } else {
+                page.record(cx, &id, returned);
             }
+        }
+        match page.pin.show(cx) {
+            PinOutcome::Signed => {
+                if let Some((id, returned)) = page.waiting.take() {
+                    page.record(cx, &id, returned);
+                }
+            }
+            PinOutcome::Cancelled => page.waiting = None,
+            PinOutcome::Open => {}
+        }
+    }
+
+    /// Records the review under the signed-in approver.
+    fn record(&mut self, cx: &mut Cx<'_>, id: &str, returned: bool) {
+        let r = cx.store.review_visit(id, returned, &self.comment);
+        if cx.report(r, t(if returned { "review.returned" } else { "review.approved" })).is_some() {
+            self.selected = None;
+            self.comment.clear();
         }
     }
 }

@@ -33,6 +33,8 @@ pub struct SettingsPage {
     template: Option<Task<checklist::Loaded>>,
     /// 数据库密码.
     password: super::password::PasswordSection,
+    /// 签批 PIN: the approver role, signing in, cadres' PINs.
+    pins: super::pin_settings::PinSettings,
 }
 
 impl SettingsPage {
@@ -84,6 +86,8 @@ impl SettingsPage {
             ui.end_row();
             ui.label(t("password.title"));
             self.password.ui(cx, ui);
+            ui.label(t("pins.title"));
+            self.pins.ui(cx, ui, &cadres);
             ui.end_row();
         });
         ui.label(RichText::new(t("settings.me_hint")).weak());

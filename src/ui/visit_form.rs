@@ -44,6 +44,11 @@ pub struct VisitForm {
     review_comment: String,
     /// Why the last review click was refused, shown beside the comment.
     review_error: Option<String>,
+    /// The approver's PIN, asked before a review is recorded; the review waiting for it.
+    pin: super::pin_dialog::PinDialog,
+    pin_waiting: Option<bool>,
+    /// The saved visit's history from the audit log.
+    changes: super::cache::Cached<String, Vec<crate::store::AuditEntry>>,
     /// Where 返回 goes.
     back_to: Route,
 }
@@ -124,6 +129,9 @@ impl VisitForm {
             cadres,
             review_comment: String::new(),
             review_error: None,
+            pin: Default::default(),
+            pin_waiting: None,
+            changes: Default::default(),
             back_to,
         })
     }
@@ -398,6 +406,18 @@ impl VisitForm {
                 });
                 ui.add_space(10.0);
                 proposed_problems(ui, &form.template, &scored);
+                if !form.visit.id.is_empty() {
+                    let store = &*cx.store;
+                    let changes =
+                        form.changes.get(cx.revision, form.visit.id.clone(), |id| store.history_of("visits", id));
+                    ui.add_space(10.0);
+                    match changes {
+                        Ok(entries) => super::history::show(ui, "visit", &entries),
+                        Err(e) => {
+                            ui.label(RichText::new(e).color(ERROR));
+                        }
+                    }
+                }
             },
         );
 
@@ -475,13 +495,31 @@ impl VisitForm {
                 }
             });
         });
+        match self.pin.show(cx) {
+            super::pin_dialog::PinOutcome::Signed => {
+                if let Some(returned) = self.pin_waiting.take() {
+                    self.record_review(cx, returned);
+                }
+            }
+            super::pin_dialog::PinOutcome::Cancelled => self.pin_waiting = None,
+            super::pin_dialog::PinOutcome::Open => {}
+        }
         let Some(returned) = act else { return };
         if returned && self.review_comment.trim().is_empty() {
             self.review_error = Some(t("review.err.reason_required").to_string());
             return;
         }
-        let actor = cx.actor();
-        match cx.store.review_visit(&self.visit.id, &actor, returned, &self.review_comment) {
+        if cx.store.signed_approver().is_none() {
+            self.pin_waiting = Some(returned);
+            self.pin.open(cx);
+            return;
+        }
+        self.record_review(cx, returned);
+    }
+
+    /// Records the review under the approver signed in with their PIN.
+    fn record_review(&mut self, cx: &mut Cx<'_>, returned: bool) {
+        match cx.store.review_visit(&self.visit.id, returned, &self.review_comment) {
             Ok(()) => {
                 cx.info(t(if returned { "review.returned" } else { "review.approved" }));
                 cx.go(Route::Review);

@@ -1,5 +1,6 @@
 //! The headless twin as a script runs it: the real binary on real databases.
 
+mod audit;
 mod crash;
 mod password;
 mod pipes;

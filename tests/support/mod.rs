@@ -132,3 +132,19 @@ pub fn save_visit(h: &mut Harness<'_, App>) {
         h.run();
     }
 }
+
+/// Types `pin` into the masked PIN field labelled `label` (a password field: its own role).
+pub fn type_pin(h: &mut Harness<'_, App>, label: &str, pin: &str) {
+    h.get_by_role_and_label(Role::PasswordInput, label).focus();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, label).type_text(pin);
+    h.run();
+}
+
+/// Gives the demo's first cadre of `role` the PIN `pin` (the first approver PIN needs nobody's).
+pub fn give_pin(db: &Path, role: zoufang::model::coded::Role, pin: &str) -> String {
+    let mut s = Store::open(db).unwrap();
+    let c = s.cadres(false).unwrap().into_iter().find(|c| c.cadre.role == role).unwrap().cadre;
+    s.set_pin(&c.id, pin, None).unwrap();
+    c.id
+}

@@ -1,5 +1,5 @@
 //! The ledger through the real screens: recording a problem by hand, moving it to 已整改, the
-//! role check on 销号, striking it off as the first secretary and seeing 清零 count down.
+//! PIN asked for 销号, striking it off with the first secretary's PIN and seeing 清零 count down.
 
 use crate::support::*;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -58,9 +58,11 @@ fn a_problem_is_struck_off_only_by_the_first_secretary_and_the_count_drops() {
         assert!(shows(&h, "处理记录"));
         click(&mut h, "改为“已销号”");
         click(&mut h, "确认销号");
-        assert!(shows(&h, "只有第一书记可以销号"), "a cadre cannot strike off");
-        assert!(shows(&h, "未清零 1 项"));
+        assert!(shows(&h, "还没有第一书记设置 PIN"), "销号 asks for the first secretary's PIN, saying none is set");
+        click(&mut h, "取消签批");
+        assert!(shows(&h, "未清零 1 项"), "a cadre cannot strike off");
     }
+    give_pin(&db, CadreRole::FirstSecretary, "2468");
     set_me(&mut Store::open(&db).unwrap(), CadreRole::FirstSecretary);
     let mut h = harness(&db);
     h.run();
@@ -73,6 +75,14 @@ fn a_problem_is_struck_off_only_by_the_first_secretary_and_the_count_drops() {
     assert!(shows(&h, "未清零 1 项"), "销号 asks first: it is final and reported upward");
     assert!(shows(&h, "销号后不能再修改，并计入上报乡镇的清零数。确认销号？"));
     click(&mut h, "确认销号");
+    assert!(shows(&h, "请第一书记输入 PIN"), "choosing 我是 第一书记 is not enough");
+    type_pin(&mut h, "PIN", "1111");
+    click(&mut h, "确认签批");
+    assert!(shows(&h, "PIN 不对，还可以再试 4 次"));
+    assert!(shows(&h, "未清零 1 项"));
+    type_pin(&mut h, "PIN", "2468");
+    h.key_press(egui::Key::Enter);
+    h.run();
     assert!(shows(&h, "未清零 0 项"));
     drop(h);
     let s = Store::open(&db).unwrap();
@@ -145,6 +155,7 @@ fn the_first_secretary_returns_then_approves_a_visit() {
         )
         .unwrap();
     }
+    give_pin(&db, CadreRole::FirstSecretary, "13579");
     let mut h = harness(&db);
     h.run();
     h.get_by_label("待审核走访：1").click();
@@ -156,6 +167,12 @@ fn the_first_secretary_returns_then_approves_a_visit() {
     assert!(shows(&h, "退回时请写明原因"));
     type_into(&mut h, "审核意见/退回原因", 0, "缺少户主签字");
     click(&mut h, "退回");
+    assert!(shows(&h, "请第一书记输入 PIN"), "review asks for the PIN");
+    click(&mut h, "取消签批");
+    assert!(shows(&h, "共 1 条"), "refused without the PIN");
+    click(&mut h, "退回");
+    type_pin(&mut h, "PIN", "13579");
+    click(&mut h, "确认签批");
     assert!(shows(&h, "已退回给帮扶干部"));
     assert!(shows(&h, "共 0 条"));
     h.get_by_role_and_label(egui::accesskit::Role::Button, "已退回").click();
@@ -258,8 +275,11 @@ fn a_returned_visit_waits_on_its_cadres_month_page_with_the_reason() {
         demo::generate(&mut s, &DemoOptions { villages: 1, households: 20, months: 2, seed: 6, today: today() })
             .unwrap();
         let visit = s.visits_for_review(None, Some(zoufang::model::visit::ReviewStatus::Pending)).unwrap().remove(0);
-        let secretary = Actor { cadre_id: None, name: "第一书记".into(), role: Some(CadreRole::FirstSecretary) };
-        s.review_visit(&visit.visit_id, &secretary, true, "照片不清楚，请补拍").unwrap();
+        let secretary =
+            s.cadres(false).unwrap().into_iter().find(|c| c.cadre.role == CadreRole::FirstSecretary).unwrap().cadre;
+        s.set_pin(&secretary.id, "2468", None).unwrap();
+        s.sign_in(&secretary.id, "2468").unwrap();
+        s.review_visit(&visit.visit_id, true, "照片不清楚，请补拍").unwrap();
         s.set_setting(Setting::Me, &visit.cadre_id).unwrap();
     }
     let mut h = harness(&db);

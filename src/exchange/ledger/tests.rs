@@ -73,6 +73,14 @@ fn add_problems(store: &mut Store, village: &Village) -> Problems {
 
     let mut old = Problem::new(&village.id, None, "基础设施", "二组路灯损坏", day("2026-09-02"));
     store.save_problem(&mut old, &actor).unwrap();
+    let mut first = crate::model::register::Cadre {
+        name: "第一书记".into(),
+        role: crate::model::coded::Role::FirstSecretary,
+        ..Default::default()
+    };
+    store.save_cadre(&mut first, Some(&village.id)).unwrap();
+    store.set_pin(&first.id, "2468", None).unwrap();
+    store.sign_in(&first.id, "2468").unwrap();
     let secretary = Actor { role: Some(crate::model::coded::Role::FirstSecretary), ..Actor::default() };
     store.change_status(&old.id, Status::Rectified, &actor, "", day("2026-09-10")).unwrap();
     store.change_status(&old.id, Status::Closed, &secretary, "", day("2026-09-12")).unwrap();

@@ -112,7 +112,10 @@ fn row(ctx: &Context<'_>, n: usize, e: &VisitEntry, template: &Template) -> Vec<
     cells.push(Cell::text(&v.measures));
     cells.push(Cell::text(&v.difficulties));
     cells.push(Cell::text(v.satisfaction.as_deref().unwrap_or_default()));
-    let review = review(v.review, &e.review_comment);
+    let mut review = review(v.review, &e.review_comment);
+    if e.changed_after_review {
+        review.push_str(crate::i18n::t("sheet.changed_after_review"));
+    }
     cells.push(match v.unanswered {
         0 => Cell::text(review),
         n => Cell::text(format!("{review}；{}", tf("visit.incomplete", &[("n", &n.to_string())]))).alert(),

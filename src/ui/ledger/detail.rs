@@ -23,6 +23,10 @@ pub(super) struct Detail {
     confirm_close: bool,
     /// 保存 was clicked with no 责任单位: it was asked for once; the next 保存 goes ahead.
     unit_asked: bool,
+    /// The approver's PIN, asked before 销号.
+    pin: crate::ui::pin_dialog::PinDialog,
+    /// What the audit log says about the problem and its events.
+    changes: Vec<crate::store::AuditEntry>,
 }
 
 impl Detail {
@@ -40,6 +44,8 @@ impl Detail {
             tried: false,
             confirm_close: false,
             unit_asked: false,
+            pin: Default::default(),
+            changes: Vec::new(),
         }
     }
 
@@ -48,7 +54,8 @@ impl Detail {
         let problem =
             store.problem(id).map_err(|e| e.to_string())?.ok_or_else(|| tf("store.err.missing", &[("what", id)]))?;
         let events = store.problem_events(id).map_err(|e| e.to_string())?;
-        Ok(Detail { events, ..Detail::new(problem) })
+        let changes = store.history_of("problems", id).map_err(|e| e.to_string())?;
+        Ok(Detail { events, changes, ..Detail::new(problem) })
     }
 }
 
@@ -219,6 +226,17 @@ impl LedgerPage {
                 }
             }
         }
+        if let Some(d) = self.detail.as_ref()
+            && !d.changes.is_empty()
+        {
+            ui.add_space(8.0);
+            crate::ui::history::show(ui, "problem", &d.changes);
+        }
+        if let Some(d) = self.detail.as_mut()
+            && d.pin.show(cx) == crate::ui::pin_dialog::PinOutcome::Signed
+        {
+            action = Some(DetailAction::CloseConfirmed);
+        }
         if let Some(a) = action {
             self.act(cx, a, ui.input(|i| i.time));
         }
@@ -257,6 +275,10 @@ impl LedgerPage {
                 return;
             }
             DetailAction::Move(to) => store.change_status(&id, to, &actor, &d.note, today).map(|_| to.label()),
+            DetailAction::CloseConfirmed if store.signed_approver().is_none() => {
+                d.pin.open(cx);
+                return;
+            }
             DetailAction::CloseConfirmed => {
                 let to = Status::Closed;
                 store.change_status(&id, to, &actor, &d.note, today).map(|_| to.label())
