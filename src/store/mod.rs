@@ -4,6 +4,7 @@
 //! that is not a zoufang database, a database written by a newer zoufang, or one another running
 //! zoufang holds.
 
+mod attachments;
 pub mod backup;
 mod cadres;
 mod dashboard;
@@ -23,6 +24,7 @@ mod templates;
 mod villages;
 mod visits;
 
+pub use attachments::{Added, AttachmentRow, PHOTOS, photo_path};
 pub use cadres::{AssignmentRow, CadreRow};
 pub use dashboard::{
     Attendance, Coverage, Dashboard, GroupCounts, HouseholdRef, MonthPoint, PROPOSAL_DAYS, Pending, VillageFigures,
@@ -108,6 +110,7 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.migrate()?;
+        self.attach_photos()?;
         self.device_id = self.ensure_device_id()?;
         Ok(())
     }

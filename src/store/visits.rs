@@ -80,6 +80,9 @@ impl Store {
                 if status.as_deref() == Some(ReviewStatus::Reviewed.code()) {
                     return Err(StoreError::Refused(t("visit.err.reviewed").to_string()));
                 }
+                if w.is_signed(&visit.id)? && w.answers_changed(visit)? {
+                    return Err(StoreError::Refused(t("visit.err.signed").to_string()));
+                }
             }
             let draft_of = (!visit.id.is_empty()).then(|| visit.id.clone());
             w.save_visit(visit, draft_of.is_some())?;
@@ -212,6 +215,16 @@ impl Store {
 }
 
 impl Writer<'_> {
+    /// Whether `v`'s answers differ from those stored for it.
+    fn answers_changed(&self, v: &Visit) -> Result<bool> {
+        let mut st = self.tx.prepare_cached("SELECT item_code, value FROM visit_answers WHERE visit_id = ?1")?;
+        let stored: BTreeMap<String, String> =
+            st.query_map([&v.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let given: BTreeMap<String, String> =
+            v.answers.iter().map(|a| (a.item.clone(), a.value.trim().to_string())).collect();
+        Ok(stored != given)
+    }
+
     /// Upserts a visit (a new one gets its id) and its answers within this transaction. A new
     /// visit is stored with its review state; an existing one keeps its own (one sent back
     /// becomes 待审核 again). When it `existed`, answers no longer given are removed. Problem answers are proposed for the
