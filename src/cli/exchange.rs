@@ -47,10 +47,10 @@ pub fn import_roster(
 }
 
 /// `zoufang pack`: one village's package.
-pub fn pack(store: &Store, out: PathBuf, village: Option<&str>, today: NaiveDate) -> anyhow::Result<()> {
+pub fn pack(store: &Store, out: PathBuf, village: Option<&str>, photos: bool, today: NaiveDate) -> anyhow::Result<()> {
     let village = package::village_to_pack(store, village)?;
     let out = if out.is_dir() { out.join(package::default_file_name(&village.label(), today)) } else { out };
-    let m = package::pack(store, &village.id, &out, &Progress::none())?;
+    let m = package::pack_with_photos(store, &village.id, &out, photos, &Progress::none())?;
     say!(
         "{}",
         tf(

@@ -5,6 +5,7 @@ mod args;
 mod backup;
 mod crash_loop;
 mod exchange;
+mod photos;
 mod register;
 mod report;
 
@@ -58,6 +59,8 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
             | Command::Check { .. }
             | Command::Pack { .. }
             | Command::ExportLedger { .. }
+            | Command::Photos { .. }
+            | Command::Attach { .. }
             | Command::Template { action: TemplateAction::List }
     );
     let mut store = if reads { open_existing(db)? } else { open(db)? };
@@ -76,7 +79,13 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
         Command::Bench { .. } => unreachable!("handled before the database opens"),
         Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled before the database opens"),
         Command::CrashLoop { rounds } => crash_loop::run(&mut store, today, rounds)?,
-        Command::Pack { out, village } => exchange::pack(&store, out, village.as_deref(), today)?,
+        Command::Pack { out, village, photos } => exchange::pack(&store, out, village.as_deref(), photos, today)?,
+        Command::Attach { visit, files } => return photos::attach(&mut store, &visit, &files),
+        Command::Photos { out, month, from, to, village, all_villages } => {
+            let period = exchange::ledger_period(month.as_deref(), from.as_deref(), to.as_deref(), today)?;
+            let village = exchange::ledger_scope(&store, village.as_deref(), all_villages)?;
+            photos::export(&store, &out, village.as_deref(), period)?
+        }
         Command::Merge { files, dry_run, conflicts } => return exchange::merge(&mut store, &files, dry_run, conflicts),
         Command::ExportLedger { out, month, from, to, village, all_villages, full_ids } => {
             let period = exchange::ledger_period(month.as_deref(), from.as_deref(), to.as_deref(), today)?;

@@ -9,7 +9,9 @@ use crate::i18n::t;
 use crate::model::attachment::{AttachmentKind, Signatures};
 use crate::model::ids::new_id;
 use crate::photo::{Prepared, Strokes};
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The schema name the photo file is attached under.
@@ -238,6 +240,81 @@ impl Store {
             .query_row("SELECT full FROM photos.blobs WHERE sha256 = ?1", [sha256], |r| r.get::<_, Option<Vec<u8>>>(0))
             .optional()?
             .flatten())
+    }
+}
+
+/// One visit photo of a period, with where it belongs (for the photo folder and the ledger).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodPhoto {
+    /// The village's name.
+    pub village: String,
+    /// The household's 村民小组 (empty when none).
+    pub group: String,
+    /// 户主.
+    pub head: String,
+    /// The visit's date.
+    pub date: NaiveDate,
+    /// Hex SHA-256 of the picture.
+    pub sha256: String,
+    /// 1, 2, 3… among the photos of the household's visits of that day.
+    pub seq: usize,
+}
+
+impl Store {
+    /// The photos of visits dated `from..=to` in a village (`None`: every village), by village,
+    /// group, household, date and the order they were added.
+    pub fn photos_between(&self, village_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<Vec<PeriodPhoto>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT vl.name, coalesce(g.name, ''), h.head_name, v.visit_date, a.sha256, h.id
+               FROM attachments a
+               JOIN visits v ON v.id = a.owner_id AND v.deleted_at IS NULL
+               JOIN households h ON h.id = v.household_id AND h.deleted_at IS NULL
+               JOIN villages vl ON vl.id = h.village_id
+               LEFT JOIN village_groups g ON g.id = h.group_id
+              WHERE a.kind = '照片' AND a.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+                AND (?1 IS NULL OR h.village_id = ?1)
+              ORDER BY vl.name, g.name, h.code, h.id, v.visit_date, a.created_at, a.id",
+        )?;
+        let rows = st.query_map(params![village_id, from, to], |r| {
+            Ok((
+                PeriodPhoto {
+                    village: r.get(0)?,
+                    group: r.get(1)?,
+                    head: r.get(2)?,
+                    date: r.get(3)?,
+                    sha256: r.get(4)?,
+                    seq: 0,
+                },
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out: Vec<PeriodPhoto> = Vec::new();
+        let mut last: Option<(String, NaiveDate)> = None;
+        let mut seq = 0;
+        for row in rows {
+            let (mut p, household) = row?;
+            let key = (household, p.date);
+            seq = if last.as_ref() == Some(&key) { seq + 1 } else { 1 };
+            p.seq = seq;
+            last = Some(key);
+            out.push(p);
+        }
+        Ok(out)
+    }
+
+    /// Photo count and signatures of each visit dated `from..=to` that has any (for the ledger's
+    /// 照片 and 签字 columns): visit id → (photos, household signed, cadre signed).
+    pub fn evidence_between(&self, from: NaiveDate, to: NaiveDate) -> Result<HashMap<String, (i64, bool, bool)>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT a.owner_id, sum(a.kind = '照片'), max(a.kind = '户签名'), max(a.kind = '干部签名')
+               FROM attachments a JOIN visits v ON v.id = a.owner_id
+              WHERE a.deleted_at IS NULL AND v.visit_date BETWEEN ?1 AND ?2
+              GROUP BY a.owner_id",
+        )?;
+        let rows = st.query_map(params![from, to], |r| {
+            Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)?, r.get::<_, i64>(2)? > 0, r.get::<_, i64>(3)? > 0)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 

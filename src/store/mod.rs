@@ -24,7 +24,7 @@ mod templates;
 mod villages;
 mod visits;
 
-pub use attachments::{Added, AttachmentRow, PHOTOS, photo_path};
+pub use attachments::{Added, AttachmentRow, PHOTOS, PeriodPhoto, photo_path};
 pub use cadres::{AssignmentRow, CadreRow};
 pub use dashboard::{
     Attendance, Coverage, Dashboard, GroupCounts, HouseholdRef, MonthPoint, PROPOSAL_DAYS, Pending, VillageFigures,
