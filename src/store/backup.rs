@@ -84,12 +84,26 @@ pub struct BackupInfo {
     pub reason: Reason,
 }
 
-/// Copies the database at `from` (open or not) to `to` page by page. `to` is written under a
-/// `.partial` name, synced and renamed when complete; on failure nothing is left behind.
+/// Copies the database at `from` (open or not) to `to` page by page, with its photo file
+/// (`村.photos.db` to `to`'s photo name) unless one is already there: photos are kept by content
+/// hash, so a photo file in place holds every picture an older copy could. Each file is written
+/// under a `.partial` name, synced and renamed when complete; on failure nothing is left behind.
 pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
     if !from.is_file() {
         return Err(StoreError::NotFound(from.to_path_buf()));
     }
+    let (photos, photos_to) = (super::photo_path(from), super::photo_path(to));
+    let with_photos = photos.is_file() && !photos_to.exists();
+    copy_file(from, to)?;
+    if with_photos && let Err(e) = copy_file(&photos, &photos_to) {
+        let _ = std::fs::remove_file(to);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Copies one SQLite file (see [`copy_database`]).
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
     let src = open_read_only(from)?;
     let mut name = to.file_name().unwrap_or_default().to_os_string();
     name.push(".partial");
@@ -211,6 +225,7 @@ pub fn backups(db: &Path) -> Vec<BackupInfo> {
         .map(|rd| rd.filter_map(|e| e.ok()).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
+        .filter(|e| !e.file_name().to_string_lossy().ends_with(".photos.db"))
         .filter_map(|e| {
             let (made, reason) = parse_name(&stem, &e.file_name().to_string_lossy())?;
             Some(BackupInfo { path: e.path(), made, size: e.metadata().ok()?.len(), reason })
@@ -274,6 +289,7 @@ pub fn prune(db: &Path, keep: usize) {
         };
         if !kept {
             let _ = std::fs::remove_file(&b.path);
+            let _ = std::fs::remove_file(super::photo_path(&b.path));
         }
     }
 }
@@ -333,6 +349,14 @@ impl Store {
         {
             let backup = rusqlite::backup::Backup::new(&src, &mut self.conn)?;
             step_to_end(&backup, from)?;
+        }
+        // Its photos come back too (a backup made before photos existed has none: the pictures
+        // here stay, unreferenced ones harmless).
+        let photos = super::photo_path(from);
+        if photos.is_file() {
+            let src = open_read_only(&photos)?;
+            let backup = rusqlite::backup::Backup::new_with_names(&src, "main", &mut self.conn, super::PHOTOS)?;
+            step_to_end(&backup, &photos)?;
         }
         self.writes += 1;
         self.prepare()?;
