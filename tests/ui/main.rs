@@ -1,6 +1,7 @@
 //! The real screens driven headlessly by their labels, on real databases: the register, the
 //! visit form and the ledger.
 
+mod evidence;
 mod exchange;
 mod fresh;
 mod jobs;
