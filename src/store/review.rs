@@ -3,6 +3,7 @@
 
 use super::{Result, Store, StoreError};
 use crate::i18n::t;
+use crate::model::attachment::Signatures;
 use crate::model::coded::Role;
 use crate::model::ledger::Actor;
 use crate::model::visit::ReviewStatus;
@@ -32,6 +33,10 @@ pub struct ReviewRow {
     pub status: ReviewStatus,
     /// The reviewer's comment or the reason for returning.
     pub comment: String,
+    /// Photos on the visit.
+    pub photos: i64,
+    /// Which signatures it has.
+    pub signatures: Signatures,
 }
 
 impl Store {
@@ -40,7 +45,10 @@ impl Store {
         let mut st = self.db().prepare_cached(
             "SELECT v.id, v.household_id, h.head_name, v.cadre_id, c.name, v.visit_date, v.kind,
                     (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
-                    v.review_status, v.review_comment
+                    v.review_status, v.review_comment,
+                    (SELECT count(*) FROM attachments x WHERE x.owner_id = v.id AND x.kind = '照片' AND x.deleted_at IS NULL),
+                    EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '户签名' AND x.deleted_at IS NULL),
+                    EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '干部签名' AND x.deleted_at IS NULL)
                FROM visits v JOIN households h ON h.id = v.household_id JOIN cadres c ON c.id = v.cadre_id
               WHERE v.deleted_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1) AND (?2 IS NULL OR v.review_status = ?2)
               ORDER BY v.visit_date DESC, v.created_at DESC",
@@ -57,6 +65,8 @@ impl Store {
                 problems: r.get(7)?,
                 status: ReviewStatus::from_code(&r.get::<_, String>(8)?).unwrap_or(ReviewStatus::Pending),
                 comment: r.get(9)?,
+                photos: r.get(10)?,
+                signatures: Signatures::of(r.get(11)?, r.get(12)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -3,6 +3,7 @@
 
 use super::{Result, Store, StoreError, Writer};
 use crate::i18n::t;
+use crate::model::attachment::Signatures;
 use crate::model::ids::new_id;
 use crate::model::month::Month;
 use crate::model::visit::{Answer, Proposal, ReviewStatus, Visit};
@@ -27,6 +28,10 @@ pub struct VisitRow {
     pub review: ReviewStatus,
     /// How many answers are problems.
     pub problems: usize,
+    /// Photos on the visit.
+    pub photos: i64,
+    /// Which signatures it has.
+    pub signatures: Signatures,
 }
 
 /// A visit with its answers and the first secretary's comment, as ledgers list it.
@@ -145,7 +150,10 @@ impl Store {
     pub fn visits_of(&self, household_id: &str) -> Result<Vec<VisitRow>> {
         let mut st = self.db().prepare_cached(
             "SELECT v.id, v.visit_date, v.cadre_id, coalesce(c.name, ''), v.kind, v.review_status,
-                    (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1)
+                    (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
+                    (SELECT count(*) FROM attachments x WHERE x.owner_id = v.id AND x.kind = '照片' AND x.deleted_at IS NULL),
+                    EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '户签名' AND x.deleted_at IS NULL),
+                    EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '干部签名' AND x.deleted_at IS NULL)
                FROM visits v LEFT JOIN cadres c ON c.id = v.cadre_id
               WHERE v.household_id = ?1 AND v.deleted_at IS NULL
               ORDER BY v.visit_date DESC, v.created_at DESC",
@@ -159,6 +167,8 @@ impl Store {
                 kind: r.get(4)?,
                 review: ReviewStatus::from_code(&r.get::<_, String>(5)?).unwrap_or(ReviewStatus::Pending),
                 problems: r.get::<_, i64>(6)? as usize,
+                photos: r.get(7)?,
+                signatures: Signatures::of(r.get(8)?, r.get(9)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

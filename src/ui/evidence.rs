@@ -99,7 +99,8 @@ impl Evidence {
             ui.label(RichText::new(t("evidence.title")).strong().size(17.0));
             ui.label(RichText::new(loaded.signatures.label()).color(color).strong());
         });
-        self.photos_ui(cx, ui, &loaded);
+        self.photos_ui(cx, ui, &loaded, true);
+        self.add_ui(cx, ui);
         ui.add_space(8.0);
         self.signatures_ui(cx, ui, &loaded, members);
         self.large_ui(ui);
@@ -135,7 +136,25 @@ impl Evidence {
         }
     }
 
-    fn photos_ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, loaded: &Loaded) {
+    /// The visit's thumbnails and signature state only, for 户详情: a click opens a photo large.
+    pub fn gallery(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+        self.poll(cx, ui.ctx());
+        let Ok(loaded) = self.load(cx) else { return };
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(t("evidence.latest")).strong());
+            let color = if loaded.signatures == Signatures::Both { OK } else { ERROR };
+            ui.label(RichText::new(loaded.signatures.label()).color(color));
+        });
+        self.photos_ui(cx, ui, &loaded, false);
+        self.large_ui(ui);
+    }
+
+    /// The visit this section shows.
+    pub fn visit_id(&self) -> &str {
+        &self.visit_id
+    }
+
+    fn photos_ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, loaded: &Loaded, editable: bool) {
         let missing: Vec<String> =
             loaded.photos.iter().map(|p| p.sha256.clone()).filter(|s| !self.thumbs.contains_key(s)).collect();
         if !missing.is_empty() && self.thumbs_job.is_none() {
@@ -171,7 +190,9 @@ impl Evidence {
                     }
                     ui.horizontal(|ui| {
                         ui.label(RichText::new(&name).small());
-                        if ui.small_button(tf("evidence.delete_n", &[("n", &(i + 1).to_string())])).clicked() {
+                        if editable
+                            && ui.small_button(tf("evidence.delete_n", &[("n", &(i + 1).to_string())])).clicked()
+                        {
                             delete = Some(p.id.clone());
                         }
                     });
@@ -194,7 +215,6 @@ impl Evidence {
                 }
             });
         }
-        self.add_ui(cx, ui);
     }
 
     fn add_ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
