@@ -71,6 +71,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Decodes a photo file's bytes within the limits, applies its EXIF orientation, scales it to at
 /// most [`FULL_SIDE`] and re-encodes it as JPEG with a thumbnail.
 pub fn prepare(bytes: &[u8]) -> Result<Prepared, PhotoError> {
+    // A decoder bug met by a hostile file is one refused photo, never a crashed program.
+    std::panic::catch_unwind(|| prepare_unguarded(bytes))
+        .unwrap_or_else(|_| Err(PhotoError::Broken(t("photo.err.decoder").to_string())))
+}
+
+fn prepare_unguarded(bytes: &[u8]) -> Result<Prepared, PhotoError> {
     let image = decode(bytes)?;
     let full_image = fit(&image, FULL_SIDE);
     let full = jpeg(&full_image)?;
