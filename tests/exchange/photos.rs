@@ -1,52 +1,8 @@
 //! Photos on visits as a script adds and carries them: `attach`, `pack [--photos]`, `merge`,
 //! `photos`, with every kind of bad file refused and the database unchanged.
 
-use crate::support::{failed, ok, text, zoufang};
-use image::{ImageEncoder, RgbImage};
+use crate::support::{failed, jpeg, ok, png, png_bomb, text, webp, zoufang};
 use std::path::{Path, PathBuf};
-
-fn jpeg(w: u32, h: u32, shade: u8) -> Vec<u8> {
-    let img = RgbImage::from_fn(w, h, |x, y| image::Rgb([shade, (x % 256) as u8, (y % 256) as u8]));
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
-        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = RgbImage::from_pixel(w, h, image::Rgb([30, 160, 60]));
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
-}
-
-fn webp(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbaImage::from_pixel(w, h, image::Rgba([200, 100, 30, 255]));
-    let mut out = Vec::new();
-    image::codecs::webp::WebPEncoder::new_lossless(&mut out)
-        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgba8)
-        .unwrap();
-    out
-}
-
-/// A PNG that declares 60000×60000 pixels (valid header CRC, almost no data).
-fn png_bomb() -> Vec<u8> {
-    let mut p = png(4, 4);
-    p[16..20].copy_from_slice(&60_000u32.to_be_bytes());
-    p[20..24].copy_from_slice(&60_000u32.to_be_bytes());
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in &p[12..29] {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    p[29..33].copy_from_slice(&(!crc).to_be_bytes());
-    p
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let path = dir.join(name);

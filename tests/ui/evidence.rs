@@ -127,3 +127,46 @@ fn signatures_drawn_with_the_pointer_give_both_signed_and_lock_the_answers() {
         .unwrap();
     assert_eq!(kinds, ["户签名", "干部签名"], "both were stored (now cleared as tombstones)");
 }
+
+/// Types `file` into 照片路径 and adds it, waiting for the job.
+fn add_by_path(h: &mut Harness<'_, App>, file: &std::path::Path) {
+    h.get_by_label("照片路径").scroll_to_me();
+    h.run();
+    crate::support::type_into(h, "照片路径", 0, file.to_str().unwrap());
+    h.get_by_label("添加此照片").click();
+    settle(h);
+}
+
+#[test]
+fn photos_added_by_typed_path_show_as_thumbnails_and_an_image_bomb_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("z.db");
+    let visit = visited(&path);
+    let (phone, bomb) = (dir.path().join("phone.jpg"), dir.path().join("bomb.png"));
+    std::fs::write(&phone, crate::support::jpeg(4000, 3000, 9)).unwrap();
+    std::fs::write(&bomb, crate::support::png_bomb()).unwrap();
+    let mut h = harness(&path);
+    h.run();
+    open_visit(&mut h);
+    h.get_by_label("还没有照片。");
+
+    add_by_path(&mut h, &bomb);
+    assert!(notice(&h).contains("60000×60000"), "{}", notice(&h));
+    h.get_by_label("还没有照片。");
+    add_by_path(&mut h, &phone);
+    assert!(notice(&h).contains("已添加 1 张照片"), "{}", notice(&h));
+    settle(&mut h);
+    h.get_by_label("照片 1");
+    h.get_by_label("删除照片 1").click();
+    h.run();
+    h.get_by_label("还没有照片。");
+    h.get_by_label("撤销删除").click();
+    h.run();
+    h.get_by_label("照片 1");
+
+    drop(h);
+    let store = Store::open(&path).unwrap();
+    let rows = store.attachments_of(&visit).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].width, rows[0].height), (1600, 1200));
+}
