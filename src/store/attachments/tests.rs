@@ -94,3 +94,17 @@ fn signatures_say_what_is_missing_and_lock_the_answers() {
     assert_eq!(store.clear_signatures(&visit).unwrap(), 2);
     store.save_visit(&mut v, today()).unwrap();
 }
+
+#[test]
+fn check_names_a_photo_whose_picture_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("村.db");
+    let (mut store, visit) = store_with_visit(&db);
+    let p = photo(120, 80);
+    store.add_photo(&visit, "a.jpg", &p).unwrap();
+    assert!(store.check(today()).unwrap().is_empty());
+    store.db().execute("DELETE FROM photos.blobs", []).unwrap();
+    let found = store.check(today()).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].message.contains("照片文件"), "{}", found[0].message);
+}
