@@ -19,6 +19,7 @@ pub mod demo;
 pub mod exchange;
 pub mod i18n;
 pub mod model;
+pub mod photo;
 pub mod progress;
 pub mod store;
 pub mod ui;

@@ -81,6 +81,38 @@ pub enum Command {
         #[arg(long)]
         json: Option<std::path::PathBuf>,
     },
+    /// Add photos to a visit (添加走访照片): prints for each file whether it was stored, skipped
+    /// as a duplicate or refused and why; exits non-zero if any was refused.
+    Attach {
+        /// The visit's id (shown on its form and by `status`).
+        #[arg(long, value_name = "VISIT_ID")]
+        visit: String,
+        /// JPEG, PNG or WebP files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write the visit photos of a period into DIR, one folder per village and group, files named
+    /// 组-户主-日期-序号.jpg (导出走访照片).
+    Photos {
+        /// The folder to write into (made if absent).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The month, YYYY-MM (default: this month).
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<String>,
+        /// The first day of a date range, YYYY-MM-DD (with --to).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// The last day of a date range, YYYY-MM-DD (with --from).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        /// The village: 名, 名（乡镇） or its id (default: the only one).
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// Every village of the database.
+        #[arg(long)]
+        all_villages: bool,
+    },
     /// Import the household roster (花名册) from .xlsx, .xls or .csv, printing the preview first;
     /// exits non-zero only when nothing could be imported (导入花名册).
     ImportRoster {
@@ -116,6 +148,9 @@ pub enum Command {
         /// ZOUFANG_PACKAGE_PASSPHRASE, else asked twice on the terminal).
         #[arg(long)]
         encrypt: bool,
+        /// Carry the full photos too (包含照片原图); thumbnails always travel.
+        #[arg(long)]
+        photos: bool,
     },
     /// Export the ledgers (走访台账, 问题整改台账, 帮扶人到位情况, 汇总) of a month or a date range as an
     /// Excel workbook, or as one CSV file per sheet when FILE ends in .csv (导出台账).

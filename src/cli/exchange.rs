@@ -48,11 +48,18 @@ pub fn import_roster(
 }
 
 /// `zoufang pack`: one village's package.
-pub fn pack(store: &Store, out: PathBuf, village: Option<&str>, encrypt: bool, today: NaiveDate) -> anyhow::Result<()> {
+pub fn pack(
+    store: &Store,
+    out: PathBuf,
+    village: Option<&str>,
+    encrypt: bool,
+    photos: bool,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
     let village = package::village_to_pack(store, village)?;
     let out = if out.is_dir() { out.join(package::default_file_name(&village.label(), today)) } else { out };
     let passphrase = if encrypt { Some(new_passphrase()?) } else { None };
-    let m = package::pack_sealed(store, &village.id, &out, passphrase.as_deref(), &Progress::none())?;
+    let m = package::pack_sealed(store, &village.id, &out, passphrase.as_deref(), photos, &Progress::none())?;
     say!(
         "{}",
         tf(

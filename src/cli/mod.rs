@@ -7,6 +7,7 @@ mod backup;
 mod crash_loop;
 mod exchange;
 mod password;
+mod photos;
 mod register;
 mod report;
 
@@ -61,6 +62,8 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
             | Command::Check { .. }
             | Command::Pack { .. }
             | Command::ExportLedger { .. }
+            | Command::Photos { .. }
+            | Command::Attach { .. }
             | Command::Template { action: TemplateAction::List }
             | Command::Audit { .. }
     );
@@ -84,7 +87,15 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
         Command::Audit { household, since } => audit::audit(&store, household.as_deref(), since.as_deref())?,
         Command::Pin { action: PinAction::Set { cadre, by } } => audit::set_pin(&mut store, &cadre, by.as_deref())?,
         Command::CrashLoop { rounds } => crash_loop::run(&mut store, today, rounds)?,
-        Command::Pack { out, village, encrypt } => exchange::pack(&store, out, village.as_deref(), encrypt, today)?,
+        Command::Pack { out, village, encrypt, photos } => {
+            exchange::pack(&store, out, village.as_deref(), encrypt, photos, today)?
+        }
+        Command::Attach { visit, files } => return photos::attach(&mut store, &visit, &files),
+        Command::Photos { out, month, from, to, village, all_villages } => {
+            let period = exchange::ledger_period(month.as_deref(), from.as_deref(), to.as_deref(), today)?;
+            let village = exchange::ledger_scope(&store, village.as_deref(), all_villages)?;
+            photos::export(&store, &out, village.as_deref(), period)?
+        }
         Command::Merge { files, dry_run, conflicts } => return exchange::merge(&mut store, &files, dry_run, conflicts),
         Command::ExportLedger { out, month, from, to, village, all_villages, full_ids } => {
             let period = exchange::ledger_period(month.as_deref(), from.as_deref(), to.as_deref(), today)?;

@@ -20,12 +20,19 @@ pub(super) const CHECKSUM_KEY: &str = "checksum";
 pub(super) fn content_digest(conn: &Connection, schema: &str) -> rusqlite::Result<String> {
     let mut hash = Sha256::new();
     let audit = super::audit::present(conn, schema)?.then(|| (super::audit::AUDIT, "hash".to_string()));
+    // Pictures are in the checksum when the package has them (packages of earlier builds do not).
+    let pictures: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?1"),
+        [super::package::PHOTO_BLOBS],
+        |r| r.get(0),
+    )?;
     let tables = TABLES
         .iter()
         .map(|t| (t.name, key_list(t)))
         .chain([(KNOWLEDGE, "device_id".to_string())])
         .chain(audit)
-        .chain([(MANIFEST, "key".to_string())]);
+        .chain([(MANIFEST, "key".to_string())])
+        .chain((pictures > 0).then(|| (super::package::PHOTO_BLOBS, "sha256".to_string())));
     for (name, order) in tables {
         put_bytes(&mut hash, b'#', name.as_bytes());
         let filter = if name == MANIFEST { format!(" WHERE key <> '{CHECKSUM_KEY}'") } else { String::new() };

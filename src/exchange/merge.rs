@@ -20,7 +20,7 @@
 //! Merging the same package twice changes nothing.
 
 use super::error::ExchangeError;
-use super::package::Package;
+use super::package::{PHOTO_BLOBS, Package};
 use super::tables::{ANSWERS, HEAD_ID, Ref, TABLES, Table, column_names, key_list, table};
 use crate::model::coded::Relation;
 use crate::model::ids::now_stamp;
@@ -293,6 +293,7 @@ impl<'a> Merger<'a> {
             (self.pkg.manifest().rows_of(ANSWERS) as usize).saturating_sub(self.answers.added + self.answers.updated);
         let at = self.tables.iter().position(|(n, _)| *n == "visits").map_or(self.tables.len(), |i| i + 1);
         self.tables.insert(at, (ANSWERS, self.answers));
+        self.copy_pictures()?;
         self.record_knowledge()?;
         Ok(FileReport {
             path: self.pkg.path().to_path_buf(),
@@ -616,6 +617,40 @@ impl<'a> Merger<'a> {
             .prepare_cached("SELECT device_id, received_up_to FROM sync_state WHERE village_id = ?1")?
             .query_map([&self.village], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Stores the package's pictures (thumbnails, and full photos when it carries them) once per
+    /// content hash: merging again adds nothing, and a full photo arriving later fills in a
+    /// thumbnail-only copy. A full picture whose bytes do not hash to its key refuses the package.
+    fn copy_pictures(&self) -> Result<()> {
+        let has: i64 = self.pkg.conn().query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [PHOTO_BLOBS],
+            |r| r.get(0),
+        )?;
+        if has == 0 {
+            return Ok(());
+        }
+        let mut st = self.pkg.conn().prepare(&format!("SELECT sha256, mime, thumb, full FROM {PHOTO_BLOBS}"))?;
+        let mut rows = st.query([])?;
+        let mut put = self.tx.prepare_cached(&format!(
+            "INSERT INTO {}.blobs(sha256, mime, thumb, full) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(sha256) DO UPDATE SET full = coalesce({0}.blobs.full, excluded.full)",
+            crate::store::PHOTOS
+        ))?;
+        while let Some(row) = rows.next()? {
+            let (sha, mime, thumb, full): (String, String, Vec<u8>, Option<Vec<u8>>) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            if full.as_deref().is_some_and(|f| crate::photo::sha256_hex(f) != sha) {
+                let reason = crate::i18n::tf("exchange.err.photo_hash", &[("sha", &sha)]);
+                return Err(ExchangeError::Damaged(self.pkg.path().to_path_buf(), reason));
+            }
+            put.execute(params![sha, mime, thumb, full])?;
+            if self.progress.cancelled() {
+                return Err(StoreError::Cancelled.into());
+            }
+        }
+        Ok(())
     }
 
     /// After the merge this database has seen everything the package's maker had.

@@ -10,5 +10,6 @@ pub mod ledger;
 #[allow(clippy::expect_used, reason = "static table lookups; the engine is being rewritten")]
 pub mod merge;
 pub mod package;
+pub mod photos;
 pub mod roster;
 mod tables;

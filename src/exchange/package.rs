@@ -106,18 +106,37 @@ pub fn village_to_pack(store: &Store, wanted: Option<&str>) -> Result<Village> {
     }
 }
 
+/// The table of a package holding the pictures of its attachments: thumbnails always, the full
+/// pictures when the package was made with photos (包含照片原图). Packages of earlier builds
+/// have none.
+pub const PHOTO_BLOBS: &str = "photo_blobs";
+
 /// Writes the package of the village `village_id` to `out` (replacing an older file there) and
 /// returns its manifest. `progress` hears each table copied; cancelling leaves no file behind.
+/// Photos travel as thumbnails; [`pack_with_photos`] carries the full pictures too.
 pub fn pack(store: &Store, village_id: &str, out: &Path, progress: &Progress) -> Result<Manifest> {
-    pack_sealed(store, village_id, out, None, progress)
+    pack_sealed(store, village_id, out, None, false, progress)
 }
 
-/// [`pack`], sealed with `passphrase` when one is given (see [`container`]).
+/// [`pack`], carrying the full photos when `full_photos` (包含照片原图 / `pack --photos`).
+pub fn pack_with_photos(
+    store: &Store,
+    village_id: &str,
+    out: &Path,
+    full_photos: bool,
+    progress: &Progress,
+) -> Result<Manifest> {
+    pack_sealed(store, village_id, out, None, full_photos, progress)
+}
+
+/// [`pack`], sealed with `passphrase` when one is given (see [`container`]), carrying the full
+/// photos when `full_photos`.
 pub fn pack_sealed(
     store: &Store,
     village_id: &str,
     out: &Path,
     passphrase: Option<&str>,
+    full_photos: bool,
     progress: &Progress,
 ) -> Result<Manifest> {
     let village = store.village(village_id)?.ok_or_else(|| ExchangeError::UnknownVillage(village_id.to_string()))?;
@@ -144,7 +163,7 @@ pub fn pack_sealed(
         rows: Vec::new(),
         checksum: String::new(),
     };
-    let filled = fill(conn, &mut manifest, progress);
+    let filled = fill(conn, &mut manifest, full_photos, progress);
     let detached = conn.execute("DETACH DATABASE pkg", []);
     let wrapped = out.with_file_name(format!(".{}.wrapping", name.to_string_lossy()));
     let finished = filled.and(detached.map(|_| ()).map_err(ExchangeError::from)).and_then(|()| {
@@ -184,7 +203,7 @@ pub fn is_sealed(path: &Path) -> Result<bool> {
 }
 
 /// Copies the village's rows into the attached `pkg`, then writes knowledge and manifest.
-fn fill(conn: &Connection, manifest: &mut Manifest, progress: &Progress) -> Result<()> {
+fn fill(conn: &Connection, manifest: &mut Manifest, full_photos: bool, progress: &Progress) -> Result<()> {
     conn.pragma_update_and_check(Some("pkg"), "journal_mode", "DELETE", |r| r.get::<_, String>(0))?;
     let tx = conn.unchecked_transaction()?;
     for (i, t) in TABLES.iter().enumerate() {
@@ -209,6 +228,24 @@ fn fill(conn: &Connection, manifest: &mut Manifest, progress: &Progress) -> Resu
         manifest.rows.push((name, n as i64));
     }
     super::audit::pack(&tx)?;
+    if progress.cancelled() {
+        return Err(StoreError::Cancelled.into());
+    }
+    progress.step(crate::i18n::t("exchange.packing_photos"), 1);
+    tx.execute(
+        &format!(
+            "CREATE TABLE pkg.{PHOTO_BLOBS} (sha256 TEXT PRIMARY KEY, mime TEXT NOT NULL, thumb BLOB NOT NULL, full BLOB)"
+        ),
+        [],
+    )?;
+    tx.execute(
+        &format!(
+            "INSERT INTO pkg.{PHOTO_BLOBS} SELECT sha256, mime, thumb, CASE WHEN ?1 THEN full END
+               FROM {}.blobs WHERE sha256 IN (SELECT sha256 FROM pkg.attachments)",
+            crate::store::PHOTOS
+        ),
+        [full_photos],
+    )?;
     tx.execute(&format!("CREATE TABLE pkg.{KNOWLEDGE} (device_id TEXT PRIMARY KEY, up_to TEXT NOT NULL)"), [])?;
     tx.execute(
         &format!(

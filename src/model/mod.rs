@@ -2,6 +2,7 @@
 
 #[macro_use]
 pub mod coded;
+pub mod attachment;
 pub mod id_number;
 pub mod ids;
 pub mod ledger;

@@ -85,7 +85,9 @@ pub struct BackupInfo {
     pub reason: Reason,
 }
 
-/// Copies the plain database at `from` (open or not) to `to` page by page. `to` is written
+/// Copies the database at `from` (open or not) to `to` page by page, with its photo file
+/// (`村.photos.db` to `to`'s photo name) unless one is already there: photos are kept by content
+/// hash, so a photo file in place holds every picture an older copy could. Each file is written
 /// under a `.partial` name, synced and renamed when complete; on failure nothing is left behind.
 pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
     copy_database_keyed(from, to, None)
@@ -97,6 +99,18 @@ pub fn copy_database_keyed(from: &Path, to: &Path, key: Option<&Key>) -> Result<
     if !from.is_file() {
         return Err(StoreError::NotFound(from.to_path_buf()));
     }
+    let (photos, photos_to) = (super::photo_path(from), super::photo_path(to));
+    let with_photos = photos.is_file() && !photos_to.exists();
+    copy_file(from, to, key)?;
+    if with_photos && let Err(e) = copy_file(&photos, &photos_to, key) {
+        let _ = std::fs::remove_file(to);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Copies one SQLite file (see [`copy_database`]), encrypted alike.
+fn copy_file(from: &Path, to: &Path, key: Option<&Key>) -> Result<()> {
     let key = key_for(from, key)?;
     let src = open_read_only(from, key)?;
     let mut name = to.file_name().unwrap_or_default().to_os_string();
@@ -235,6 +249,7 @@ pub fn backups(db: &Path) -> Vec<BackupInfo> {
         .map(|rd| rd.filter_map(|e| e.ok()).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
+        .filter(|e| !e.file_name().to_string_lossy().ends_with(".photos.db"))
         .filter_map(|e| {
             let (made, reason) = parse_name(&stem, &e.file_name().to_string_lossy())?;
             Some(BackupInfo { path: e.path(), made, size: e.metadata().ok()?.len(), reason })
@@ -314,6 +329,7 @@ pub fn prune(db: &Path, keep: usize) {
         };
         if !kept {
             let _ = std::fs::remove_file(&b.path);
+            let _ = std::fs::remove_file(super::photo_path(&b.path));
         }
     }
 }
@@ -394,6 +410,14 @@ impl Store {
             step_to_end(&backup, from)?;
         }
         drop(src);
+        // Its photos come back too (a backup made before photos existed has none: the pictures
+        // here stay, unreferenced ones harmless).
+        let photos = super::photo_path(from);
+        if photos.is_file() {
+            let src = open_read_only(&photos, key_for(&photos, self.key.as_ref())?)?;
+            let backup = rusqlite::backup::Backup::new_with_names(&src, "main", &mut self.conn, super::PHOTOS)?;
+            step_to_end(&backup, &photos)?;
+        }
         let _ = std::fs::remove_file(&converted);
         self.writes += 1;
         self.prepare()?;

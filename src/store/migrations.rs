@@ -8,6 +8,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/002_visits_and_ledger.sql"),
     include_str!("sql/003_sync.sql"),
     include_str!("sql/004_whole_deletion.sql"),
+    include_str!("sql/005_photos.sql"),
     include_str!("sql/006_audit.sql"),
     include_str!("sql/007_visit_record.sql"),
 ];

@@ -4,6 +4,7 @@
 //! that is not a zoufang database, a database written by a newer zoufang, or one another running
 //! zoufang holds.
 
+mod attachments;
 pub mod audit;
 pub mod audit_check;
 pub mod backup;
@@ -27,6 +28,7 @@ mod templates;
 mod villages;
 mod visits;
 
+pub use attachments::{Added, AttachmentRow, PHOTOS, PeriodPhoto, photo_path};
 pub use audit::AuditEntry;
 pub use cadres::{AssignmentRow, CadreRow};
 pub use crypt::{Key, RecoveryCode};
@@ -175,6 +177,7 @@ impl Store {
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         audit::register(&self.conn, &self.audit)?;
         self.migrate()?;
+        self.attach_photos()?;
         self.device_id = self.ensure_device_id()?;
         self.audit.set_device(&self.device_id);
         audit::install(&self.conn)?;
@@ -239,14 +242,6 @@ impl Store {
     /// Whether the database is encrypted (has a password).
     pub fn is_encrypted(&self) -> bool {
         self.key.is_some()
-    }
-
-    /// Attaches the SQLite file at `path` to this connection as `schema`, encrypted with this
-    /// database's key (plain when the database is). With a key, SQLCipher's `ATTACH` without
-    /// `KEY` would reuse the database's salt as well and fail on another file: attach the photo
-    /// file through this.
-    pub fn attach(&self, path: &Path, schema: &str) -> Result<()> {
-        Ok(crypt::attach(&self.conn, path, schema, self.key.as_ref())?)
     }
 
     /// The photo file of the database at `db` (`zoufang.photos.db` for `zoufang.db`), encrypted

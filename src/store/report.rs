@@ -99,6 +99,16 @@ impl Store {
                 &[("table", &table), ("column", &column), ("value", &value), ("n", &rows.to_string())],
             );
         }
+        // A photo or signature whose picture is not in the photo file (the file lost or replaced).
+        let mut st = self.db().prepare(
+            "SELECT h.head_name, v.visit_date, a.kind FROM attachments a
+               JOIN visits v ON v.id = a.owner_id JOIN households h ON h.id = v.household_id
+              WHERE a.deleted_at IS NULL AND a.sha256 NOT IN (SELECT sha256 FROM photos.blobs)",
+        )?;
+        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
+            let (head, date, kind) = row?;
+            push("check.photo_missing", &[("head", &head), ("date", &date), ("kind", crate::i18n::value(&kind))]);
+        }
         let mut st = self.db().prepare(
             "SELECT m.name, m.id_number, h.head_name FROM members m JOIN households h ON h.id = m.household_id
               WHERE m.deleted_at IS NULL AND m.id_number <> ''",

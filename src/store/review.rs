@@ -3,6 +3,7 @@
 
 use super::{Result, Store, StoreError};
 use crate::i18n::t;
+use crate::model::attachment::Signatures;
 use crate::model::ledger::Actor;
 use crate::model::visit::ReviewStatus;
 use chrono::NaiveDate;
@@ -37,6 +38,10 @@ pub struct ReviewRow {
     pub recorder_name: String,
     /// The visit (or one of its answers) was changed after it was reviewed (the audit log says).
     pub changed_after_review: bool,
+    /// Photos on the visit.
+    pub photos: i64,
+    /// Which signatures it has.
+    pub signatures: Signatures,
 }
 
 impl Store {
@@ -45,7 +50,10 @@ impl Store {
         let mut st = self.db().prepare_cached(&format!(
             "SELECT v.id, v.household_id, h.head_name, v.cadre_id, c.name, v.visit_date, v.kind,
                     (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
-                    v.review_status, v.review_comment, v.unanswered, coalesce(rc.name, ''), {changed}
+                    v.review_status, v.review_comment, v.unanswered, coalesce(rc.name, ''), {changed},
+                    (SELECT count(*) FROM attachments x WHERE x.owner_id = v.id AND x.kind = '照片' AND x.deleted_at IS NULL),
+                    EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '户签名' AND x.deleted_at IS NULL),
+                    EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '干部签名' AND x.deleted_at IS NULL)
                FROM visits v JOIN households h ON h.id = v.household_id JOIN cadres c ON c.id = v.cadre_id
                LEFT JOIN cadres rc ON rc.id = v.recorded_by
               WHERE v.deleted_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1) AND (?2 IS NULL OR v.review_status = ?2)
@@ -67,6 +75,8 @@ impl Store {
                 unanswered: r.get(10)?,
                 recorder_name: r.get(11)?,
                 changed_after_review: r.get(12)?,
+                photos: r.get(13)?,
+                signatures: Signatures::of(r.get(14)?, r.get(15)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

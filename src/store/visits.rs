@@ -3,6 +3,7 @@
 
 use super::{Result, Store, StoreError, Writer};
 use crate::i18n::t;
+use crate::model::attachment::Signatures;
 use crate::model::ids::new_id;
 use crate::model::ledger::Actor;
 use crate::model::month::Month;
@@ -32,6 +33,10 @@ pub struct VisitRow {
     pub unanswered: u32,
     /// Who typed it in, when not the cadre who visited (empty otherwise).
     pub recorder_name: String,
+    /// Photos on the visit.
+    pub photos: i64,
+    /// Which signatures it has.
+    pub signatures: Signatures,
 }
 
 /// A visit with its answers and the first secretary's comment, as ledgers list it.
@@ -88,6 +93,9 @@ impl Store {
                         .optional()?;
                 if status.as_deref() == Some(ReviewStatus::Reviewed.code()) {
                     return Err(StoreError::Refused(t("visit.err.reviewed").to_string()));
+                }
+                if w.is_signed(&visit.id)? && w.answers_changed(visit)? {
+                    return Err(StoreError::Refused(t("visit.err.signed").to_string()));
                 }
             }
             let draft_of = (!visit.id.is_empty()).then(|| visit.id.clone());
@@ -159,7 +167,10 @@ impl Store {
         let mut st = self.db().prepare_cached(
             "SELECT v.id, v.visit_date, v.cadre_id, coalesce(c.name, ''), v.kind, v.review_status,
                     (SELECT count(*) FROM visit_answers a WHERE a.visit_id = v.id AND a.is_problem = 1),
-                    v.unanswered, coalesce(rc.name, '')
+                    v.unanswered, coalesce(rc.name, ''),
+                    (SELECT count(*) FROM attachments x WHERE x.owner_id = v.id AND x.kind = '照片' AND x.deleted_at IS NULL),
+                    EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '户签名' AND x.deleted_at IS NULL),
+                    EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '干部签名' AND x.deleted_at IS NULL)
                FROM visits v LEFT JOIN cadres c ON c.id = v.cadre_id LEFT JOIN cadres rc ON rc.id = v.recorded_by
               WHERE v.household_id = ?1 AND v.deleted_at IS NULL
               ORDER BY v.visit_date DESC, v.created_at DESC",
@@ -175,6 +186,8 @@ impl Store {
                 problems: r.get::<_, i64>(6)? as usize,
                 unanswered: r.get(7)?,
                 recorder_name: r.get(8)?,
+                photos: r.get(9)?,
+                signatures: Signatures::of(r.get(10)?, r.get(11)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -231,6 +244,16 @@ impl Store {
 }
 
 impl Writer<'_> {
+    /// Whether `v`'s answers differ from those stored for it.
+    fn answers_changed(&self, v: &Visit) -> Result<bool> {
+        let mut st = self.tx.prepare_cached("SELECT item_code, value FROM visit_answers WHERE visit_id = ?1")?;
+        let stored: BTreeMap<String, String> =
+            st.query_map([&v.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let given: BTreeMap<String, String> =
+            v.answers.iter().map(|a| (a.item.clone(), a.value.trim().to_string())).collect();
+        Ok(stored != given)
+    }
+
     /// Upserts a visit (a new one gets its id) and its answers within this transaction. A new
     /// visit is stored with its review state; an existing one keeps its own (one sent back
     /// becomes 待审核 again). When it `existed`, answers no longer given are removed. Problem answers are proposed for the

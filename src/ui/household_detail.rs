@@ -7,6 +7,7 @@ use super::cx::{Cx, Route};
 use super::widgets::{ERROR, OK, load_error, visit_marks};
 use crate::checklist::{self, Catalog, Dimension, DimensionState, Template};
 use crate::i18n::{t, tf};
+use crate::model::attachment::Signatures;
 use crate::model::id_number::mask;
 use crate::model::month::Month;
 use crate::model::register::{Household, Member};
@@ -27,6 +28,8 @@ const NOT_APPLICABLE: Color32 = Color32::from_rgb(110, 130, 160);
 pub struct HouseholdDetail {
     id: String,
     loaded: Cached<NaiveDate, Loaded>,
+    /// The latest visit's photos and signatures.
+    photos: Option<super::evidence::Evidence>,
 }
 
 /// What 户详情 shows.
@@ -79,7 +82,7 @@ fn strip_start(today: NaiveDate) -> NaiveDate {
 impl HouseholdDetail {
     /// 户详情 of the household `id`.
     pub fn new(id: String) -> Self {
-        HouseholdDetail { id, loaded: Cached::default() }
+        HouseholdDetail { id, loaded: Cached::default(), photos: None }
     }
 
     /// Draws the page.
@@ -122,6 +125,14 @@ impl HouseholdDetail {
         });
         ui.add_space(6.0);
         month_strip(ui, &d.months, cx.today);
+        if let Some((latest, _)) = &d.latest {
+            if self.photos.as_ref().is_none_or(|p| p.visit_id() != latest.id) {
+                self.photos = Some(super::evidence::Evidence::new(&latest.id));
+            }
+            if let Some(photos) = self.photos.as_mut() {
+                photos.gallery(cx, ui);
+            }
+        }
         ui.separator();
         egui::ScrollArea::vertical().id_salt(("detail-scroll", &id)).auto_shrink(false).show(ui, |ui| {
             ui.columns(2, |cols| {
@@ -307,16 +318,21 @@ fn visits(ui: &mut Ui, d: &Loaded) -> Option<String> {
     }
     ui.add_space(8.0);
     ui.label(RichText::new(tf("detail.history", &[("n", &d.visits.len().to_string())])).strong().size(16.0));
-    egui::Grid::new("detail-history").striped(true).num_columns(6).spacing([10.0, 4.0]).show(ui, |ui| {
+    egui::Grid::new("detail-history").striped(true).num_columns(7).spacing([10.0, 4.0]).show(ui, |ui| {
         for r in &d.visits {
             ui.label(r.date.to_string());
             ui.label(&r.cadre_name);
             ui.label(crate::i18n::value(&r.kind));
             ui.label(r.review.label());
+            if r.problems > 0 {
+                ui.label(RichText::new(tf("detail.problems", &[("n", &r.problems.to_string())])).color(ERROR));
+            } else {
+                ui.label("");
+            }
             ui.horizontal(|ui| {
-                if r.problems > 0 {
-                    ui.label(RichText::new(tf("detail.problems", &[("n", &r.problems.to_string())])).color(ERROR));
-                }
+                ui.label(tf("review.photo_count", &[("n", &r.photos.to_string())]));
+                let color = if r.signatures == Signatures::Both { OK } else { ERROR };
+                ui.label(RichText::new(r.signatures.label()).color(color));
                 visit_marks(ui, r.unanswered, &r.recorder_name);
             });
             let b = ui.button(t("detail.open_visit"));

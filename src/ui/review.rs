@@ -6,6 +6,7 @@ use super::cx::{Cx, Route};
 use super::pin_dialog::{PinDialog, PinOutcome};
 use super::widgets::{ERROR, OK, load_error, visit_marks};
 use crate::i18n::{t, tf};
+use crate::model::attachment::Signatures;
 use crate::model::visit::ReviewStatus;
 use crate::store::ReviewRow;
 use egui::{RichText, Ui};
@@ -101,6 +102,7 @@ impl ReviewPage {
                 .column(Column::exact(90.0))
                 .column(Column::exact(90.0))
                 .column(Column::exact(80.0))
+                .column(Column::exact(150.0))
                 .column(Column::remainder())
                 .header(26.0, |mut h| {
                     for key in [
@@ -109,6 +111,7 @@ impl ReviewPage {
                         "field.cadre",
                         "review.kind",
                         "review.problems",
+                        "review.evidence",
                         "review.comment",
                     ] {
                         h.col(|ui| {
@@ -141,6 +144,12 @@ impl ReviewPage {
                         row.col(|ui| {
                             let color = if r.problems > 0 { ERROR } else { OK };
                             ui.label(RichText::new(r.problems.to_string()).color(color));
+                        });
+                        row.col(|ui| {
+                            let color = if r.signatures == Signatures::Both { OK } else { ERROR };
+                            let photos = tf("review.photo_count", &[("n", &r.photos.to_string())]);
+                            ui.label(photos);
+                            ui.label(RichText::new(r.signatures.label()).color(color));
                         });
                         row.col(|ui| {
                             if ui.button(t("review.open")).clicked() {

@@ -5,6 +5,7 @@
 //! entries. What is typed is kept as a draft in the database while typing; Ctrl+S saves.
 
 use super::cx::{Cx, Route};
+use super::evidence::Evidence;
 use super::visit_items::{ItemOutcome, item_row};
 use super::widgets::{ERROR, OK, date_field};
 use crate::checklist::{Applies, Catalog, Context, ItemRole, ProblemRule, Template};
@@ -51,6 +52,8 @@ pub struct VisitForm {
     changes: super::cache::Cached<String, Vec<crate::store::AuditEntry>>,
     /// Where 返回 goes.
     back_to: Route,
+    /// Photos and signatures (a saved visit only: they belong to its id).
+    evidence: Option<Evidence>,
 }
 
 /// A question the form is waiting on.
@@ -114,7 +117,9 @@ impl VisitForm {
             .map_err(|e| e.to_string())?
             .map_or(crate::model::register::DEFAULT_INCOME_THRESHOLD, |v| v.income_threshold);
         let cadres = store.cadres(false).map_err(|e| e.to_string())?;
+        let evidence = (!visit.id.is_empty()).then(|| Evidence::new(&visit.id));
         Ok(VisitForm {
+            evidence,
             original: visit.clone(),
             visit,
             template,
@@ -406,6 +411,14 @@ impl VisitForm {
                 });
                 ui.add_space(10.0);
                 proposed_problems(ui, &form.template, &scored);
+                ui.add_space(10.0);
+                ui.separator();
+                match form.evidence.as_mut() {
+                    Some(evidence) => evidence.ui(cx, ui, &form.members),
+                    None => {
+                        ui.label(RichText::new(t("evidence.after_save")).weak());
+                    }
+                }
                 if !form.visit.id.is_empty() {
                     let store = &*cx.store;
                     let changes =
@@ -444,6 +457,9 @@ impl VisitForm {
                 form.close(cx, false);
             }
             Some(Action::SaveAnyway) => form.save(cx, true),
+            Some(Action::Edit) if form.evidence.as_mut().is_some_and(|e| e.signatures(cx).any()) => {
+                cx.error(t("visit.err.signed"));
+            }
             Some(Action::Edit) => {
                 if let Some(at) = form.start_editing(cx.store, cx.catalog) {
                     cx.info(tf("visit.recovered", &[("at", &at)]));

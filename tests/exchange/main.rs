@@ -6,6 +6,7 @@ mod deletion;
 mod figures;
 mod hostile_packages;
 mod packages;
+mod photos;
 mod roster;
 #[path = "../support/mod.rs"]
 mod support;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use image::ImageEncoder;
 use std::path::Path;
 use zoufang::store::Store;
 use zoufang::ui::App;
@@ -147,4 +148,50 @@ pub fn give_pin(db: &Path, role: zoufang::model::coded::Role, pin: &str) -> Stri
     let c = s.cadres(false).unwrap().into_iter().find(|c| c.cadre.role == role).unwrap().cadre;
     s.set_pin(&c.id, pin, None).unwrap();
     c.id
+}
+
+/// A JPEG of `w`×`h` whose pixels depend on `shade`.
+pub fn jpeg(w: u32, h: u32, shade: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([shade, (x % 256) as u8, (y % 256) as u8]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+/// A green PNG of `w`×`h`.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb([30, 160, 60]));
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+/// An orange lossless WebP of `w`×`h`.
+pub fn webp(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbaImage::from_pixel(w, h, image::Rgba([200, 100, 30, 255]));
+    let mut out = Vec::new();
+    image::codecs::webp::WebPEncoder::new_lossless(&mut out)
+        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgba8)
+        .unwrap();
+    out
+}
+
+/// A PNG that declares 60000×60000 pixels (valid header CRC, almost no data).
+pub fn png_bomb() -> Vec<u8> {
+    let mut p = png(4, 4);
+    p[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+    p[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in &p[12..29] {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    p[29..33].copy_from_slice(&(!crc).to_be_bytes());
+    p
 }

@@ -146,6 +146,9 @@ fn a_merge_and_a_roster_import_show_at_once() {
     h.run();
     button(&h, "预览合并");
     settle(&mut h);
+    // The page is taller than the window: bring the button into view before clicking it.
+    h.get_by_label("确认合并").scroll_to_me();
+    h.run();
     button(&h, "确认合并");
     settle(&mut h);
     nav(&mut h, "首页看板");

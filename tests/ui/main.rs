@@ -2,6 +2,7 @@
 //! visit form and the ledger.
 
 mod audit;
+mod evidence;
 mod exchange;
 mod fresh;
 mod jobs;

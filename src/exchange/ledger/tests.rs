@@ -180,7 +180,9 @@ fn a_village_month_reads_back_with_its_sheets_headers_rows_and_dates() {
             "帮扶措施",
             "解决的具体困难",
             "满意程度",
-            "审核"
+            "审核",
+            "照片",
+            "签字"
         ],
         "no header twice"
     );
@@ -430,4 +432,34 @@ fn file_names_say_place_and_period() {
     assert_eq!(default_file_name(None, p, Format::Csv), "全部村-台账-20260901-20261121.csv");
     assert_eq!(Format::of(Path::new("a.XLSX")), Some(Format::Xlsx));
     assert_eq!(Format::of(Path::new("a.xls")), None);
+}
+
+#[test]
+fn the_visit_ledger_counts_photos_and_says_who_signed() {
+    let mut store = demo_store(1);
+    let village = store.villages().unwrap().remove(0);
+    let (from, to) = (october().first_day(), october().last_day());
+    let visits = store.visits_between(Some(&village.id), from, to).unwrap();
+    let (signed, half) = (visits[0].visit.id.clone(), visits[1].visit.id.clone());
+    for (w, shade) in [(200, 0), (300, 1)] {
+        let p = crate::photo::prepare(&crate::photo::tests::jpeg_of(w, 100 + shade, None)).unwrap();
+        store.add_photo(&signed, "p.jpg", &p).unwrap();
+    }
+    let ink = crate::photo::Strokes { strokes: vec![vec![[0.1, 0.1], [0.9, 0.9]]] };
+    use crate::model::attachment::AttachmentKind::{Cadre, Household};
+    store.sign(&signed, Household, "户主", &ink).unwrap();
+    store.sign(&signed, Cadre, "", &ink).unwrap();
+    store.sign(&half, Cadre, "", &ink).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("台账.xlsx");
+    export(&store, &options(october(), Some(&village)), &path, &Progress::none()).unwrap();
+    let book = read(&path);
+    let sheet = &book[0].1;
+    let headers: Vec<String> = sheet[1].iter().map(text).collect();
+    let at = |h: &str| headers.iter().position(|x| x == h).unwrap();
+    let (photos, signs) = (at("照片"), at("签字"));
+    let cells: Vec<(String, String)> = body(sheet).iter().map(|r| (text(&r[photos]), text(&r[signs]))).collect();
+    assert!(cells.contains(&("2".into(), "双方已签".into())), "{cells:?}");
+    assert!(cells.contains(&("0".into(), "缺户主".into())), "{cells:?}");
+    assert!(cells.iter().filter(|c| c.1 == "未签").count() >= visits.len() - 2, "{cells:?}");
 }

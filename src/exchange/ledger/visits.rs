@@ -6,6 +6,7 @@ use super::rows::Context;
 use super::sheet::{Cell, Column, Sheet, Table, Value};
 use crate::checklist::{Item, Template};
 use crate::i18n::{t, tf};
+use crate::model::attachment::Signatures;
 use crate::model::ledger::GROUPS;
 use crate::model::visit::{NOT_APPLICABLE, ReviewStatus, Visit, VisitKind};
 use crate::store::VisitEntry;
@@ -38,6 +39,9 @@ pub(super) fn sheets(ctx: &mut Context<'_>) -> Result<(Sheet, Sheet)> {
     columns.push(Column { header: t("sheet.difficulties").to_string(), max_width: 14.0 });
     columns.push(Column { header: t("sheet.satisfaction").to_string(), max_width: 6.0 });
     columns.push(Column { header: t("sheet.review").to_string(), max_width: 12.0 });
+    columns.push(Column { header: t("sheet.photos").to_string(), max_width: 5.0 });
+    columns.push(Column { header: t("sheet.signatures").to_string(), max_width: 8.0 });
+    let evidence = ctx.store.evidence_between(from, to)?;
 
     let mut result_columns = ctx.lead_columns();
     for key in ["sheet.group", "sheet.head", "sheet.code"] {
@@ -50,7 +54,11 @@ pub(super) fn sheets(ctx: &mut Context<'_>) -> Result<(Sheet, Sheet)> {
     let mut rows = Vec::with_capacity(entries.len());
     let mut results = Vec::with_capacity(entries.len());
     for (n, (e, template)) in entries.iter().zip(&templates).enumerate() {
-        rows.push(row(ctx, n + 1, e, template));
+        let mut cells = row(ctx, n + 1, e, template);
+        let (photos, household, cadre) = evidence.get(&e.visit.id).copied().unwrap_or((0, false, false));
+        cells.push(Cell::int(photos as usize));
+        cells.push(Cell::text(Signatures::of(household, cadre).short()));
+        rows.push(cells);
         results.push(result_row(ctx, n + 1, e, template, &groups));
     }
     let name = t("sheet.visits").to_string();

@@ -74,10 +74,18 @@ fn add_visits(store: &Store, n: usize) {
             params![crate::model::ids::new_id(), problem, stamp, cadre, origin],
         )
         .unwrap();
+        // The picture in the photo file, keyed by its hash (the row keeps none of its bytes).
+        let picture = vec![0xFFu8, 0xD8, 0, 1, 2, 3];
+        let sha = crate::photo::sha256_hex(&picture);
         conn.execute(
             "INSERT INTO attachments(id, owner_id, kind, mime, sha256, bytes, created_at, updated_at, origin)
-             VALUES (?1, ?2, '照片', 'image/jpeg', 'x', ?3, ?4, ?4, ?5)",
-            params![crate::model::ids::new_id(), visit, vec![0xFFu8, 0xD8, 0, 1, 2, 3], stamp, origin],
+             VALUES (?1, ?2, '照片', 'image/jpeg', ?3, X'', ?4, ?4, ?5)",
+            params![crate::model::ids::new_id(), visit, sha, stamp, origin],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT OR IGNORE INTO photos.blobs(sha256, mime, thumb, full) VALUES (?1, 'image/jpeg', ?2, ?2)",
+            params![sha, picture],
         )
         .unwrap();
     }

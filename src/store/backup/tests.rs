@@ -128,3 +128,24 @@ fn a_background_job_restores_while_the_window_keeps_its_connection() {
     assert_ne!(s.revision(), seen, "the window sees the data moved");
     assert_eq!(s.summary().unwrap().households, 6);
 }
+
+#[test]
+fn backups_carry_the_photo_file_and_restoring_brings_the_photos_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, mut s) = demo_db(dir.path(), 3);
+    let visit: String = s.db().query_row("SELECT id FROM visits LIMIT 1", [], |r| r.get(0)).unwrap();
+    let photo = crate::photo::prepare(&crate::photo::tests::jpeg_of(300, 200, None)).unwrap();
+    let crate::store::Added::Stored(id) = s.add_photo(&visit, "a.jpg", &photo).unwrap() else { panic!() };
+    let made = s.backup().unwrap();
+    assert!(super::super::photo_path(&made).is_file(), "the photo file is backed up beside the copy");
+    assert_eq!(backups(&db).len(), 1, "the photo copy is not listed as a backup of its own");
+
+    s.delete_attachment(&id).unwrap();
+    let conn = rusqlite::Connection::open(super::super::photo_path(&db)).unwrap();
+    conn.execute("DELETE FROM blobs", []).unwrap();
+    drop(conn);
+    assert!(s.attachments_of(&visit).unwrap().is_empty());
+    s.restore(&made).unwrap();
+    assert_eq!(s.attachments_of(&visit).unwrap().len(), 1);
+    assert_eq!(s.picture(&photo.sha256).unwrap().unwrap(), photo.full, "the picture restored");
+}

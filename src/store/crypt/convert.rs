@@ -213,7 +213,7 @@ pub(crate) fn export(from: &Path, from_key: Option<&Key>, to: &Path, to_key: Opt
     synced
 }
 
-/// Converts the backups of `db` one by one, each through a complete copy renamed over it (a
+/// Converts the backups of `db` (with their photo files) one by one, each through a complete copy renamed over it (a
 /// kill leaves every backup whole: some converted, some not). Backups that fail are left as
 /// they are and said on stderr: the database itself is already converted.
 fn convert_backups(db: &Path, direction: Direction, key: &Key, progress: &Progress) {
@@ -221,8 +221,12 @@ fn convert_backups(db: &Path, direction: Direction, key: &Key, progress: &Progre
         Direction::Encrypt => (FileKind::Plain, None, Some(key)),
         Direction::Decrypt => (FileKind::Sealed, Some(key), None),
     };
-    let todo: Vec<PathBuf> =
-        backups(db).into_iter().map(|b| b.path).filter(|p| file_kind(p).is_ok_and(|k| k == want)).collect();
+    // Each backup and the photo file copied beside it.
+    let todo: Vec<PathBuf> = backups(db)
+        .into_iter()
+        .flat_map(|b| [photo_path(&b.path), b.path])
+        .filter(|p| p.is_file() && file_kind(p).is_ok_and(|k| k == want))
+        .collect();
     progress.step(t("crypt.progress.backups"), todo.len() as u64);
     for path in todo {
         let copy = converting(&path);

@@ -151,8 +151,8 @@ fn the_photo_file_is_encrypted_with_the_database() {
     drop(conn);
     convert::set_password(&db, PASSWORD, &Progress::none()).unwrap();
     assert_sealed(&photos);
+    // The store attaches its photo file itself, with the database's key.
     let store = unlock(&db, PASSWORD).unwrap();
-    store.attach(&photos, "photos").unwrap();
     let name: String = store.db().query_row("SELECT name FROM photos.photo", [], |r| r.get(0)).unwrap();
     assert_eq!(name, NAME);
 }

@@ -4,6 +4,7 @@
 use super::{in_folder_of, unquote};
 use crate::exchange::error::ExchangeError;
 use crate::exchange::ledger::{self, Exported, Format, LedgerOptions, Period};
+use crate::exchange::photos::{self, PhotosWritten};
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
 use crate::ui::cx::Cx;
@@ -42,6 +43,8 @@ pub struct LedgerExport {
     suggested: String,
     /// The export under way, with the file it writes.
     writing: Option<(Task<Exported>, PathBuf)>,
+    /// The photo folder being written beside the ledger, with the folder.
+    photos: Option<(Task<PhotosWritten>, PathBuf)>,
 }
 
 impl LedgerExport {
@@ -167,6 +170,10 @@ impl LedgerExport {
             if ui.add_enabled(!writing, button).clicked() {
                 self.export(cx, &scope);
             }
+            let photos = egui::Button::new(RichText::new(t("photos.ui.button")).size(16.0));
+            if ui.add_enabled(self.photos.is_none(), photos).on_hover_text(t("photos.ui.hint")).clicked() {
+                self.export_photos(cx, &scope);
+            }
             if writing {
                 ui.label(RichText::new(t("sheet.ui.writing")).strong());
             }
@@ -224,8 +231,42 @@ impl LedgerExport {
         self.writing = Some((task, path));
     }
 
+    /// Starts writing the period's photos into a folder beside the ledger's path
+    /// (`台账-照片/村/组/组-户主-日期-序号.jpg`).
+    fn export_photos(&mut self, cx: &mut Cx<'_>, scope: &Scope) {
+        let path = unquote(&self.out);
+        let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        if stem.is_empty() {
+            cx.error(t("sheet.ui.need_path"));
+            return;
+        }
+        let folder = path.with_file_name(tf("photos.ui.folder", &[("stem", &stem)]));
+        let period = match self.period(cx.today) {
+            Ok(p) => p,
+            Err(e) => return cx.error(e.to_string()),
+        };
+        let village = match scope {
+            Scope::Village(id) => Some(id.clone()),
+            Scope::All => None,
+        };
+        let target = folder.clone();
+        let task = cx.spawn(t("photos.exporting").to_string(), false, move |store, progress| {
+            let (from, to) = (period.first_day(), period.last_day());
+            photos::export(store, village.as_deref(), from, to, &target, progress).map_err(|e| e.to_string())
+        });
+        self.photos = Some((task, folder));
+    }
+
     /// Reports a finished export.
     pub fn poll(&mut self, cx: &mut Cx<'_>) {
+        if let Some(result) = self.photos.as_ref().and_then(|(task, _)| task.poll())
+            && let Some((_, folder)) = self.photos.take()
+            && let Some(done) = cx.report(result, "")
+        {
+            let path = folder.display().to_string();
+            let n = done.photos.to_string();
+            cx.info(tf("photos.cli.done", &[("n", &n), ("folders", &done.folders.to_string()), ("path", &path)]));
+        }
         let Some(result) = self.writing.as_ref().and_then(|(task, _)| task.poll()) else { return };
         let Some((_, path)) = self.writing.take() else { return };
         if let Some(done) = cx.report(result, "") {

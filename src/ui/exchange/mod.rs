@@ -30,6 +30,8 @@ pub struct ExchangePage {
     /// The file name last suggested: only while the path still ends with it does choosing
     /// another village suggest another (what the user typed is never rewritten).
     suggested: Option<String>,
+    /// 包含照片原图: the package carries the full photos, not only their thumbnails.
+    full_photos: bool,
     /// Packages chosen for merging.
     files: Vec<PathBuf>,
     /// A path being typed in, to add to `files`.
@@ -192,6 +194,8 @@ impl ExchangePage {
             ui.label(RichText::new(t("exchange.ui.seal_hint")).weak());
         }
         ui.add_space(6.0);
+        ui.checkbox(&mut self.full_photos, t("exchange.ui.full_photos"))
+            .on_hover_text(t("exchange.ui.full_photos_hint"));
         let idle = self.packing.is_none();
         if ui.add_enabled(idle, egui::Button::new(RichText::new(t("exchange.ui.export_button")).size(16.0))).clicked() {
             self.export(cx, &village);
@@ -221,8 +225,9 @@ impl ExchangePage {
         }
         let id = village.id.clone();
         let label = tf("exchange.ui.pack_job", &[("village", &village.name)]);
+        let full_photos = self.full_photos;
         self.packing = Some(cx.spawn(label, false, move |store, progress| {
-            package::pack_sealed(store, &id, &out, phrase.as_deref(), progress)
+            package::pack_sealed(store, &id, &out, phrase.as_deref(), full_photos, progress)
                 .map(|m| (out, m))
                 .map_err(|e| e.to_string())
         }));
