@@ -86,6 +86,7 @@ impl SettingsPage {
             ui.end_row();
             ui.label(t("password.title"));
             self.password.ui(cx, ui);
+            ui.end_row();
             ui.label(t("pins.title"));
             self.pins.ui(cx, ui, &cadres);
             ui.end_row();
