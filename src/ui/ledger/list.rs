@@ -177,8 +177,12 @@ impl LedgerPage {
             let fixed: f32 = cols.iter().filter_map(|c| c.fixed_width()).sum();
             let spacing = ui.spacing().item_spacing.x * cols.len() as f32 + ui.spacing().scroll.bar_width + 16.0;
             let rest = (ui.available_width() - fixed - spacing).max(140.0);
-            let mut table =
-                TableBuilder::new(ui).striped(true).cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+            // Each set of columns keeps its own remembered widths.
+            let salt = if page.detail.is_some() { "ledger-key-columns" } else { "ledger-all-columns" };
+            let mut table = TableBuilder::new(ui)
+                .id_salt(salt)
+                .striped(true)
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
             for c in cols {
                 table = table.column(match (c, page.detail.is_some()) {
                     (Col::Description, true) => Column::exact(rest).clip(true),

@@ -98,13 +98,15 @@ impl LedgerPage {
         }
         self.sync_proposals(&data);
         let mut panel_left = f32::INFINITY;
+        let right = ui.max_rect().right();
         if self.detail.is_some() {
             // English labels and the date fields' words need a wider panel.
             let width = if crate::i18n::lang() == crate::i18n::Lang::En { 540.0 } else { 430.0 };
             let panel = egui::Panel::right("problem-detail").exact_size(width).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.detail_panel(cx, ui, &data));
             });
-            panel_left = panel.response.rect.min.x - ui.spacing().item_spacing.x;
+            // The panel's frame and margins come on top of its width (its response can say less).
+            panel_left = panel.response.rect.min.x.min(right - width) - 3.0 * ui.spacing().item_spacing.x;
         }
         // Everything else stays left of the detail panel (its frame included), however wide the
         // table would be.
