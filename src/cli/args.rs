@@ -97,21 +97,9 @@ pub enum Command {
         /// The folder to write into (made if absent).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// The month, YYYY-MM (default: this month).
-        #[arg(long, value_name = "YYYY-MM")]
-        month: Option<String>,
-        /// The first day of a date range, YYYY-MM-DD (with --to).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        from: Option<String>,
-        /// The last day of a date range, YYYY-MM-DD (with --from).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        to: Option<String>,
-        /// The village: 名, 名（乡镇） or its id (default: the only one).
-        #[arg(long, value_name = "NAME")]
-        village: Option<String>,
-        /// Every village of the database.
-        #[arg(long)]
-        all_villages: bool,
+        /// The period and the villages.
+        #[command(flatten)]
+        period: PeriodArgs,
     },
     /// Import the household roster (花名册) from .xlsx, .xls or .csv, printing the preview first;
     /// exits non-zero only when nothing could be imported (导入花名册).
@@ -158,22 +146,9 @@ pub enum Command {
         /// The file to write: FILE.xlsx, or FILE.csv for FILE-走访台账.csv and the others.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// The month, YYYY-MM (default: this month).
-        #[arg(long, value_name = "YYYY-MM")]
-        month: Option<String>,
-        /// The first day of a date range, YYYY-MM-DD (with --to).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        from: Option<String>,
-        /// The last day of a date range, YYYY-MM-DD (with --from).
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        to: Option<String>,
-        /// The village: 名, 名（乡镇） or its id (default: the village chosen in the window, or
-        /// the only one).
-        #[arg(long, value_name = "NAME")]
-        village: Option<String>,
-        /// Every village of the database (a township's ledgers).
-        #[arg(long)]
-        all_villages: bool,
+        /// The period and the villages.
+        #[command(flatten)]
+        period: PeriodArgs,
         /// Write ID numbers in full (by default the middle digits are hidden).
         #[arg(long)]
         full_ids: bool,
@@ -228,6 +203,27 @@ pub enum Command {
         #[arg(long)]
         rounds: Option<u64>,
     },
+}
+
+/// The period and the villages of a ledger or photo export.
+#[derive(Debug, clap::Args)]
+pub struct PeriodArgs {
+    /// The month, YYYY-MM (default: this month).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// The first day of a date range, YYYY-MM-DD (with --to).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// The last day of a date range, YYYY-MM-DD (with --from).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+    /// The village: 名, 名（乡镇） or its id (default: the village chosen in the window, or the
+    /// only one).
+    #[arg(long, value_name = "NAME")]
+    pub village: Option<String>,
+    /// Every village of the database (a township's).
+    #[arg(long)]
+    pub all_villages: bool,
 }
 
 /// How `merge` settles conflicts.

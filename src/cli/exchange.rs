@@ -204,8 +204,18 @@ fn print_merge(report: &MergeReport) {
     }
 }
 
+/// The period and the village (`None`: all) that `export-ledger` and `photos` were asked for.
+pub fn period_and_scope(
+    store: &Store,
+    args: &super::args::PeriodArgs,
+    today: NaiveDate,
+) -> anyhow::Result<(Period, Option<String>)> {
+    let period = ledger_period(args.month.as_deref(), args.from.as_deref(), args.to.as_deref(), today)?;
+    Ok((period, ledger_scope(store, args.village.as_deref(), args.all_villages)?))
+}
+
 /// The period of `export-ledger`: a month (default: this one) or `--from`/`--to`.
-pub fn ledger_period(
+fn ledger_period(
     month: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
@@ -225,7 +235,7 @@ pub fn ledger_period(
 
 /// The village of `export-ledger` (`None`: all villages): the one named, else the one chosen in
 /// the window, else the only one.
-pub fn ledger_scope(store: &Store, name: Option<&str>, all_villages: bool) -> anyhow::Result<Option<String>> {
+fn ledger_scope(store: &Store, name: Option<&str>, all_villages: bool) -> anyhow::Result<Option<String>> {
     match (name, all_villages) {
         (Some(_), true) => anyhow::bail!(t("sheet.err.village_and_all")),
         (_, true) => return Ok(None),

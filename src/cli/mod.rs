@@ -91,15 +91,13 @@ pub fn run(db: &Path, command: Command, today: NaiveDate) -> anyhow::Result<Exit
             exchange::pack(&store, out, village.as_deref(), encrypt, photos, today)?
         }
         Command::Attach { visit, files } => return photos::attach(&mut store, &visit, &files),
-        Command::Photos { out, month, from, to, village, all_villages } => {
-            let period = exchange::ledger_period(month.as_deref(), from.as_deref(), to.as_deref(), today)?;
-            let village = exchange::ledger_scope(&store, village.as_deref(), all_villages)?;
+        Command::Photos { out, period } => {
+            let (period, village) = exchange::period_and_scope(&store, &period, today)?;
             photos::export(&store, &out, village.as_deref(), period)?
         }
         Command::Merge { files, dry_run, conflicts } => return exchange::merge(&mut store, &files, dry_run, conflicts),
-        Command::ExportLedger { out, month, from, to, village, all_villages, full_ids } => {
-            let period = exchange::ledger_period(month.as_deref(), from.as_deref(), to.as_deref(), today)?;
-            let village = exchange::ledger_scope(&store, village.as_deref(), all_villages)?;
+        Command::ExportLedger { out, period, full_ids } => {
+            let (period, village) = exchange::period_and_scope(&store, &period, today)?;
             exchange::export_ledger(&store, &out, period, village, full_ids, today)?
         }
         Command::ImportRoster { village, dry_run, .. } => {
