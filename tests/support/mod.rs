@@ -195,3 +195,34 @@ pub fn png_bomb() -> Vec<u8> {
     p[29..33].copy_from_slice(&(!crc).to_be_bytes());
     p
 }
+
+/// A village with one household of two adults (张三 and 李四: no children, nobody 60+) and its
+/// cadre 王干部, who is also "me" on this laptop. Returns the store, the household and the cadre.
+pub fn household_of_two(path: &Path) -> (Store, String, String) {
+    use zoufang::model::coded::{Relation, Role as CadreRole};
+    use zoufang::model::id_number::check_char;
+    use zoufang::model::register::{Cadre, Household, Member, Village};
+    let id = |body: &str| format!("{body}{}", check_char(body));
+    let mut store = Store::open(path).unwrap();
+    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
+    store.save_village(&mut v, &["一组".into()]).unwrap();
+    let mut c = Cadre { name: "王干部".into(), role: CadreRole::Cadre, ..Cadre::default() };
+    store.save_cadre(&mut c, Some(&v.id)).unwrap();
+    let mut h = Household { village_id: v.id.clone(), code: "6102020010001".into(), ..Household::default() };
+    let head = Member {
+        name: "张三".into(),
+        id_number: id("61020219860101123"),
+        relation: Relation::Head,
+        ..Member::default()
+    };
+    let spouse = Member {
+        name: "李四".into(),
+        id_number: id("61020219880202124"),
+        relation: Relation::Spouse,
+        ..Member::default()
+    };
+    let mut members = vec![head, spouse];
+    store.save_household(&mut h, &mut members, Some(&c.id), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap();
+    store.set_setting(zoufang::store::Setting::Me, &c.id).unwrap();
+    (store, h.id, c.id)
+}

@@ -1,50 +1,21 @@
 //! Photos and signatures on the visit form: a signature drawn with pointer events on each pad
 //! gives 双方已签字, and a signed visit refuses an answer change until its signatures are cleared.
 
-use crate::support::{harness, notice, settle, today};
-use chrono::NaiveDate;
+use crate::support::{harness, household_of_two, notice, settle, today};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use zoufang::model::coded::{Relation, Role as CadreRole};
-use zoufang::model::id_number::check_char;
-use zoufang::model::register::{Cadre, Household, Member, Village};
 use zoufang::model::visit::{Answer, Visit, VisitKind};
-use zoufang::store::{Setting, Store};
+use zoufang::store::Store;
 use zoufang::ui::{App, Page};
-
-fn id(body: &str) -> String {
-    format!("{body}{}", check_char(body))
-}
 
 /// A household (张三 and 李四) with one saved visit by its cadre, who is "me"; returns the visit id.
 fn visited(path: &std::path::Path) -> String {
-    let mut store = Store::open(path).unwrap();
-    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
-    store.save_village(&mut v, &["一组".into()]).unwrap();
-    let mut c = Cadre { name: "王干部".into(), role: CadreRole::Cadre, ..Cadre::default() };
-    store.save_cadre(&mut c, Some(&v.id)).unwrap();
-    let mut h = Household { village_id: v.id.clone(), code: "6102020010001".into(), ..Household::default() };
-    let mut members = vec![
-        Member {
-            name: "张三".into(),
-            id_number: id("61020219860101123"),
-            relation: Relation::Head,
-            ..Member::default()
-        },
-        Member {
-            name: "李四".into(),
-            id_number: id("61020219880202124"),
-            relation: Relation::Spouse,
-            ..Member::default()
-        },
-    ];
-    store.save_household(&mut h, &mut members, Some(&c.id), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap();
-    store.set_setting(Setting::Me, &c.id).unwrap();
+    let (mut store, household, cadre) = household_of_two(path);
     let mut catalog = zoufang::checklist::Catalog::default();
     store.write(|w| zoufang::checklist::ensure_builtin(w, "monthly")).unwrap();
     let (template, _) = catalog.current(&store, VisitKind::Monthly).unwrap();
-    let mut visit = Visit::new(&h.id, &c.id, today(), VisitKind::Monthly, &template);
+    let mut visit = Visit::new(&household, &cadre, today(), VisitKind::Monthly, &template);
     visit.answers.push(Answer { item: "food".into(), value: "是".into(), ..Answer::default() });
     store.save_visit(&mut visit, today()).unwrap();
     visit.id

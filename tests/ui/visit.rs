@@ -1,48 +1,21 @@
 //! The visit form driven headlessly: a whole visit filled from the keyboard, saved, and seen on
 //! 户详情 and 本月走访; a draft recovered after the app went away without saving.
 
-use crate::support::{save_visit, today};
+use crate::support::{household_of_two, save_visit, today};
 use chrono::NaiveDate;
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use zoufang::model::coded::{Relation, Role as CadreRole};
-use zoufang::model::id_number::check_char;
-use zoufang::model::register::{Cadre, Household, Member, Village};
+use zoufang::model::coded::Role as CadreRole;
+use zoufang::model::register::Cadre;
 use zoufang::store::{Setting, Store};
 use zoufang::ui::{App, Page};
 
-fn id(body: &str) -> String {
-    format!("{body}{}", check_char(body))
-}
-
-/// A village with one household of two adults (no children, nobody 60+) and its cadre, who is
-/// also "me" on this laptop. Returns the household id.
+/// A village with one household of two adults and its cadre, who is also "me" on this laptop
+/// (see [`household_of_two`]). Returns the household id.
 fn village(path: &std::path::Path) -> String {
-    let mut store = Store::open(path).unwrap();
-    let mut v = Village::new("杨家沟村", "黄堡镇", "王益区");
-    store.save_village(&mut v, &["一组".into()]).unwrap();
-    let mut c = Cadre { name: "王干部".into(), role: CadreRole::Cadre, ..Cadre::default() };
-    store.save_cadre(&mut c, Some(&v.id)).unwrap();
-    let mut h = Household { village_id: v.id.clone(), code: "6102020010001".into(), ..Household::default() };
-    let mut members = vec![
-        Member {
-            name: "张三".into(),
-            id_number: id("61020219860101123"),
-            relation: Relation::Head,
-            ..Member::default()
-        },
-        Member {
-            name: "李四".into(),
-            id_number: id("61020219880202124"),
-            relation: Relation::Spouse,
-            ..Member::default()
-        },
-    ];
-    store.save_household(&mut h, &mut members, Some(&c.id), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap();
-    store.set_setting(Setting::Me, &c.id).unwrap();
-    h.id
+    household_of_two(path).1
 }
 
 fn harness(path: &std::path::Path) -> Harness<'static, App> {
