@@ -7,9 +7,9 @@
 //! dimensions (an "image bomb") — is refused with one sentence before any large buffer is made.
 
 use crate::i18n::{t, tf};
+pub use crate::model::digest::sha256_hex;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::io::Cursor;
 
 /// The longest side of a stored photo, in pixels.
@@ -61,11 +61,6 @@ pub struct Prepared {
     pub width: u32,
     /// Height of `full`.
     pub height: u32,
-}
-
-/// Hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Decodes a photo file's bytes within the limits, applies its EXIF orientation, scales it to at

@@ -3,6 +3,7 @@
 #[macro_use]
 pub mod coded;
 pub mod attachment;
+pub mod digest;
 pub mod id_number;
 pub mod ids;
 pub mod ledger;

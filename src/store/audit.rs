@@ -12,6 +12,7 @@
 //! state it must still be in.
 
 use super::{Result, Store};
+use crate::model::digest::sha256_hex;
 use crate::model::ids::now_stamp;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::ValueRef;
@@ -29,10 +30,9 @@ const NOT_AUDITED: &[&str] = &["audit_log", "cadre_pins", "meta", "sync_state", 
 /// Columns a change of which alone says nothing to people (the stamps every write renews).
 pub const STAMP_COLUMNS: &[&str] = &["updated_at", "origin"];
 
-/// What the triggers of one connection read: whether to log, the device, and who is acting.
+/// What the triggers of one connection read: whether answers are logged, the device, and who is acting.
 #[derive(Default)]
 pub(super) struct AuditContext {
-    off: AtomicBool,
     /// A merge is copying answers: their entries come from the package's log instead.
     quiet_answers: AtomicBool,
     device: Mutex<String>,
@@ -61,15 +61,22 @@ impl AuditContext {
     }
 }
 
-/// Hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The hash of an entry: SHA-256 over its fields (the previous entry's hash first) joined by a
 /// unit separator, so no field can be shifted into its neighbour.
 pub fn entry_hash(fields: &[&str]) -> String {
-    sha256_hex(fields.join("\u{1f}").as_bytes())
+    entry_hash_of(fields.iter().map(|f| f.as_bytes()))
+}
+
+/// [`entry_hash`] of fields given as bytes, without joining them first.
+fn entry_hash_of<'a>(fields: impl Iterator<Item = &'a [u8]>) -> String {
+    let mut hash = Sha256::new();
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            hash.update([0x1f]);
+        }
+        hash.update(field);
+    }
+    crate::model::digest::hex(&hash.finalize())
 }
 
 /// Registers the application functions the triggers call on `conn`.
@@ -79,7 +86,7 @@ pub(super) fn register(conn: &Connection, cx: &Arc<AuditContext>) -> rusqlite::R
     let c = cx.clone();
     conn.create_scalar_function("zf_on", 1, volatile, move |ctx| {
         let quiet = c.quiet_answers.load(Ordering::Relaxed) && ctx.get_raw(0).as_str().ok() == Some(ANSWERS);
-        Ok(!c.off.load(Ordering::Relaxed) && !quiet)
+        Ok(!quiet)
     })?;
     conn.create_scalar_function("zf_now", 0, volatile, |_| Ok(now_stamp()))?;
     let c = cx.clone();
@@ -106,14 +113,17 @@ pub(super) fn register(conn: &Connection, cx: &Arc<AuditContext>) -> rusqlite::R
         Ok(diff(&read(0), &read(1)))
     })?;
     conn.create_scalar_function("zf_entry_hash", 11, pure, |ctx| {
-        let fields = (0..11)
+        let numbers: Vec<String> = (0..11)
             .map(|i| match ctx.get_raw(i) {
-                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
                 ValueRef::Integer(n) => n.to_string(),
                 _ => String::new(),
             })
-            .collect::<Vec<_>>();
-        Ok(entry_hash(&fields.iter().map(String::as_str).collect::<Vec<_>>()))
+            .collect();
+        Ok(entry_hash_of((0..11).map(|i| match ctx.get_raw(i) {
+            ValueRef::Text(t) => t,
+            ValueRef::Integer(_) => numbers[i].as_bytes(),
+            _ => &[],
+        })))
     })?;
     Ok(())
 }
@@ -210,6 +220,11 @@ pub(super) fn audited_tables(conn: &Connection) -> rusqlite::Result<Vec<Audited>
 
 /// Creates the TEMP triggers that log every write to every audited table of `conn`.
 pub(super) fn install(conn: &Connection) -> rusqlite::Result<()> {
+    // The device's last entry, read once as `seq hash`: the new entry links to it. (`x` must
+    // stay a subquery without FROM, which SQLite never flattens: flattened, `zf_now()` would be
+    // called once for the hash and again for the stored time.)
+    let prev = "coalesce(substr(x.head, instr(x.head, ' ') + 1), '')";
+    let seq = "coalesce(CAST(substr(x.head, 1, instr(x.head, ' ') - 1) AS INTEGER), 0) + 1";
     let mut sql = String::new();
     for t in audited_tables(conn)? {
         let name = &t.name;
@@ -224,15 +239,15 @@ pub(super) fn install(conn: &Connection) -> rusqlite::Result<()> {
                  CREATE TEMP TRIGGER zf_audit_{name}_{action} AFTER {action} ON main.\"{name}\" WHEN zf_on('{name}')
                  BEGIN
                    INSERT INTO audit_log(hash, prev_hash, seq, at, device, person_id, person, tbl, row_id, action, changes, row_hash)
-                   SELECT zf_entry_hash(x.prev, x.seq, x.at, x.dev, x.pid, x.pn, '{name}', x.k, '{action}', x.ch, x.rh),
-                          x.prev, x.seq, x.at, x.dev, x.pid, x.pn, '{name}', x.k, '{action}', x.ch, x.rh
+                   SELECT zf_entry_hash({prev}, {seq}, x.at, x.dev, x.pid, x.pn, '{name}', x.k, '{action}', x.ch, x.rh),
+                          {prev}, {seq}, x.at, x.dev, x.pid, x.pn, '{name}', x.k, '{action}', x.ch, x.rh
                      FROM (SELECT zf_now() AS at, zf_device() AS dev, {key} AS k, {changes} AS ch, {row_hash} AS rh,
                                   coalesce(zf_actor_id(), (SELECT value FROM meta WHERE key = 'setting.me'), '') AS pid,
                                   coalesce(zf_actor_name(),
                                            (SELECT name FROM cadres WHERE id = (SELECT value FROM meta WHERE key = 'setting.me')),
                                            '') AS pn,
-                                  coalesce((SELECT hash FROM audit_log WHERE device = zf_device() ORDER BY seq DESC LIMIT 1), '') AS prev,
-                                  coalesce((SELECT max(seq) FROM audit_log WHERE device = zf_device()), 0) + 1 AS seq) AS x
+                                  (SELECT seq || ' ' || hash FROM audit_log WHERE device = zf_device()
+                                    ORDER BY seq DESC LIMIT 1) AS head) AS x
                    {filter};
                  END;\n"
             ));

@@ -4,7 +4,6 @@
 use super::{Result, Store, Writer};
 use crate::model::ids::new_id;
 use rusqlite::{OptionalExtension, Row, params};
-use sha2::{Digest, Sha256};
 
 /// One stored template version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +26,7 @@ pub struct TemplateRow {
 
 /// The sha256 of a template's text, hex.
 pub fn content_hash(body: &str) -> String {
-    Sha256::digest(body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::model::digest::sha256_hex(body.as_bytes())
 }
 
 const COLUMNS: &str = "id, code, version, name, body, content_hash, created_at";
