@@ -6,7 +6,7 @@
 use super::error::ExchangeError;
 use crate::store::audit::entry_hash;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use std::path::Path;
 
 /// The package's table of log entries.
@@ -39,35 +39,130 @@ pub(super) fn pack(tx: &Connection) -> rusqlite::Result<usize> {
 
 /// Adds the package's entries this database lacks; an entry whose hash does not match its
 /// content refuses the package. Returns how many were added.
-pub(super) fn merge(pkg: &Connection, path: &Path, tx: &Connection) -> Result<usize, ExchangeError> {
+///
+/// When the package is attached to `tx` as `schema`, the new entries are checked and copied with
+/// two statements (entries already here are neither hashed again nor copied); otherwise row by
+/// row from the package's own connection.
+pub(super) fn merge(
+    pkg: &Connection,
+    path: &Path,
+    tx: &Connection,
+    schema: Option<&str>,
+) -> Result<usize, ExchangeError> {
     if !present(pkg, "main")? {
         return Ok(0);
     }
+    match schema {
+        Some(schema) => merge_attached(schema, path, tx),
+        None => merge_rows(pkg, path, tx),
+    }
+}
+
+fn merge_attached(schema: &str, path: &Path, tx: &Connection) -> Result<usize, ExchangeError> {
+    let new = format!("FROM {schema}.{AUDIT} p WHERE NOT EXISTS (SELECT 1 FROM main.{AUDIT} m WHERE m.hash = p.hash)");
+    let bad: Option<(String, String)> = tx
+        .query_row(
+            &format!(
+                "SELECT p.seq, p.device {new}
+                   AND (typeof(p.seq) <> 'integer' OR p.hash IS NOT zf_entry_hash(p.prev_hash, p.seq, p.at, p.device,
+                        p.person_id, p.person, p.tbl, p.row_id, p.action, p.changes, p.row_hash))
+                  LIMIT 1"
+            ),
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, rusqlite::types::Value>(0).map(|v| text_of(&v))?,
+                    r.get::<_, rusqlite::types::Value>(1).map(|v| text_of(&v))?,
+                ))
+            },
+        )
+        .optional()?;
+    if let Some((seq, device)) = bad {
+        return Err(damaged(path, &seq, &device));
+    }
+    Ok(tx.execute(
+        &format!(
+            "INSERT OR IGNORE INTO main.{AUDIT} ({COLUMNS}, local) SELECT {COLUMNS}, 0 {new} ORDER BY p.device, p.seq"
+        ),
+        [],
+    )?)
+}
+
+fn merge_rows(pkg: &Connection, path: &Path, tx: &Connection) -> Result<usize, ExchangeError> {
     let mut read = pkg.prepare(&format!("SELECT {COLUMNS} FROM {AUDIT} ORDER BY device, seq"))?;
+    let mut known = tx.prepare_cached(&format!("SELECT 1 FROM {AUDIT} WHERE hash = ?1"))?;
     let mut insert =
         tx.prepare_cached(&format!("INSERT OR IGNORE INTO {AUDIT} ({COLUMNS}, local) VALUES ({}, 0)", marks(12)))?;
     let mut rows = read.query([])?;
     let mut added = 0;
     while let Some(r) = rows.next()? {
         let values = (0..12).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
-        let text: Vec<String> = values
-            .iter()
-            .map(|v| match v {
-                Value::Text(s) => s.clone(),
-                Value::Integer(n) => n.to_string(),
-                _ => String::new(),
-            })
-            .collect();
+        if known.exists([&values[0]])? {
+            continue;
+        }
+        let text: Vec<String> = values.iter().map(text_of).collect();
         let fields: Vec<&str> = text[1..].iter().map(String::as_str).collect();
         if !matches!(values[2], Value::Integer(_)) || entry_hash(&fields) != text[0] {
-            let reason = crate::i18n::tf("exchange.err.audit_entry", &[("seq", &text[2]), ("device", &text[4])]);
-            return Err(ExchangeError::Damaged(path.to_path_buf(), reason));
+            return Err(damaged(path, &text[2], &text[4]));
         }
         added += insert.execute(params_from_iter(values))?;
     }
     Ok(added)
 }
 
+/// A value as the entry hash reads it.
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.clone(),
+        Value::Integer(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn damaged(path: &Path, seq: &str, device: &str) -> ExchangeError {
+    let reason = crate::i18n::tf("exchange.err.audit_entry", &[("seq", seq), ("device", device)]);
+    ExchangeError::Damaged(path.to_path_buf(), reason)
+}
+
 fn marks(n: usize) -> String {
     (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// A package's log holding one entry made by hand, its person changed after hashing if `forged`.
+    fn package_log(forged: bool) -> Connection {
+        let pkg = Connection::open_in_memory().unwrap();
+        pkg.execute_batch(&format!("CREATE TABLE {AUDIT} ({COLUMNS})")).unwrap();
+        let fields =
+            ["", "1", "2026-12-01T08:00:00.000Z", "dev-a", "c1", "张三", "households", "h1", "insert", "{}", "ab"];
+        let hash = entry_hash(&fields);
+        let stored_person = if forged { "李四" } else { fields[5] };
+        pkg.execute(
+            &format!("INSERT INTO {AUDIT} VALUES (?1, '', 1, ?2, 'dev-a', 'c1', ?3, 'households', 'h1', 'insert', '{{}}', 'ab')"),
+            rusqlite::params![hash, fields[2], stored_person],
+        )
+        .unwrap();
+        pkg
+    }
+
+    fn entries(store: &Store) -> i64 {
+        store.conn().query_row("SELECT count(*) FROM audit_log WHERE local = 0", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn the_row_path_adds_new_entries_once_and_refuses_a_forged_one() {
+        let store = Store::open_in_memory().unwrap();
+        let path = Path::new("村.zfp");
+        let good = package_log(false);
+        assert_eq!(merge_rows(&good, path, store.conn()).unwrap(), 1);
+        assert_eq!(merge_rows(&good, path, store.conn()).unwrap(), 0);
+        let store = Store::open_in_memory().unwrap();
+        let err = merge_rows(&package_log(true), path, store.conn()).unwrap_err();
+        assert!(err.to_string().contains("与其哈希不符"), "{err}");
+        assert_eq!(entries(&store), 0);
+    }
 }

@@ -278,7 +278,7 @@ impl<'a> Merger<'a> {
     fn run(mut self) -> Result<FileReport> {
         // The maker's log first: the entries this database's triggers write for the merged rows
         // come after it, as the rows' last local state.
-        super::audit::merge(self.pkg.conn(), self.pkg.path(), self.tx)?;
+        super::audit::merge(self.pkg.conn(), self.pkg.path(), self.tx, self.schema.as_deref())?;
         for t in TABLES {
             if t.name == ANSWERS {
                 continue;

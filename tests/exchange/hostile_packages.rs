@@ -44,6 +44,14 @@ fn forged_rows_are_refused_naming_table_row_and_field() {
             "既不在数据包里也不在本机",
         ),
         ("UPDATE households SET updated_at = 'yesterday'", "不是有效时间"),
+        (
+            "UPDATE audit_log SET person = '冒名' WHERE rowid IN (SELECT rowid FROM audit_log LIMIT 1 OFFSET 4)",
+            "与其哈希不符",
+        ),
+        (
+            "UPDATE audit_log SET seq = CAST(seq AS TEXT) WHERE rowid IN (SELECT rowid FROM audit_log LIMIT 1)",
+            "与其哈希不符",
+        ),
     ];
     for (i, (sql, reason)) in cases.iter().enumerate() {
         let forged = dir.path().join(format!("forged-{i}.zfp"));
