@@ -68,7 +68,7 @@ pub fn entry_hash(fields: &[&str]) -> String {
 }
 
 /// [`entry_hash`] of fields given as bytes, without joining them first.
-fn entry_hash_of<'a>(fields: impl Iterator<Item = &'a [u8]>) -> String {
+pub(super) fn entry_hash_of<'a>(fields: impl Iterator<Item = &'a [u8]>) -> String {
     let mut hash = Sha256::new();
     for (i, field) in fields.enumerate() {
         if i > 0 {

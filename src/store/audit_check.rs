@@ -1,10 +1,13 @@
 //! What `zoufang check` asks of the audit log: is every device's chain whole and unaltered, and
 //! is every row still in the state its last entry written here recorded?
 
-use super::audit::{Audited, audited_tables, entry_hash};
+use super::audit::{Audited, audited_tables, entry_hash_of};
 use super::{Result, Store};
 use crate::i18n::{t, tf};
 use crate::model::ids::local_time;
+use rusqlite::OptionalExtension;
+use rusqlite::types::ValueRef;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Rows named per finding kind and table before the rest are only counted.
@@ -49,16 +52,17 @@ impl Store {
         let (mut before, mut here): (HashSet<String>, HashSet<String>) = Default::default();
         let mut at_seq = 0i64;
         while let Some(r) = rows.next()? {
-            let f: Vec<String> = (1..13)
+            // The fields as the hash reads them, borrowed from the row (integers as text).
+            let f: Vec<Cow<'_, str>> = (1..13)
                 .map(|i| match r.get_ref(i)? {
-                    rusqlite::types::ValueRef::Integer(n) => Ok(n.to_string()),
-                    v => Ok(v.as_str().unwrap_or_default().to_string()),
+                    ValueRef::Integer(n) => Ok(Cow::Owned(n.to_string())),
+                    v => Ok(Cow::Borrowed(v.as_str().unwrap_or_default())),
                 })
                 .collect::<rusqlite::Result<_>>()?;
             let n: i64 = r.get(0)?;
             let seq: i64 = r.get(3)?;
-            if f[4] != device {
-                device = f[4].clone();
+            if f[4] != device.as_str() {
+                device = f[4].to_string();
                 before.clear();
                 here.clear();
                 at_seq = 0;
@@ -68,8 +72,7 @@ impl Store {
                 at_seq = seq;
             }
             let short = device.get(..8).unwrap_or(&device);
-            let recomputed =
-                entry_hash(&[&f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8], &f[9], &f[10], &f[11]]);
+            let recomputed = entry_hash_of(f[1..].iter().map(|v| v.as_bytes()));
             let which = || {
                 tf(
                     "audit.entry",
@@ -86,11 +89,11 @@ impl Store {
             if recomputed != f[0] {
                 out.push(tf("check.audit_altered", &[("entry", &which())]));
             }
-            let linked = if seq == 1 { f[1].is_empty() } else { before.contains(&f[1]) };
+            let linked = if seq == 1 { f[1].is_empty() } else { before.contains(f[1].as_ref()) };
             if !linked {
                 out.push(tf("check.audit_broken", &[("entry", &which())]));
             }
-            here.insert(f[0].clone());
+            here.insert(f[0].to_string());
         }
         Ok(out)
     }
@@ -105,47 +108,55 @@ impl Store {
         let (mine, order) =
             if name == super::audit::ANSWERS { ("", "a.at DESC, a.n DESC") } else { ("AND a.local = 1", "a.n DESC") };
         let stamp = if table.has("updated_at") { "updated_at" } else { "NULL" };
+        // The row's last entry, found once per row; its label is read only for what is named.
+        let last = format!(
+            "(SELECT a.n FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = t.k {mine} ORDER BY {order} LIMIT 1)"
+        );
         let sql = format!(
-            "SELECT k, label, CASE WHEN last IS NULL THEN (CASE WHEN stamp > ?2 THEN 'unlogged' END)
-                                   WHEN last_action = 'delete' THEN 'revived'
-                                   WHEN last <> h THEN 'changed' END AS finding
-               FROM (SELECT t.k, t.h, t.label, t.stamp,
-                            (SELECT a.row_hash FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = t.k {mine}
-                              ORDER BY {order} LIMIT 1) AS last,
-                            (SELECT a.action FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = t.k {mine}
-                              ORDER BY {order} LIMIT 1) AS last_action
-                       FROM (SELECT {key} AS k, zf_sha({json}) AS h, {label} AS label, {stamp} AS stamp FROM \"{name}\") t)
+            "SELECT t.k, CASE WHEN l.n IS NULL THEN (CASE WHEN t.stamp > ?2 THEN 'unlogged' END)
+                              WHEN l.action = 'delete' THEN 'revived'
+                              WHEN l.row_hash <> t.h THEN 'changed' END AS finding
+               FROM (SELECT {key} AS k, zf_sha({json}) AS h, {stamp} AS stamp FROM \"{name}\") t
+               LEFT JOIN audit_log l ON l.n = {last}
               WHERE finding IS NOT NULL",
             key = table.key(""),
             json = table.json(""),
-            label = label_expr(name),
         );
         let mut st = self.db().prepare(&sql)?;
         let found = st
-            .query_map(rusqlite::params![name, since], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default(), r.get::<_, String>(2)?))
-            })?
+            .query_map(rusqlite::params![name, since], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        // Rows gone without a logged delete: each row the log names once (its keys come from the
+        // index alone), looked up in the table; only a missing one has its last entry read.
         let gone_sql = format!(
-            "SELECT r.row_id FROM audit_log r
-              WHERE r.tbl = ?1 AND r.action <> 'delete'
-                AND r.n = (SELECT a.n FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = r.row_id {mine} ORDER BY {order} LIMIT 1)
-                AND NOT EXISTS (SELECT 1 FROM \"{name}\" WHERE {cond})",
-            cond = table.key_is("r.row_id")
+            "SELECT d.row_id FROM (SELECT DISTINCT row_id FROM audit_log WHERE tbl = ?1) d
+              WHERE NOT EXISTS (SELECT 1 FROM \"{name}\" WHERE {cond})
+                AND (SELECT a.action FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = d.row_id {mine}
+                      ORDER BY {order} LIMIT 1) <> 'delete'",
+            cond = table.key_is("d.row_id")
         );
         let gone = self
             .db()
             .prepare(&gone_sql)?
-            .query_map([name], |r| Ok((r.get::<_, String>(0)?, String::new(), "gone".to_string())))?
+            .query_map([name], |r| Ok((r.get::<_, String>(0)?, "gone".to_string())))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let all: Vec<_> = found.into_iter().chain(gone).collect();
-        for (i, (key, label, finding)) in all.iter().enumerate() {
+        let mut label_of = self.db().prepare(&format!(
+            "SELECT {label} FROM \"{name}\" WHERE {cond}",
+            label = label_expr(name),
+            cond = table.key_is("?1")
+        ))?;
+        for (i, (key, finding)) in all.iter().enumerate() {
             if i == NAMED {
                 let n = (all.len() - NAMED).to_string();
                 out.push(tf("check.audit_more", &[("table", &table_name(name)), ("n", &n)]));
                 break;
             }
-            let row = if label.is_empty() { key.clone() } else { format!("{label}（{key}）") };
+            let label: Option<String> = label_of.query_row([key], |r| r.get(0)).optional()?.flatten();
+            let row = match label.filter(|l| !l.is_empty()) {
+                Some(label) => format!("{label}（{key}）"),
+                None => key.clone(),
+            };
             out.push(tf(&format!("check.audit_{finding}"), &[("table", &table_name(name)), ("row", &row)]));
         }
         Ok(())

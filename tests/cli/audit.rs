@@ -65,6 +65,16 @@ fn an_edit_made_outside_the_app_fails_check_and_names_the_row() {
     let out = text(&zoufang(&db, &["check"]));
     assert!(out.contains("走访清单答案") && out.contains("在软件之外被改过"), "{out}");
     assert!(out.contains("家庭成员") && out.contains("在软件之外被删除"), "{out}");
+
+    // A row written outside the app, stamped after the log began.
+    let db = demo_db(dir.path(), "f.db", 6);
+    sql(
+        &db,
+        "INSERT INTO cadres(id, village_id, name, role, updated_at, origin)
+         SELECT 'outsider', id, '外来人', '帮扶干部', '2099-01-01T00:00:00.000Z', 'x' FROM villages LIMIT 1",
+    );
+    let out = text(&zoufang(&db, &["check"]));
+    assert!(out.contains("干部“外来人（outsider）”在软件之外被写入"), "{out}");
 }
 
 #[test]
