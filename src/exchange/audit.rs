@@ -1,12 +1,12 @@
 //! The audit log in packages: every entry of the maker's log travels (a device's chain is only
-//! verifiable whole), and merging adds the entries this database lacks, by their hash — merging
+//! verifiable whole), and merging adds the entries this database lacks (the same device, place and hash) — merging
 //! the same package twice adds nothing. Entries arrive as history (`local = 0`): the rows a
 //! merge writes are logged here by this database's own triggers.
 
 use super::error::ExchangeError;
 use crate::store::audit::entry_hash;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use std::path::Path;
 
 /// The package's table of log entries.
@@ -59,7 +59,7 @@ pub(super) fn merge(
 }
 
 fn merge_attached(schema: &str, path: &Path, tx: &Connection) -> Result<usize, ExchangeError> {
-    let new = format!("FROM {schema}.{AUDIT} p WHERE NOT EXISTS (SELECT 1 FROM main.{AUDIT} m WHERE m.hash = p.hash)");
+    let new = format!("FROM {schema}.{AUDIT} p WHERE NOT EXISTS ({})", known("p.device", "p.seq", "p.hash"));
     let bad: Option<(String, String)> = tx
         .query_row(
             &format!(
@@ -90,14 +90,13 @@ fn merge_attached(schema: &str, path: &Path, tx: &Connection) -> Result<usize, E
 
 fn merge_rows(pkg: &Connection, path: &Path, tx: &Connection) -> Result<usize, ExchangeError> {
     let mut read = pkg.prepare(&format!("SELECT {COLUMNS} FROM {AUDIT} ORDER BY device, seq"))?;
-    let mut known = tx.prepare_cached(&format!("SELECT 1 FROM {AUDIT} WHERE hash = ?1"))?;
-    let mut insert =
-        tx.prepare_cached(&format!("INSERT OR IGNORE INTO {AUDIT} ({COLUMNS}, local) VALUES ({}, 0)", marks(12)))?;
+    let mut known = tx.prepare_cached(&known("?3", "?2", "?1"))?;
+    let mut insert = tx.prepare_cached(&format!("INSERT INTO {AUDIT} ({COLUMNS}, local) VALUES ({}, 0)", marks(12)))?;
     let mut rows = read.query([])?;
     let mut added = 0;
     while let Some(r) = rows.next()? {
         let values = (0..12).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>()?;
-        if known.exists([&values[0]])? {
+        if known.exists(params![&values[0], &values[2], &values[4]])? {
             continue;
         }
         let text: Vec<String> = values.iter().map(text_of).collect();
@@ -122,6 +121,12 @@ fn text_of(v: &Value) -> String {
 fn damaged(path: &Path, seq: &str, device: &str) -> ExchangeError {
     let reason = crate::i18n::tf("exchange.err.audit_entry", &[("seq", seq), ("device", device)]);
     ExchangeError::Damaged(path.to_path_buf(), reason)
+}
+
+/// The query of an entry of this database's log by its device, place and hash (found through
+/// the chain index).
+fn known(device: &str, seq: &str, hash: &str) -> String {
+    format!("SELECT 1 FROM main.{AUDIT} m WHERE m.device = {device} AND m.seq = {seq} AND m.hash = {hash}")
 }
 
 fn marks(n: usize) -> String {

@@ -223,8 +223,12 @@ fn databases_of_every_released_schema_open_and_migrate() {
         }
         let path = dir.path().join(format!("copy-{version}.db"));
         std::fs::copy(&fixture, &path).unwrap();
+        let entries =
+            |c: &rusqlite::Connection| c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get::<_, i64>(0));
+        let logged = entries(&rusqlite::Connection::open(&path).unwrap()).unwrap_or(0);
         let s = Store::open(&path).unwrap();
         assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+        assert!(entries(s.db()).unwrap() >= logged, "schema {version}: the log keeps its entries");
         let summary = s.summary().unwrap();
         assert_eq!((summary.villages, summary.households), (1, 12), "schema {version} fixture");
         assert!(s.check(today()).unwrap().is_empty());
