@@ -1,9 +1,10 @@
-//! The audit log in packages: every entry of the maker's log travels (a device's chain is only
-//! verifiable whole), and merging adds the entries this database lacks (the same device, place and hash) — merging
-//! the same package twice adds nothing. Entries arrive as history (`local = 0`): the rows a
+//! The audit log in packages: the entries about the rows a package carries travel with it, and
+//! merging adds the entries this database lacks (the same device, place and hash) — merging the
+//! same package twice adds nothing. Entries arrive as history (`local = 0`): the rows a
 //! merge writes are logged here by this database's own triggers.
 
 use super::error::ExchangeError;
+use super::tables::{ANSWERS, TABLES};
 use crate::store::audit::entry_hash;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -25,7 +26,12 @@ pub(super) fn present(conn: &Connection, schema: &str) -> rusqlite::Result<bool>
     .map(|n| n > 0)
 }
 
-/// Copies the whole log of `main` into the package being made (`pkg`); returns the entries.
+/// Copies into the package being made (`pkg`) the entries of `main`'s log about the rows it
+/// carries — a village's package does not carry the township's log. Every entry about a row of
+/// the package travels, and for a visit in it the entries of every answer it ever had. Entries
+/// about other villages' rows stay behind, so a device's chain arrives with gaps: each entry
+/// still carries its hash and its predecessor's, so each is verified on its own and consecutive
+/// ones link. Returns the entries.
 pub(super) fn pack(tx: &Connection) -> rusqlite::Result<usize> {
     tx.execute(
         &format!(
@@ -34,7 +40,25 @@ pub(super) fn pack(tx: &Connection) -> rusqlite::Result<usize> {
         ),
         [],
     )?;
-    tx.execute(&format!("INSERT INTO pkg.{AUDIT} ({COLUMNS}) SELECT {COLUMNS} FROM main.{AUDIT}"), [])
+    let picked: Vec<String> = COLUMNS.split(", ").map(|c| format!("a.{c}")).collect();
+    let picked = picked.join(", ");
+    let mut n = 0;
+    for t in TABLES {
+        let from = if t.name == ANSWERS {
+            format!(
+                "FROM pkg.visits v JOIN main.{AUDIT} a ON a.tbl = '{ANSWERS}' AND a.row_id > v.id || '/' AND a.row_id < v.id || '0'"
+            )
+        } else {
+            let key: Vec<String> = t.key.iter().map(|c| format!("r.\"{c}\"")).collect();
+            format!(
+                "FROM pkg.\"{name}\" r JOIN main.{AUDIT} a ON a.tbl = '{name}' AND a.row_id = {key}",
+                name = t.name,
+                key = key.join(" || '/' || ")
+            )
+        };
+        n += tx.execute(&format!("INSERT OR IGNORE INTO pkg.{AUDIT} ({COLUMNS}) SELECT {picked} {from}"), [])?;
+    }
+    Ok(n)
 }
 
 /// Adds the package's entries this database lacks; an entry whose hash does not match its

@@ -39,11 +39,13 @@ impl Store {
         Ok(out)
     }
 
-    /// Walks each device's chain in order, recomputing every entry's hash.
+    /// Walks each device's chain in order, recomputing every entry's hash. This database's own
+    /// entries must link one to the next; entries merged from elsewhere may skip places (a
+    /// package carries only its village's entries), and link wherever they are consecutive.
     fn chain_findings(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
         let mut st = self.db().prepare(
-            "SELECT n, hash, prev_hash, seq, at, device, person_id, person, tbl, row_id, action, changes, row_hash
+            "SELECT n, hash, prev_hash, seq, at, device, person_id, person, tbl, row_id, action, changes, row_hash, local
                FROM audit_log ORDER BY device, seq, n",
         )?;
         let mut rows = st.query([])?;
@@ -61,12 +63,15 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?;
             let n: i64 = r.get(0)?;
             let seq: i64 = r.get(3)?;
+            let merged = r.get::<_, i64>(13)? == 0;
             if f[4] != device.as_str() {
                 device = f[4].to_string();
                 before.clear();
                 here.clear();
                 at_seq = 0;
             }
+            // Places left out before this entry (only merged entries may follow such a gap).
+            let gap = seq > at_seq + 1;
             if seq != at_seq {
                 before = std::mem::take(&mut here);
                 at_seq = seq;
@@ -89,7 +94,7 @@ impl Store {
             if recomputed != f[0] {
                 out.push(tf("check.audit_altered", &[("entry", &which())]));
             }
-            let linked = if seq == 1 { f[1].is_empty() } else { before.contains(f[1].as_ref()) };
+            let linked = if seq == 1 { f[1].is_empty() } else { (gap && merged) || before.contains(f[1].as_ref()) };
             if !linked {
                 out.push(tf("check.audit_broken", &[("entry", &which())]));
             }

@@ -138,6 +138,39 @@ fn packages_carry_the_log_and_merge_it_once() {
     ok(zoufang(&db, &["check"]));
 }
 
+#[test]
+fn a_village_package_carries_only_that_villages_entries_and_still_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let town = dir.path().join("town.db");
+    let mut s = Store::open(&town).unwrap();
+    demo::generate(&mut s, &DemoOptions { villages: 2, households: 5, months: 2, seed: 4, today: today() }).unwrap();
+    let (village, id) = s.villages().unwrap().into_iter().map(|v| (v.name, v.id)).next().unwrap();
+    drop(s);
+    let pkg = dir.path().join("one.zfp");
+    ok(zoufang(&town, &["pack", "--village", &village, "--out", pkg.to_str().unwrap()]));
+    let other = dir.path().join("other.db");
+    ok(zoufang(&other, &["merge", pkg.to_str().unwrap()]));
+    let carried: i64 = one(&other, "SELECT count(*) FROM audit_log WHERE local = 0");
+    let about_village: i64 = one(
+        &town,
+        &format!(
+            "SELECT count(*) FROM audit_log a WHERE a.tbl = 'households'
+               AND a.row_id IN (SELECT id FROM households WHERE village_id = '{id}')"
+        ),
+    );
+    let households_carried: i64 = one(&other, "SELECT count(*) FROM audit_log WHERE local = 0 AND tbl = 'households'");
+    let all: i64 = one(&town, "SELECT count(*) FROM audit_log");
+    assert!(carried > 0 && carried < all, "{carried} of {all}");
+    assert_eq!(households_carried, about_village, "every entry about the village's households travels");
+    ok(zoufang(&other, &["check"]));
+    // Merged back, nothing is doubled and the maker's own chain still links.
+    let back = dir.path().join("back.zfp");
+    ok(zoufang(&other, &["pack", "--out", back.to_str().unwrap()]));
+    ok(zoufang(&town, &["merge", back.to_str().unwrap()]));
+    assert_eq!(one::<i64>(&town, "SELECT count(*) - count(DISTINCT hash) FROM audit_log"), 0);
+    ok(zoufang(&town, &["check"]));
+}
+
 fn pin(db: &Path, args: &[&str], input: &str) -> std::process::Output {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zoufang"))
         .arg("--db")
