@@ -33,16 +33,13 @@ pub(super) fn present(conn: &Connection, schema: &str) -> rusqlite::Result<bool>
 /// still carries its hash and its predecessor's, so each is verified on its own and consecutive
 /// ones link. Returns the entries.
 pub(super) fn pack(tx: &Connection) -> rusqlite::Result<usize> {
-    tx.execute(
-        &format!(
-            "CREATE TABLE pkg.{AUDIT} (hash TEXT PRIMARY KEY, prev_hash, seq, at, device, person_id, person, tbl,
-                                      row_id, action, changes, row_hash)"
-        ),
-        [],
-    )?;
-    let picked: Vec<String> = COLUMNS.split(", ").map(|c| format!("a.{c}")).collect();
-    let picked = picked.join(", ");
-    let mut n = 0;
+    // No index: the entries go in chain order, each next to its predecessor, whose hash it
+    // repeats, so the package's compression finds that repetition.
+    tx.execute_batch(&format!(
+        "CREATE TABLE pkg.{AUDIT} ({COLUMNS});
+         DROP TABLE IF EXISTS temp.zfp_entries;
+         CREATE TEMP TABLE zfp_entries (n INTEGER PRIMARY KEY);"
+    ))?;
     for t in TABLES {
         let from = if t.name == ANSWERS {
             format!(
@@ -56,8 +53,16 @@ pub(super) fn pack(tx: &Connection) -> rusqlite::Result<usize> {
                 key = key.join(" || '/' || ")
             )
         };
-        n += tx.execute(&format!("INSERT OR IGNORE INTO pkg.{AUDIT} ({COLUMNS}) SELECT {picked} {from}"), [])?;
+        tx.execute(&format!("INSERT OR IGNORE INTO temp.zfp_entries SELECT a.n {from}"), [])?;
     }
+    let n = tx.execute(
+        &format!(
+            "INSERT INTO pkg.{AUDIT} ({COLUMNS}) SELECT {COLUMNS} FROM main.{AUDIT}
+              WHERE n IN (SELECT n FROM temp.zfp_entries) ORDER BY device, seq, n"
+        ),
+        [],
+    )?;
+    tx.execute_batch("DROP TABLE temp.zfp_entries")?;
     Ok(n)
 }
 
