@@ -7,6 +7,7 @@ mod exchange;
 mod fresh;
 mod jobs;
 mod ledger;
+mod pins;
 mod register;
 mod restore;
 #[path = "../support/mod.rs"]
