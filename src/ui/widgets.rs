@@ -212,6 +212,11 @@ pub fn run_dialog<T>(open: impl FnOnce() -> Option<T>) -> Dialog<T> {
     }
 }
 
+/// The width `text` takes on one line of body text.
+pub fn text_width(ui: &Ui, text: impl Into<egui::WidgetText>) -> f32 {
+    text.into().into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Body).size().x
+}
+
 /// A row `height` high exactly as wide as the room left: what does not fit is cut at its right
 /// edge instead of widening the page (and every row after it) past the window or a side panel.
 pub fn fixed_row<R>(ui: &mut Ui, height: f32, add: impl FnOnce(&mut Ui) -> R) -> R {

@@ -1,13 +1,13 @@
 //! The ledger's list: its filters, the bulk bar and the virtual table.
 
-use super::{LedgerData, LedgerPage, status_color, text_width};
+use super::{LedgerData, LedgerPage, status_color};
 use crate::i18n::{t, tf};
 use crate::model::ledger::{GROUPS, Status, days_overdue};
 use crate::model::month::Month;
 use crate::model::search::Query;
 use crate::store::{HouseholdRow, ProblemRow};
 use crate::ui::cx::{Cx, LedgerFilters, StatusFilter};
-use crate::ui::widgets::{ERROR, OK, date_field, line, select_checkbox};
+use crate::ui::widgets::{ERROR, OK, date_field, line, select_checkbox, text_width};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};

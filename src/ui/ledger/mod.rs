@@ -172,11 +172,6 @@ impl LedgerPage {
     }
 }
 
-/// The width `text` takes on one line.
-fn text_width(ui: &Ui, text: impl Into<egui::WidgetText>) -> f32 {
-    text.into().into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Body).size().x
-}
-
 /// The colour of a status.
 fn status_color(s: Status) -> Color32 {
     match s {
