@@ -345,7 +345,8 @@ impl VisitForm {
         });
         let answered = scored.answers.len();
         let applicable = form.template.items.iter().filter(|i| i.applies(&facts) != Applies::No).count();
-        ui.horizontal(|ui| {
+        // Wrapped: on a small screen the keyboard hint goes on under the counts, never off the window.
+        ui.horizontal_wrapped(|ui| {
             ui.label(tf("visit.progress", &[("n", &answered.to_string()), ("total", &applicable.to_string())]));
             let problems = scored.problems().count();
             if problems > 0 {
