@@ -165,7 +165,8 @@ impl SettingsPage {
         let path = cx.store.path().to_path_buf();
         let list = self.backup_list.get(cx.revision, (), |_| Ok::<_, String>(backup::backups(&path)));
         ui.vertical(|ui| {
-            ui.horizontal(|ui| {
+            // Wrapped: a long backup path must not push 立即备份 off the window.
+            ui.horizontal_wrapped(|ui| {
                 ui.label(match list.as_ref().ok().and_then(|l| l.first().cloned()) {
                     Some(b) => tf("settings.newest_backup", &[("path", &b.path.display().to_string())]),
                     None => t("settings.no_backup").to_string(),
