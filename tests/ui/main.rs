@@ -10,6 +10,7 @@ mod ledger;
 mod pins;
 mod register;
 mod restore;
+mod small_screen;
 #[path = "../support/mod.rs"]
 mod support;
 mod unlock;
