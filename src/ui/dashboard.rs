@@ -269,7 +269,7 @@ impl DashboardPage {
                 (tf("dashboard.cadre_missing", &[("name", &name)]), list)
             }
         };
-        ui.label(RichText::new(format!("{title}（{}）", households.len())).strong().size(16.0));
+        ui.label(RichText::new(crate::i18n::aside(&title, &households.len().to_string())).strong().size(16.0));
         let mut open = None;
         // Only the rows in view are laid out: early in a month nearly every household is listed.
         let row = ui.text_style_height(&egui::TextStyle::Body) + 6.0;

@@ -277,7 +277,7 @@ fn facts(ui: &mut Ui, d: &Loaded, today: NaiveDate) {
             let health = if m.disability.is_empty() {
                 m.health.label().to_string()
             } else {
-                format!("{}（{}）", m.health.label(), m.disability)
+                crate::i18n::aside(m.health.label(), &m.disability)
             };
             ui.label(health);
             ui.label(m.schooling.label());

@@ -287,7 +287,7 @@ impl HouseholdsPage {
                     });
                     row.col(|ui| {
                         let text = if r.archived {
-                            RichText::new(format!("{}（{}）", r.head_name, t("households.archived"))).weak()
+                            RichText::new(crate::i18n::aside(&r.head_name, t("households.archived"))).weak()
                         } else {
                             RichText::new(&r.head_name)
                         };

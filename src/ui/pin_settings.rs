@@ -116,7 +116,7 @@ impl PinSettings {
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
                     for c in cadres {
-                        let text = format!("{}（{}）", c.cadre.name, c.cadre.role.label());
+                        let text = crate::i18n::aside(&c.cadre.name, c.cadre.role.label());
                         ui.selectable_value(&mut self.cadre, Some(c.cadre.id.clone()), text);
                     }
                 })

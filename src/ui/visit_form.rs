@@ -678,7 +678,7 @@ fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit) {
         let note = if a.note.trim().is_empty() { String::new() } else { format!("——{}", a.note.trim()) };
         let value = match (item.role, visit.income_per_capita) {
             (Some(ItemRole::HouseholdIncome), Some(pc)) => {
-                format!("{}（{}）", a.value, tf("visit.per_capita_short", &[("amount", &format!("{pc:.0}"))]))
+                crate::i18n::aside(&a.value, &tf("visit.per_capita_short", &[("amount", &format!("{pc:.0}"))]))
             }
             _ => a.value.clone(),
         };

@@ -92,7 +92,7 @@ impl LedgerPage {
                     .household_id
                     .as_ref()
                     .and_then(|id| households.iter().find(|h| &h.id == id))
-                    .map(|h| format!("{}（{}）", h.head_name, h.group))
+                    .map(|h| crate::i18n::aside(&h.head_name, crate::i18n::value(&h.group)))
                     .unwrap_or_else(|| t("ledger.whole_village").to_string());
                 ui.label(RichText::new(current).strong()).labelled_by(l.id);
                 if is_new {
@@ -104,7 +104,10 @@ impl LedgerPage {
                             if ui
                                 .selectable_label(
                                     p.household_id.as_ref() == Some(&h.id),
-                                    format!("{}（{} {}）", h.head_name, h.group, h.code),
+                                    crate::i18n::aside(
+                                        &h.head_name,
+                                        &format!("{} {}", crate::i18n::value(&h.group), h.code),
+                                    ),
                                 )
                                 .clicked()
                             {
