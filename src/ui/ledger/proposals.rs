@@ -82,15 +82,18 @@ impl LedgerPage {
                                 ui.add(egui::Label::new(RichText::new(&p.problem.description).weak()).truncate());
                                 return;
                             }
-                            if let Some(open) = &p.existing {
-                                if ui.small_button(t("ledger.proposal.attach")).clicked() {
-                                    act = Some((i, ProposalAction::Attach));
-                                }
-                                let existing = tf(
+                            // The buttons first, always in view; what does not fit after them is cut.
+                            let existing = p.existing.as_ref().map(|open| {
+                                tf(
                                     "ledger.proposal.existing",
                                     &[("status", open.status.label()), ("found", &open.found.to_string())],
-                                );
-                                ui.add(egui::Label::new(RichText::new(existing).small()).truncate());
+                                )
+                            });
+                            if let Some(existing) = &existing {
+                                let attach = ui.small_button(t("ledger.proposal.attach")).on_hover_text(existing);
+                                if attach.clicked() {
+                                    act = Some((i, ProposalAction::Attach));
+                                }
                             } else if ui.small_button(t("ledger.confirm")).clicked() {
                                 act = Some((i, ProposalAction::Confirm));
                             }
@@ -100,7 +103,11 @@ impl LedgerPage {
                             if ui.small_button(t("ledger.dismiss")).clicked() {
                                 act = Some((i, ProposalAction::Dismiss));
                             }
-                            ui.add(egui::Label::new(RichText::new(&p.problem.description).color(ERROR)).truncate());
+                            let what = RichText::new(&p.problem.description).color(ERROR);
+                            ui.add(egui::Label::new(what).truncate());
+                            if let Some(existing) = existing {
+                                ui.add(egui::Label::new(RichText::new(existing).small().weak()).truncate());
+                            }
                         });
                     }
                 },
