@@ -4,7 +4,7 @@
 
 use super::cache::Cached;
 use super::cx::{Cx, Route};
-use super::widgets::{ERROR, OK, load_error, visit_marks};
+use super::widgets::{self, ERROR, OK, load_error, visit_marks};
 use crate::checklist::{self, Catalog, Dimension, DimensionState, Template};
 use crate::i18n::{t, tf};
 use crate::model::attachment::Signatures;
@@ -183,16 +183,23 @@ fn chip(ui: &mut Ui, dim: &Dimension) {
         DimensionState::Unknown => (GREY, t("detail.unknown")),
         DimensionState::NotApplicable => (NOT_APPLICABLE, t("detail.not_applicable")),
     };
+    let title = RichText::new(crate::i18n::labelled(crate::i18n::value(dim.group), state))
+        .color(Color32::WHITE)
+        .strong()
+        .size(16.0);
+    let date = dim.date.map(|d| d.to_string()).unwrap_or_else(|| t("detail.no_visit").to_string());
+    let date = RichText::new(date).color(Color32::WHITE).small();
+    // A chip is kept whole: one that does not fit the rest of the row starts the next (the
+    // wrapping row would otherwise squeeze its words letter by letter).
+    let width = widgets::text_width(ui, title.clone()).max(widgets::text_width(ui, date.clone())) + 24.0;
+    if ui.max_rect().right() - ui.cursor().min.x < width {
+        ui.end_row();
+    }
     egui::Frame::new().fill(fill).corner_radius(12.0).inner_margin(egui::Margin::symmetric(12, 5)).show(ui, |ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.vertical(|ui| {
-            ui.label(
-                RichText::new(format!("{}：{}", crate::i18n::value(dim.group), state))
-                    .color(Color32::WHITE)
-                    .strong()
-                    .size(16.0),
-            );
-            let date = dim.date.map(|d| d.to_string()).unwrap_or_else(|| t("detail.no_visit").to_string());
-            ui.label(RichText::new(date).color(Color32::WHITE).small());
+            ui.label(title);
+            ui.label(date);
         });
     });
 }
@@ -219,9 +226,9 @@ fn month_strip(ui: &mut Ui, months: &BTreeMap<String, Vec<String>>, today: Naive
                 .show(ui, |ui| {
                     ui.set_width(cell);
                     ui.vertical_centered(|ui| {
-                        ui.label(
-                            RichText::new(tf("detail.month", &[("m", &month.month().to_string())])).color(text_color),
-                        );
+                        let names: Vec<&str> = t("dashboard.month_names").split_whitespace().collect();
+                        let name = names.get(month.month0() as usize).copied().unwrap_or_default();
+                        ui.label(RichText::new(name).color(text_color));
                         let first_name = who.and_then(|w| w.first()).cloned().unwrap_or_else(|| "—".to_string());
                         ui.label(RichText::new(first_name).color(text_color).small());
                     });
@@ -250,7 +257,7 @@ fn facts(ui: &mut Ui, d: &Loaded, today: NaiveDate) {
     egui::Grid::new("detail-facts").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
         for (key, value) in [
             ("field.code", h.code.clone()),
-            ("field.group", d.group.clone()),
+            ("field.group", crate::i18n::value(&d.group).to_string()),
             ("field.category", h.category.map(|c| c.label().to_string()).unwrap_or_default()),
             ("field.poverty_cause", h.poverty_cause.map(|c| c.label().to_string()).unwrap_or_default()),
             ("field.household_labour", h.labour.map(|c| c.label().to_string()).unwrap_or_default()),
@@ -324,10 +331,10 @@ fn visits(ui: &mut Ui, d: &Loaded) -> Option<String> {
                 }
             });
             if !v.measures.is_empty() {
-                ui.label(format!("{}：{}", t("visit.measures"), v.measures));
+                ui.label(crate::i18n::labelled(t("visit.measures"), &v.measures));
             }
             if !v.difficulties.is_empty() {
-                ui.label(format!("{}：{}", t("visit.difficulties"), v.difficulties));
+                ui.label(crate::i18n::labelled(t("visit.difficulties"), &v.difficulties));
             }
         }
     }

@@ -65,7 +65,7 @@ impl SettingsPage {
                 }
                 if let Some(v) = cx.village {
                     ui.label(RichText::new(format!("{} · {} · {}", v.county, v.township, v.name)).strong());
-                    ui.label(format!("{}：{} 元", t("field.threshold"), v.income_threshold));
+                    ui.label(crate::i18n::labelled(t("field.threshold"), &format!("{} 元", v.income_threshold)));
                     if ui.button(t("settings.edit_village")).clicked() {
                         cx.go(Route::Village(Some(v.id.clone())));
                     }

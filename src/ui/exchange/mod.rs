@@ -373,7 +373,7 @@ impl ExchangePage {
             }
             ui.end_row();
             for c in &conflicts {
-                ui.label(format!("{}：{}", merge::table_label(&c.key.table), c.label));
+                ui.label(crate::i18n::labelled(&merge::table_label(&c.key.table), &c.label));
                 let fields: Vec<String> = c.fields.iter().map(merge::field_diff).collect();
                 ui.label(fields.join("\n"));
                 ui.label(local_time(&c.mine_at));
