@@ -71,6 +71,23 @@ pub fn en() -> &'static Catalogue {
     EN.get_or_init(|| parse(include_str!("../assets/i18n/en.toml")))
 }
 
+/// `label` then `value` after a colon: `收入：有问题` in Chinese, `Income: problem` in English.
+pub fn labelled(label: &str, value: &str) -> String {
+    match lang() {
+        Lang::Zh => format!("{label}：{value}"),
+        Lang::En => format!("{label}: {value}"),
+    }
+}
+
+/// `main` with `note` in brackets after it: `张三（户主）` in Chinese, `张三 (户主)` in English
+/// (full-width brackets among English words read as a glitch).
+pub fn aside(main: &str, note: &str) -> String {
+    match lang() {
+        Lang::Zh => format!("{main}（{note}）"),
+        Lang::En => format!("{main} ({note})"),
+    }
+}
+
 /// The text for `key` in the current language.
 pub fn t(key: &str) -> &'static str {
     let found = match lang() {

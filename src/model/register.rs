@@ -319,7 +319,7 @@ pub fn member_list_problems(members: &[Member], today: NaiveDate) -> Vec<(usize,
 impl Cadre {
     /// The cadre as lists show them: 姓名（角色）.
     pub fn label(&self) -> String {
-        format!("{}（{}）", self.name, self.role.label())
+        crate::i18n::aside(&self.name, self.role.label())
     }
 
     /// Problems with the cadre's fields.

@@ -67,7 +67,7 @@ impl CadresPage {
                     let c = rows[row.index()];
                     row.col(|ui| {
                         let text = if c.cadre.archived {
-                            RichText::new(format!("{}（{}）", c.cadre.name, t("cadres.archived"))).weak()
+                            RichText::new(crate::i18n::aside(&c.cadre.name, t("cadres.archived"))).weak()
                         } else {
                             RichText::new(&c.cadre.name)
                         };

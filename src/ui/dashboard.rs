@@ -269,11 +269,15 @@ impl DashboardPage {
                 (tf("dashboard.cadre_missing", &[("name", &name)]), list)
             }
         };
-        ui.label(RichText::new(format!("{title}（{}）", households.len())).strong().size(16.0));
+        ui.label(RichText::new(crate::i18n::aside(&title, &households.len().to_string())).strong().size(16.0));
         let mut open = None;
         // Only the rows in view are laid out: early in a month nearly every household is listed.
         let row = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-        let scroll = egui::ScrollArea::vertical().id_salt("focus-list").max_height(row * 12.0);
+        // Twelve rows (fewer when there are fewer), however little of the window is left below:
+        // the page scrolls instead of squeezing the list to a sliver.
+        let shown = row * households.len().clamp(1, 12) as f32;
+        let scroll =
+            egui::ScrollArea::vertical().id_salt("focus-list").max_height(row * 12.0).min_scrolled_height(shown);
         scroll.show_rows(ui, row, households.len(), |ui, range| {
             for h in &households[range] {
                 ui.horizontal(|ui| {
@@ -365,7 +369,20 @@ fn chart(ui: &mut Ui, d: &Dashboard) {
         })
         .collect();
     let open: Vec<[f64; 2]> = d.series.iter().enumerate().map(|(i, p)| [i as f64, p.open as f64]).collect();
-    let labels: Vec<String> = d.series.iter().map(|p| format!("{}月", p.month.month)).collect();
+    let names: Vec<&str> = t("dashboard.month_names").split_whitespace().collect();
+    let labels: Vec<String> = d
+        .series
+        .iter()
+        .map(|p| names.get(p.month.month as usize - 1).copied().unwrap_or_default().to_string())
+        .collect();
+    // egui_plot leaves out a month whose label is wider than a month's room (10月–12月 on a small
+    // screen): the labels get a smaller font where they would not fit.
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let widest = labels.iter().map(|l| super::widgets::text_width(ui, l.as_str())).fold(0.0, f32::max);
+    // The plot's frame is the column less the y axis and the margins (~80 points).
+    let room = (ui.available_width() - 80.0) / (d.series.len() as f32 + 0.2);
+    let size = if widest + 2.0 > room { (body.size * (room - 2.0) / widest).max(9.0) } else { body.size };
+    let tick_font = egui::FontId::new(size, body.family);
     Plot::new("twelve-months")
         .height(200.0)
         .allow_zoom(false)
@@ -381,11 +398,15 @@ fn chart(ui: &mut Ui, d: &Dashboard) {
         .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
         // Month labels sit ~45 px apart on a laptop: closer than egui_plot's default spacing
         // (60 px) at which it hides axis labels, so allow them down to 24 px.
-        .custom_x_axes(vec![egui_plot::AxisHints::new_x().label_spacing(24.0..=32.0).formatter(move |mark, _| {
-            let i = mark.value.round();
-            let whole = (mark.value - i).abs() < 1e-6 && i >= 0.0;
-            labels.get(i as usize).filter(|_| whole).cloned().unwrap_or_default()
-        })])
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x().label_spacing(24.0..=32.0).tick_label_font(tick_font).formatter(
+                move |mark, _| {
+                    let i = mark.value.round();
+                    let whole = (mark.value - i).abs() < 1e-6 && i >= 0.0;
+                    labels.get(i as usize).filter(|_| whole).cloned().unwrap_or_default()
+                },
+            ),
+        ])
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new(t("dashboard.coverage"), bars).color(egui::Color32::from_rgb(90, 150, 220)));
             plot.line(Line::new(t("dashboard.open_line"), open).color(ERROR).width(2.0));

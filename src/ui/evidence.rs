@@ -355,7 +355,7 @@ impl Evidence {
 }
 
 fn signer_label(m: &Member) -> String {
-    format!("{}（{}）", m.name, m.relation.label())
+    crate::i18n::aside(&m.name, m.relation.label())
 }
 
 /// One side's pad: the stored signature shown (with 重签), or a pad to draw on with 清除 and 确认签字.

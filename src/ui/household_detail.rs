@@ -4,7 +4,7 @@
 
 use super::cache::Cached;
 use super::cx::{Cx, Route};
-use super::widgets::{ERROR, OK, load_error, visit_marks};
+use super::widgets::{self, ERROR, OK, load_error, visit_marks};
 use crate::checklist::{self, Catalog, Dimension, DimensionState, Template};
 use crate::i18n::{t, tf};
 use crate::model::attachment::Signatures;
@@ -135,12 +135,21 @@ impl HouseholdDetail {
         }
         ui.separator();
         egui::ScrollArea::vertical().id_salt(("detail-scroll", &id)).auto_shrink(false).show(ui, |ui| {
-            ui.columns(2, |cols| {
-                facts(&mut cols[0], &d, cx.today);
-                if let Some(open) = visits(&mut cols[1], &d) {
-                    action = Some(DetailAction::Open(open));
-                }
-            });
+            // Side by side where the members' table and the answers both fit, else one under
+            // the other (a 1024-wide window).
+            let opened = if ui.available_width() >= SIDE_BY_SIDE {
+                ui.columns(2, |cols| {
+                    facts(&mut cols[0], &d, cx.today);
+                    visits(&mut cols[1], &d)
+                })
+            } else {
+                facts(ui, &d, cx.today);
+                ui.add_space(8.0);
+                visits(ui, &d)
+            };
+            if let Some(open) = opened {
+                action = Some(DetailAction::Open(open));
+            }
         });
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) && action.is_none() {
             action = Some(DetailAction::Back);
@@ -155,6 +164,9 @@ impl HouseholdDetail {
         }
     }
 }
+
+/// The page width from which the facts and the visits stand side by side.
+const SIDE_BY_SIDE: f32 = 1000.0;
 
 enum DetailAction {
     Back,
@@ -171,16 +183,23 @@ fn chip(ui: &mut Ui, dim: &Dimension) {
         DimensionState::Unknown => (GREY, t("detail.unknown")),
         DimensionState::NotApplicable => (NOT_APPLICABLE, t("detail.not_applicable")),
     };
+    let title = RichText::new(crate::i18n::labelled(crate::i18n::value(dim.group), state))
+        .color(Color32::WHITE)
+        .strong()
+        .size(16.0);
+    let date = dim.date.map(|d| d.to_string()).unwrap_or_else(|| t("detail.no_visit").to_string());
+    let date = RichText::new(date).color(Color32::WHITE).small();
+    // A chip is kept whole: one that does not fit the rest of the row starts the next (the
+    // wrapping row would otherwise squeeze its words letter by letter).
+    let width = widgets::text_width(ui, title.clone()).max(widgets::text_width(ui, date.clone())) + 24.0;
+    if ui.max_rect().right() - ui.cursor().min.x < width {
+        ui.end_row();
+    }
     egui::Frame::new().fill(fill).corner_radius(12.0).inner_margin(egui::Margin::symmetric(12, 5)).show(ui, |ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         ui.vertical(|ui| {
-            ui.label(
-                RichText::new(format!("{}：{}", crate::i18n::value(dim.group), state))
-                    .color(Color32::WHITE)
-                    .strong()
-                    .size(16.0),
-            );
-            let date = dim.date.map(|d| d.to_string()).unwrap_or_else(|| t("detail.no_visit").to_string());
-            ui.label(RichText::new(date).color(Color32::WHITE).small());
+            ui.label(title);
+            ui.label(date);
         });
     });
 }
@@ -189,6 +208,9 @@ fn chip(ui: &mut Ui, dim: &Dimension) {
 fn month_strip(ui: &mut Ui, months: &BTreeMap<String, Vec<String>>, today: NaiveDate) {
     ui.horizontal(|ui| {
         ui.label(RichText::new(t("detail.strip")).strong());
+        // Twelve cells share the row (58 points each where there is room): none off the window.
+        let gap = ui.spacing().item_spacing.x + 8.0;
+        let cell = (ui.available_width() / 12.0 - gap).clamp(30.0, 58.0);
         let first = strip_start(today);
         for k in 0..12 {
             let month = first + Months::new(k);
@@ -202,11 +224,11 @@ fn month_strip(ui: &mut Ui, months: &BTreeMap<String, Vec<String>>, today: Naive
                 .corner_radius(4.0)
                 .inner_margin(egui::Margin::symmetric(4, 3))
                 .show(ui, |ui| {
-                    ui.set_width(58.0);
+                    ui.set_width(cell);
                     ui.vertical_centered(|ui| {
-                        ui.label(
-                            RichText::new(tf("detail.month", &[("m", &month.month().to_string())])).color(text_color),
-                        );
+                        let names: Vec<&str> = t("dashboard.month_names").split_whitespace().collect();
+                        let name = names.get(month.month0() as usize).copied().unwrap_or_default();
+                        ui.label(RichText::new(name).color(text_color));
                         let first_name = who.and_then(|w| w.first()).cloned().unwrap_or_else(|| "—".to_string());
                         ui.label(RichText::new(first_name).color(text_color).small());
                     });
@@ -235,7 +257,7 @@ fn facts(ui: &mut Ui, d: &Loaded, today: NaiveDate) {
     egui::Grid::new("detail-facts").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
         for (key, value) in [
             ("field.code", h.code.clone()),
-            ("field.group", d.group.clone()),
+            ("field.group", crate::i18n::value(&d.group).to_string()),
             ("field.category", h.category.map(|c| c.label().to_string()).unwrap_or_default()),
             ("field.poverty_cause", h.poverty_cause.map(|c| c.label().to_string()).unwrap_or_default()),
             ("field.household_labour", h.labour.map(|c| c.label().to_string()).unwrap_or_default()),
@@ -262,7 +284,7 @@ fn facts(ui: &mut Ui, d: &Loaded, today: NaiveDate) {
             let health = if m.disability.is_empty() {
                 m.health.label().to_string()
             } else {
-                format!("{}（{}）", m.health.label(), m.disability)
+                crate::i18n::aside(m.health.label(), &m.disability)
             };
             ui.label(health);
             ui.label(m.schooling.label());
@@ -309,42 +331,51 @@ fn visits(ui: &mut Ui, d: &Loaded) -> Option<String> {
                 }
             });
             if !v.measures.is_empty() {
-                ui.label(format!("{}：{}", t("visit.measures"), v.measures));
+                ui.label(crate::i18n::labelled(t("visit.measures"), &v.measures));
             }
             if !v.difficulties.is_empty() {
-                ui.label(format!("{}：{}", t("visit.difficulties"), v.difficulties));
+                ui.label(crate::i18n::labelled(t("visit.difficulties"), &v.difficulties));
             }
         }
     }
     ui.add_space(8.0);
     ui.label(RichText::new(tf("detail.history", &[("n", &d.visits.len().to_string())])).strong().size(16.0));
-    egui::Grid::new("detail-history").striped(true).num_columns(7).spacing([10.0, 4.0]).show(ui, |ui| {
-        for r in &d.visits {
-            ui.label(r.date.to_string());
-            ui.label(&r.cadre_name);
-            ui.label(crate::i18n::value(&r.kind));
-            ui.label(r.review.label());
-            if r.problems > 0 {
-                ui.label(RichText::new(tf("detail.problems", &[("n", &r.problems.to_string())])).color(ERROR));
-            } else {
-                ui.label("");
-            }
-            ui.horizontal(|ui| {
-                ui.label(tf("review.photo_count", &[("n", &r.photos.to_string())]));
-                let color = if r.signatures == Signatures::Both { OK } else { ERROR };
-                ui.label(RichText::new(r.signatures.label()).color(color));
-                visit_marks(ui, r.unanswered, &r.recorder_name);
+    // One striped row a visit, 查看 first: the rest wraps in a narrow column instead of pushing
+    // the button off the window.
+    for (i, r) in d.visits.iter().enumerate() {
+        let fill = if i % 2 == 1 { ui.visuals().faint_bg_color } else { Color32::TRANSPARENT };
+        egui::Frame::new().fill(fill).inner_margin(egui::Margin::symmetric(4, 2)).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                // Each piece whole: one that does not fit starts the next line.
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                history_row(ui, r, &mut open);
             });
-            let b = ui.button(t("detail.open_visit"));
-            let label = tf("detail.open_visit_of", &[("date", &r.date.to_string())]);
-            b.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
-            if b.clicked() {
-                open = Some(r.id.clone());
-            }
-            ui.end_row();
-        }
-    });
+        });
+    }
     ui.add_space(8.0);
     super::history::show(ui, "household", &d.changes);
     open
+}
+
+/// One visit of the household's history: 查看, then its date, cadre, kind, review, problems,
+/// photos, signatures and marks.
+fn history_row(ui: &mut Ui, r: &VisitRow, open: &mut Option<String>) {
+    let b = ui.button(t("detail.open_visit"));
+    let label = tf("detail.open_visit_of", &[("date", &r.date.to_string())]);
+    b.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
+    if b.clicked() {
+        *open = Some(r.id.clone());
+    }
+    ui.label(r.date.to_string());
+    ui.label(&r.cadre_name);
+    ui.label(crate::i18n::value(&r.kind));
+    ui.label(r.review.label());
+    if r.problems > 0 {
+        ui.label(RichText::new(tf("detail.problems", &[("n", &r.problems.to_string())])).color(ERROR));
+    }
+    ui.label(tf("review.photo_count", &[("n", &r.photos.to_string())]));
+    let color = if r.signatures == Signatures::Both { OK } else { ERROR };
+    ui.label(RichText::new(r.signatures.label()).color(color));
+    visit_marks(ui, r.unanswered, &r.recorder_name);
 }

@@ -235,7 +235,10 @@ impl HouseholdForm {
                 for a in &form.history {
                     let until =
                         a.assignment.end.map(|d| d.to_string()).unwrap_or_else(|| t("form.until_now").to_string());
-                    ui.label(format!("  {} — {}：{}", a.assignment.start, until, a.cadre_name));
+                    ui.label(format!(
+                        "  {}",
+                        crate::i18n::labelled(&format!("{} — {}", a.assignment.start, until), &a.cadre_name)
+                    ));
                 }
             }
             ui.add_space(10.0);
@@ -361,7 +364,7 @@ fn member_fields(ui: &mut Ui, i: usize, m: &mut Member, problems: &[FieldProblem
         ui.end_row();
     });
     for p in problems {
-        ui.label(RichText::new(format!("{}：{}", t(field_key(p.field)), p.message)).color(ERROR));
+        ui.label(RichText::new(crate::i18n::labelled(t(field_key(p.field)), &p.message)).color(ERROR));
     }
 }
 

@@ -123,9 +123,10 @@ impl HouseholdsPage {
         let f = &mut self.filters;
         ui.horizontal_wrapped(|ui| {
             let l = ui.label(t("households.search"));
-            let search = ui.add(
-                egui::TextEdit::singleline(&mut f.search).hint_text(t("households.search_hint")).desired_width(360.0),
-            );
+            // Wide enough for the whole hint (it says what can be searched), within the row.
+            let hint = t("households.search_hint");
+            let width = (super::widgets::text_width(ui, hint) + 32.0).max(360.0).min(ui.available_width() - 80.0);
+            let search = ui.add(egui::TextEdit::singleline(&mut f.search).hint_text(hint).desired_width(width));
             let search = search.labelled_by(l.id);
             if std::mem::take(&mut self.focus_search) {
                 search.request_focus();
@@ -286,7 +287,7 @@ impl HouseholdsPage {
                     });
                     row.col(|ui| {
                         let text = if r.archived {
-                            RichText::new(format!("{}（{}）", r.head_name, t("households.archived"))).weak()
+                            RichText::new(crate::i18n::aside(&r.head_name, t("households.archived"))).weak()
                         } else {
                             RichText::new(&r.head_name)
                         };

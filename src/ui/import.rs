@@ -422,7 +422,7 @@ impl ImportPage {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         egui::ScrollArea::vertical().id_salt("import-changes").show_rows(ui, row_height, updates.len(), |ui, range| {
             for h in &updates[range] {
-                let text = format!("{}：{}", roster::household_title(h), h.changes.join("；"));
+                let text = crate::i18n::labelled(&roster::household_title(h), &h.changes.join("；"));
                 ui.add(egui::Label::new(&text).truncate()).on_hover_text(&text);
             }
         });

@@ -7,10 +7,13 @@
 //! [`PinOutcome::Signed`] once the store has signed the approver in, and the page then does what
 //! it was asked.
 
+use super::cache::Cached;
 use super::cx::Cx;
 use super::widgets::ERROR;
 use crate::i18n::{t, tf};
+use crate::model::coded::Role;
 use crate::model::register::Cadre;
+use crate::store::{Result, Store};
 use egui::{RichText, TextEdit};
 
 /// What the dialog came to this frame.
@@ -24,20 +27,40 @@ pub enum PinOutcome {
     Cancelled,
 }
 
+/// Who may sign off, read when the data revision moves (not every frame the dialog is open).
+struct Approvers {
+    /// The role whose PIN signs off.
+    role: Role,
+    /// The cadres of that role, in the register's order.
+    cadres: Vec<Cadre>,
+    /// Whether any of them has a PIN yet.
+    any_pin: bool,
+}
+
+impl Approvers {
+    fn read(store: &Store) -> Result<Approvers> {
+        let role = store.approver_role()?;
+        let cadres = store.cadres(false)?.into_iter().map(|r| r.cadre).filter(|c| c.role == role).collect();
+        Ok(Approvers { role, cadres, any_pin: store.approver_has_pin()? })
+    }
+}
+
 /// The dialog's state.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct PinDialog {
     open: bool,
     cadre: Option<String>,
     pin: String,
     repeat: String,
     error: Option<String>,
+    approvers: Cached<(), Approvers>,
 }
 
 impl PinDialog {
     /// Opens the dialog (for the approver signed in as 我是… first, when that is one).
     pub fn open(&mut self, cx: &Cx<'_>) {
-        *self = PinDialog { open: true, cadre: cx.me.map(|m| m.id().to_string()), ..PinDialog::default() };
+        let approvers = std::mem::take(&mut self.approvers);
+        *self = PinDialog { open: true, cadre: cx.me.map(|m| m.id().to_string()), approvers, ..PinDialog::default() };
     }
 
     /// Draws the dialog when open; see [`PinOutcome`].
@@ -45,13 +68,11 @@ impl PinDialog {
         if !self.open {
             return PinOutcome::Open;
         }
-        let role = cx.store.approver_role().unwrap_or(crate::model::coded::Role::FirstSecretary);
-        let approvers: Vec<Cadre> = cx
-            .store
-            .cadres(false)
-            .map(|rows| rows.into_iter().map(|r| r.cadre).filter(|c| c.role == role).collect())
-            .unwrap_or_default();
-        let any_pin = cx.store.approver_has_pin().unwrap_or(false);
+        let read = self.approvers.get(cx.revision, (), |_| Approvers::read(cx.store));
+        let (role, approvers, any_pin, read_error) = match &read {
+            Ok(a) => (a.role, a.cadres.as_slice(), a.any_pin, None),
+            Err(e) => (Role::FirstSecretary, &[][..], false, Some(e.clone())),
+        };
         if !self.cadre.as_ref().is_some_and(|id| approvers.iter().any(|c| &c.id == id)) {
             self.cadre = approvers.first().map(|c| c.id.clone());
         }
@@ -61,7 +82,9 @@ impl PinDialog {
             ui.set_width(360.0);
             let title = if any_pin { "pin.title" } else { "pin.first_title" };
             ui.heading(tf(title, &[("role", role.label())]));
-            if approvers.is_empty() {
+            if let Some(e) = &read_error {
+                ui.label(RichText::new(e).color(ERROR));
+            } else if approvers.is_empty() {
                 ui.label(tf("pin.no_approver", &[("role", role.label())]));
             } else {
                 if !any_pin {
@@ -73,7 +96,7 @@ impl PinDialog {
                 egui::ComboBox::from_id_salt("pin_cadre")
                     .selected_text(shown)
                     .show_ui(ui, |ui| {
-                        for c in &approvers {
+                        for c in approvers {
                             ui.selectable_value(&mut self.cadre, Some(c.id.clone()), &c.name);
                         }
                     })

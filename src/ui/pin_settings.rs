@@ -2,16 +2,39 @@
 //! in with the approver's PIN (needed to change the village or its thresholds), and setting or
 //! changing a cadre's PIN — a change needs the old PIN, a first PIN the approver's.
 
+use super::cache::Cached;
 use super::cx::Cx;
 use super::pin_dialog::{PinDialog, PinOutcome};
 use super::widgets::ERROR;
 use crate::i18n::{t, tf};
 use crate::model::coded::Role;
-use crate::store::CadreRow;
+use crate::store::{CadreRow, Result, Store};
 use egui::{RichText, TextEdit, Ui};
 
+/// What the section shows about PINs, read when the data revision or the chosen cadre moves
+/// (not every frame).
+#[derive(Debug, Clone, Copy)]
+struct PinFacts {
+    /// The role whose PIN signs off.
+    approver: Role,
+    /// Whether any cadre of that role has a PIN.
+    any: bool,
+    /// Whether the chosen cadre has a PIN.
+    has_pin: bool,
+}
+
+impl PinFacts {
+    fn read(store: &Store, cadre: Option<&str>) -> Result<PinFacts> {
+        let has_pin = match cadre {
+            Some(id) => store.has_pin(id)?,
+            None => false,
+        };
+        Ok(PinFacts { approver: store.approver_role()?, any: store.approver_has_pin()?, has_pin })
+    }
+}
+
 /// The state of the 签批 PIN section.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct PinSettings {
     cadre: Option<String>,
     old: String,
@@ -21,12 +44,21 @@ pub struct PinSettings {
     dialog: PinDialog,
     /// A change of the approver role waiting for the approver's PIN.
     waiting_role: Option<Role>,
+    facts: Cached<Option<String>, PinFacts>,
 }
 
 impl PinSettings {
     /// Draws the section (one cell of the settings grid).
     pub fn ui(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, cadres: &[CadreRow]) {
-        let approver = cx.store.approver_role().unwrap_or(Role::FirstSecretary);
+        let facts = match self.facts.get(cx.revision, self.cadre.clone(), |id| PinFacts::read(cx.store, id.as_deref()))
+        {
+            Ok(f) => *f,
+            Err(e) => {
+                ui.label(RichText::new(e).color(ERROR));
+                return;
+            }
+        };
+        let approver = facts.approver;
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
                 let l = ui.label(t("pins.approver_role"));
@@ -34,7 +66,7 @@ impl PinSettings {
                 ui.radio_value(&mut role, Role::FirstSecretary, Role::FirstSecretary.label()).labelled_by(l.id);
                 ui.radio_value(&mut role, Role::TeamMember, Role::TeamMember.label());
                 if role != approver {
-                    self.change_role(cx, role);
+                    self.change_role(cx, role, facts.any);
                 }
             });
             ui.horizontal(|ui| match cx.store.signed_approver() {
@@ -50,12 +82,12 @@ impl PinSettings {
                     }
                 }
             });
-            self.pin_form(cx, ui, cadres);
+            self.pin_form(cx, ui, cadres, facts);
         });
         match self.dialog.show(cx) {
             PinOutcome::Signed => {
                 if let Some(role) = self.waiting_role.take() {
-                    self.change_role(cx, role);
+                    self.change_role(cx, role, facts.any);
                 }
             }
             PinOutcome::Cancelled => self.waiting_role = None,
@@ -63,8 +95,8 @@ impl PinSettings {
         }
     }
 
-    fn change_role(&mut self, cx: &mut Cx<'_>, role: Role) {
-        if cx.store.approver_has_pin().unwrap_or(false) && cx.store.signed_approver().is_none() {
+    fn change_role(&mut self, cx: &mut Cx<'_>, role: Role, any_pin: bool) {
+        if any_pin && cx.store.signed_approver().is_none() {
             self.waiting_role = Some(role);
             self.dialog.open(cx);
             return;
@@ -74,8 +106,8 @@ impl PinSettings {
     }
 
     /// Set or change one cadre's PIN.
-    fn pin_form(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, cadres: &[CadreRow]) {
-        let approver = cx.store.approver_role().unwrap_or(Role::FirstSecretary);
+    fn pin_form(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, cadres: &[CadreRow], facts: PinFacts) {
+        let PinFacts { approver, any, .. } = facts;
         ui.horizontal_wrapped(|ui| {
             let l = ui.label(t("pins.cadre"));
             let chosen = self.cadre.clone().unwrap_or_default();
@@ -84,7 +116,7 @@ impl PinSettings {
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
                     for c in cadres {
-                        let text = format!("{}（{}）", c.cadre.name, c.cadre.role.label());
+                        let text = crate::i18n::aside(&c.cadre.name, c.cadre.role.label());
                         ui.selectable_value(&mut self.cadre, Some(c.cadre.id.clone()), text);
                     }
                 })
@@ -92,8 +124,15 @@ impl PinSettings {
                 .labelled_by(l.id);
         });
         let Some(id) = self.cadre.clone() else { return };
-        let has_pin = cx.store.has_pin(&id).unwrap_or(false);
-        let any = cx.store.approver_has_pin().unwrap_or(false);
+        // A cadre chosen just now is read at once (a cache hit otherwise).
+        let has_pin = match self.facts.get(cx.revision, Some(id.clone()), |id| PinFacts::read(cx.store, id.as_deref()))
+        {
+            Ok(f) => f.has_pin,
+            Err(e) => {
+                ui.label(RichText::new(e).color(ERROR));
+                return;
+            }
+        };
         let authority_label = if has_pin {
             Some(t("pins.old").to_string())
         } else if any {
@@ -146,7 +185,13 @@ impl PinSettings {
         let r = cx.store.set_pin(id, self.new.trim(), authority.as_ref().map(|(a, p)| (a.as_str(), p.as_str())));
         match r {
             Ok(()) => {
-                *self = PinSettings { dialog: std::mem::take(&mut self.dialog), ..PinSettings::default() };
+                // The cadre stays chosen: their row now asks for the PIN just set to change it.
+                *self = PinSettings {
+                    cadre: self.cadre.take(),
+                    dialog: std::mem::take(&mut self.dialog),
+                    facts: std::mem::take(&mut self.facts),
+                    ..PinSettings::default()
+                };
                 cx.info(t("cli.pin.set"));
             }
             Err(e) => self.error = Some(e.to_string()),

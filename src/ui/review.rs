@@ -139,7 +139,7 @@ impl ReviewPage {
                             ui.label(&r.cadre_name);
                         });
                         row.col(|ui| {
-                            ui.label(&r.kind);
+                            ui.label(crate::i18n::value(&r.kind));
                         });
                         row.col(|ui| {
                             let color = if r.problems > 0 { ERROR } else { OK };

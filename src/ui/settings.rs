@@ -65,7 +65,7 @@ impl SettingsPage {
                 }
                 if let Some(v) = cx.village {
                     ui.label(RichText::new(format!("{} · {} · {}", v.county, v.township, v.name)).strong());
-                    ui.label(format!("{}：{} 元", t("field.threshold"), v.income_threshold));
+                    ui.label(crate::i18n::labelled(t("field.threshold"), &format!("{} 元", v.income_threshold)));
                     if ui.button(t("settings.edit_village")).clicked() {
                         cx.go(Route::Village(Some(v.id.clone())));
                     }
@@ -165,7 +165,8 @@ impl SettingsPage {
         let path = cx.store.path().to_path_buf();
         let list = self.backup_list.get(cx.revision, (), |_| Ok::<_, String>(backup::backups(&path)));
         ui.vertical(|ui| {
-            ui.horizontal(|ui| {
+            // Wrapped: a long backup path must not push 立即备份 off the window.
+            ui.horizontal_wrapped(|ui| {
                 ui.label(match list.as_ref().ok().and_then(|l| l.first().cloned()) {
                     Some(b) => tf("settings.newest_backup", &[("path", &b.path.display().to_string())]),
                     None => t("settings.no_backup").to_string(),

@@ -125,7 +125,7 @@ impl ThisMonthPage {
                 ui.label(RichText::new(tf("month.incomplete", &[("n", &n)])).color(WARN).strong());
                 for h in incomplete {
                     let text =
-                        format!("{}（{}）", h.head_name, tf("visit.incomplete", &[("n", &h.unanswered.to_string())]));
+                        crate::i18n::aside(&h.head_name, &tf("visit.incomplete", &[("n", &h.unanswered.to_string())]));
                     if ui.link(text).clicked() {
                         detail = Some(h.id.clone());
                     }
@@ -149,7 +149,9 @@ impl ThisMonthPage {
             }
             let ui = &mut cols[1];
             ui.label(RichText::new(t("month.cadres")).strong());
-            egui::ScrollArea::vertical().id_salt("month-cadres").max_height(ROW * 7.0).show(ui, |ui| {
+            // Half of what is left of the page (at least seven rows): the found problems below.
+            let height = (ui.available_height() * 0.5).max(ROW * 7.0);
+            egui::ScrollArea::vertical().id_salt("month-cadres").max_height(height).show(ui, |ui| {
                 egui::Grid::new("month-cadres-grid").striped(true).num_columns(4).spacing([12.0, 4.0]).show(ui, |ui| {
                     for key in ["field.cadre", "month.assigned", "month.visited", "month.visits"] {
                         ui.label(RichText::new(t(key)).strong());
@@ -228,17 +230,24 @@ fn household_list(ui: &mut Ui, salt: &str, rows: &[&MonthHousehold], visible_row
         ROW,
         rows.len(),
         |ui, range| {
+            // Narrower than this, a row leaves its 户编号 to the name's hover so the date of the
+            // last visit stays clear of the column beside.
+            let roomy = ui.available_width() >= 480.0;
             for h in &rows[range] {
-                ui.horizontal(|ui| {
-                    ui.set_height(ROW - 4.0);
+                super::widgets::fixed_row(ui, ROW - 4.0, |ui| {
                     let b = ui.button(t("month.visit"));
                     let label = tf("month.visit_of", &[("name", &h.head_name)]);
                     b.widget_info(|| WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
                     if b.clicked() {
                         visit = Some(h.id.clone());
                     }
-                    ui.label(RichText::new(&h.head_name).strong());
-                    ui.label(format!("{} {}", crate::i18n::value(&h.group), h.code));
+                    let name = ui.label(RichText::new(&h.head_name).strong());
+                    if roomy {
+                        ui.label(format!("{} {}", crate::i18n::value(&h.group), h.code));
+                    } else {
+                        name.on_hover_text(&h.code);
+                        ui.label(crate::i18n::value(&h.group));
+                    }
                     if h.unassigned {
                         ui.label(RichText::new(t("cli.unassigned_flag")).color(super::widgets::ERROR));
                     } else {

@@ -345,7 +345,8 @@ impl VisitForm {
         });
         let answered = scored.answers.len();
         let applicable = form.template.items.iter().filter(|i| i.applies(&facts) != Applies::No).count();
-        ui.horizontal(|ui| {
+        // Wrapped: on a small screen the keyboard hint goes on under the counts, never off the window.
+        ui.horizontal_wrapped(|ui| {
             ui.label(tf("visit.progress", &[("n", &answered.to_string()), ("total", &applicable.to_string())]));
             let problems = scored.problems().count();
             if problems > 0 {
@@ -677,7 +678,7 @@ fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit) {
         let note = if a.note.trim().is_empty() { String::new() } else { format!("——{}", a.note.trim()) };
         let value = match (item.role, visit.income_per_capita) {
             (Some(ItemRole::HouseholdIncome), Some(pc)) => {
-                format!("{}（{}）", a.value, tf("visit.per_capita_short", &[("amount", &format!("{pc:.0}"))]))
+                crate::i18n::aside(&a.value, &tf("visit.per_capita_short", &[("amount", &format!("{pc:.0}"))]))
             }
             _ => a.value.clone(),
         };

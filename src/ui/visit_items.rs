@@ -102,8 +102,16 @@ pub fn item_row(
                     }
                     ItemKind::Text => field(ui, question, &mut answer.value, 360.0, focus),
                 };
-                if problem && note(ui, &item.code, &mut answer.note) {
-                    outcome = ItemOutcome::Next;
+                if problem {
+                    // Beside the answer when the line has room for a readable field, else on a
+                    // line of its own under the question (a small screen).
+                    let rest = ui.max_rect().right() - ui.cursor().min.x;
+                    if rest < NOTE_MIN_WIDTH + super::widgets::text_width(ui, t("visit.note")) {
+                        ui.end_row();
+                    }
+                    if note(ui, &item.code, &mut answer.note) {
+                        outcome = ItemOutcome::Next;
+                    }
                 }
             });
         });
@@ -119,7 +127,10 @@ fn note(ui: &mut Ui, item: &str, text: &mut String) -> bool {
         && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab) || i.consume_key(Modifiers::NONE, Key::Enter));
     ui.horizontal_wrapped(|ui| {
         let l = ui.label(RichText::new(t("visit.note")).color(ERROR));
-        let width = ui.available_width().max(NOTE_MIN_WIDTH);
+        // What is left of this line (a wrapping row's available width is the whole row's); when
+        // that is too narrow the field takes the next line whole.
+        let rest = ui.max_rect().right() - ui.cursor().min.x - ui.spacing().item_spacing.x;
+        let width = if rest >= NOTE_MIN_WIDTH { rest } else { ui.max_rect().width() };
         ui.add(
             egui::TextEdit::multiline(text).id(id).hint_text(t("visit.note_hint")).desired_rows(1).desired_width(width),
         )
@@ -208,12 +219,19 @@ fn income_note(ui: &mut Ui, typed: &str, ctx: Context) {
     let Some(pc) = per_capita(income, ctx.members) else { return };
     let text = tf("visit.per_capita", &[("amount", &format!("{pc:.0}")), ("n", &ctx.members.to_string())]);
     if pc < ctx.threshold {
-        ui.label(
-            RichText::new(format!("{text} {}", tf("visit.below", &[("threshold", &format!("{:.0}", ctx.threshold))])))
-                .color(ERROR)
-                .strong(),
-        );
+        let below = tf("visit.below", &[("threshold", &format!("{:.0}", ctx.threshold))]);
+        whole_label(ui, RichText::new(format!("{text} {below}")).color(ERROR).strong());
     } else {
-        ui.label(RichText::new(text).color(super::widgets::OK));
+        whole_label(ui, RichText::new(text).color(super::widgets::OK));
     }
+}
+
+/// A label kept in one piece: it starts the next line when the rest of this one is too short
+/// (a warning split under the question would read as part of it).
+fn whole_label(ui: &mut Ui, text: RichText) {
+    let rest = ui.max_rect().right() - ui.cursor().min.x;
+    if super::widgets::text_width(ui, text.clone()) > rest {
+        ui.end_row();
+    }
+    ui.label(text);
 }

@@ -98,12 +98,18 @@ pub fn date_field(ui: &mut Ui, label_id: egui::Id, date: &mut NaiveDate, max: Op
     let (mut y, mut m, mut d) = (date.year(), date.month(), date.day());
     let before = *date;
     ui.horizontal(|ui| {
+        // 年 月 日 in Chinese; English reads the same fields as 2026 - 12 - 1 (no word after the day).
+        let unit = |ui: &mut Ui, key: &str| {
+            if !t(key).is_empty() {
+                ui.label(t(key));
+            }
+        };
         ui.add(egui::DragValue::new(&mut y).range(2000..=2100)).labelled_by(label_id);
-        ui.label(t("date.year"));
+        unit(ui, "date.year");
         ui.add(egui::DragValue::new(&mut m).range(1..=12)).labelled_by(label_id);
-        ui.label(t("date.month"));
+        unit(ui, "date.month");
         ui.add(egui::DragValue::new(&mut d).range(1..=31)).labelled_by(label_id);
-        ui.label(t("date.day"));
+        unit(ui, "date.day");
         let last = Month { year: y, month: m }.last_day().day();
         if let Some(new) = NaiveDate::from_ymd_opt(y, m, d.min(last)) {
             *date = new;
@@ -204,6 +210,21 @@ pub fn run_dialog<T>(open: impl FnOnce() -> Option<T>) -> Dialog<T> {
         None if started.elapsed() < NO_DIALOG => Dialog::Unavailable,
         None => Dialog::Cancelled,
     }
+}
+
+/// The width `text` takes on one line of body text.
+pub fn text_width(ui: &Ui, text: impl Into<egui::WidgetText>) -> f32 {
+    text.into().into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Body).size().x
+}
+
+/// A row `height` high exactly as wide as the room left: what does not fit is cut at its right
+/// edge instead of widening the page (and every row after it) past the window or a side panel.
+pub fn fixed_row<R>(ui: &mut Ui, height: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(ui.available_width(), height), egui::Sense::hover());
+    let layout = egui::Layout::left_to_right(egui::Align::Center);
+    let mut row = ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(layout));
+    row.set_clip_rect(rect.intersect(ui.clip_rect()));
+    add(&mut row)
 }
 
 /// The colour of a warning (something left undone, not wrong).

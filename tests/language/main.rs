@@ -1,13 +1,19 @@
-//! Switching the interface to English in 设置 (its own test binary: the language is global).
+//! Switching the interface to English in 设置, and screens laid out in both languages (their
+//! own test binary: the language is global, and the tests here take turns with [`LANGUAGE`]).
 
+mod layout;
 #[path = "../support/mod.rs"]
 mod support;
 
 use egui_kittest::kittest::Queryable;
 use support::*;
 
+/// Held by each test here: the language is one for the whole process.
+pub static LANGUAGE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn the_language_switches_to_english_and_is_remembered() {
+    let _turn = LANGUAGE.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
     {

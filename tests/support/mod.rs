@@ -22,10 +22,20 @@ pub fn harness(db: &Path) -> Harness<'static, App> {
     build(App::new(Store::open(db), today()))
 }
 
+/// The app on the database at `db` in a window `width`×`height` (1024×700: the small laptop).
+pub fn harness_sized(db: &Path, width: f32, height: f32) -> Harness<'static, App> {
+    build_sized(App::new(Store::open(db), today()), egui::vec2(width, height))
+}
+
 /// A harness on `app` at 1366×768 with the real fonts.
 fn build(app: App) -> Harness<'static, App> {
+    build_sized(app, egui::vec2(1366.0, 768.0))
+}
+
+/// A harness on `app` in a window `size` with the real fonts.
+fn build_sized(app: App, size: egui::Vec2) -> Harness<'static, App> {
     Harness::builder()
-        .with_size(egui::vec2(1366.0, 768.0))
+        .with_size(size)
         .with_max_steps(30)
         .with_context_setup(zoufang::ui::fonts::install)
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app)

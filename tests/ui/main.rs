@@ -7,8 +7,10 @@ mod exchange;
 mod fresh;
 mod jobs;
 mod ledger;
+mod pins;
 mod register;
 mod restore;
+mod small_screen;
 #[path = "../support/mod.rs"]
 mod support;
 mod unlock;

@@ -144,10 +144,10 @@ impl ExchangePage {
             let l = ui.label(t("exchange.ui.village"));
             let mut chosen = village.id.clone();
             egui::ComboBox::from_id_salt("export-village")
-                .selected_text(format!("{}（{}）", village.name, village.township))
+                .selected_text(crate::i18n::aside(&village.name, &village.township))
                 .show_ui(ui, |ui| {
                     for v in cx.villages {
-                        ui.selectable_value(&mut chosen, v.id.clone(), format!("{}（{}）", v.name, v.township));
+                        ui.selectable_value(&mut chosen, v.id.clone(), crate::i18n::aside(&v.name, &v.township));
                     }
                 })
                 .response
@@ -373,7 +373,7 @@ impl ExchangePage {
             }
             ui.end_row();
             for c in &conflicts {
-                ui.label(format!("{}：{}", merge::table_label(&c.key.table), c.label));
+                ui.label(crate::i18n::labelled(&merge::table_label(&c.key.table), &c.label));
                 let fields: Vec<String> = c.fields.iter().map(merge::field_diff).collect();
                 ui.label(fields.join("\n"));
                 ui.label(local_time(&c.mine_at));

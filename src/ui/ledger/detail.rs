@@ -74,7 +74,17 @@ impl LedgerPage {
             }
         });
         let editable = d.problem.status != Status::Closed;
-        egui::Grid::new("problem-grid").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
+        // Labels beside their fields where the panel is wide enough, above them where not.
+        let grid = side_by_side(ui.available_width());
+        let wide = if grid { 300.0 } else { ui.available_width() };
+        let end_row = |ui: &mut Ui| {
+            if grid {
+                ui.end_row();
+            } else {
+                ui.add_space(4.0);
+            }
+        };
+        let fields = |ui: &mut Ui| {
             let p = &mut d.problem;
             let l = ui.label(t("field.head_name"));
             ui.vertical(|ui| {
@@ -82,7 +92,7 @@ impl LedgerPage {
                     .household_id
                     .as_ref()
                     .and_then(|id| households.iter().find(|h| &h.id == id))
-                    .map(|h| format!("{}（{}）", h.head_name, h.group))
+                    .map(|h| crate::i18n::aside(&h.head_name, crate::i18n::value(&h.group)))
                     .unwrap_or_else(|| t("ledger.whole_village").to_string());
                 ui.label(RichText::new(current).strong()).labelled_by(l.id);
                 if is_new {
@@ -94,7 +104,10 @@ impl LedgerPage {
                             if ui
                                 .selectable_label(
                                     p.household_id.as_ref() == Some(&h.id),
-                                    format!("{}（{} {}）", h.head_name, h.group, h.code),
+                                    crate::i18n::aside(
+                                        &h.head_name,
+                                        &format!("{} {}", crate::i18n::value(&h.group), h.code),
+                                    ),
                                 )
                                 .clicked()
                             {
@@ -107,7 +120,7 @@ impl LedgerPage {
                     }
                 }
             });
-            ui.end_row();
+            end_row(ui);
             let l = ui.label(t("field.problem_group"));
             egui::ComboBox::from_id_salt("problem-group")
                 .selected_text(crate::i18n::value(&p.group))
@@ -118,20 +131,20 @@ impl LedgerPage {
                 })
                 .response
                 .labelled_by(l.id);
-            ui.end_row();
+            end_row(ui);
             let l = ui.label(t("field.description"));
             ui.vertical(|ui| {
                 ui.add_enabled(
                     editable,
-                    egui::TextEdit::multiline(&mut p.description).desired_rows(2).desired_width(300.0),
+                    egui::TextEdit::multiline(&mut p.description).desired_rows(2).desired_width(wide),
                 )
                 .labelled_by(l.id);
                 field_error(ui, &problems, Field::Description);
             });
-            ui.end_row();
+            end_row(ui);
             let l = ui.label(t("field.found_date"));
             date_field(ui, l.id, &mut p.found, Some(cx.today));
-            ui.end_row();
+            end_row(ui);
             let l = ui.label(t("field.deadline"));
             ui.vertical(|ui| {
                 let mut has = p.deadline.is_some();
@@ -146,20 +159,27 @@ impl LedgerPage {
                 }
                 field_error(ui, &problems, Field::Deadline);
             });
-            ui.end_row();
+            end_row(ui);
             text_field(ui, t("field.responsible_person"), &mut p.responsible_person, 200.0, &problems, None);
-            ui.end_row();
+            end_row(ui);
             text_field(ui, t("field.responsible_unit"), &mut p.responsible_unit, 200.0, &problems, None);
-            ui.end_row();
+            end_row(ui);
             if d.unit_asked && p.responsible_unit.trim().is_empty() {
-                ui.label("");
+                if grid {
+                    ui.label("");
+                }
                 ui.add(egui::Label::new(RichText::new(t("ledger.unit_asked")).color(ERROR)).wrap());
-                ui.end_row();
+                end_row(ui);
             }
             let l = ui.label(t("field.measures"));
-            ui.add(egui::TextEdit::multiline(&mut p.measures).desired_rows(2).desired_width(300.0)).labelled_by(l.id);
-            ui.end_row();
-        });
+            ui.add(egui::TextEdit::multiline(&mut p.measures).desired_rows(2).desired_width(wide)).labelled_by(l.id);
+            end_row(ui);
+        };
+        if grid {
+            egui::Grid::new("problem-grid").num_columns(2).spacing([8.0, 6.0]).show(ui, fields);
+        } else {
+            ui.vertical(fields);
+        }
         ui.horizontal(|ui| {
             if ui.add_enabled(editable, egui::Button::new(RichText::new(t("form.save")).strong())).clicked() {
                 action = Some(DetailAction::Save);
@@ -174,7 +194,7 @@ impl LedgerPage {
             ui.add(
                 egui::TextEdit::multiline(&mut d.note)
                     .desired_rows(2)
-                    .desired_width(400.0)
+                    .desired_width(ui.available_width().min(400.0))
                     .hint_text(t("ledger.note_hint")),
             )
             .labelled_by(l.id);
@@ -299,6 +319,19 @@ enum DetailAction {
     Progress,
     Move(Status),
     CloseConfirmed,
+}
+
+/// The detail panel's width on a page `available` wide: at most 430 points (540 for English
+/// words) and 40 % of the page, so the table beside it keeps its key columns readable; at least
+/// 340, where the fields go under their labels.
+pub(super) fn panel_width(available: f32) -> f32 {
+    let widest = if crate::i18n::lang() == crate::i18n::Lang::En { 540.0 } else { 430.0 };
+    (available * 0.4).clamp(340.0, widest)
+}
+
+/// Whether a panel `width` wide has room for the labels beside their fields.
+fn side_by_side(width: f32) -> bool {
+    width >= if crate::i18n::lang() == crate::i18n::Lang::En { 470.0 } else { 390.0 }
 }
 
 /// Days from finding a problem to its default 整改时限.

@@ -7,7 +7,7 @@ use crate::model::month::Month;
 use crate::model::search::Query;
 use crate::store::{HouseholdRow, ProblemRow};
 use crate::ui::cx::{Cx, LedgerFilters, StatusFilter};
-use crate::ui::widgets::{ERROR, OK, date_field, line, select_checkbox};
+use crate::ui::widgets::{ERROR, OK, date_field, line, select_checkbox, text_width};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -121,7 +121,7 @@ impl LedgerPage {
         let n = self.selected.len();
         let mut apply = false;
         let page = &mut *self;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(tf("ledger.selected", &[("n", &n.to_string())]));
             if ui.button(t("households.select_shown")).clicked() {
                 let ids: Vec<String> = page.visible.iter().map(|&i| data.rows[i].problem.id.clone()).collect();
@@ -167,34 +167,31 @@ impl LedgerPage {
             ui.label(RichText::new(t("ledger.none")).size(16.0).weak());
             return None;
         }
-        // Beside the detail panel only the key columns stay, wide enough to read.
-        let cols: &[Col] = if page.detail.is_some() { &Col::KEY } else { &Col::ALL };
+        // Beside the detail panel only the key columns stay, each as wide as its text needs; the
+        // problem's description gets the rest, cut with … (its full text on hover).
+        let key_view = page.detail.is_some();
+        let cols: &[Col] = if key_view { &Col::KEY } else { &Col::ALL };
         let rows = &data.rows;
         let mut open = None;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let mut draw = |ui: &mut Ui| {
-            // Beside the panel the description gets exactly what the other key columns leave.
-            let fixed: f32 = cols.iter().filter_map(|c| c.fixed_width()).sum();
-            let spacing = ui.spacing().item_spacing.x * cols.len() as f32 + ui.spacing().scroll.bar_width + 16.0;
-            let rest = (ui.available_width() - fixed - spacing).max(140.0);
+            let (widths, days_shown) = column_widths(ui, cols, key_view);
             // Each set of columns keeps its own remembered widths.
-            let salt = if page.detail.is_some() { "ledger-key-columns" } else { "ledger-all-columns" };
+            let salt = if key_view { "ledger-key-columns" } else { "ledger-all-columns" };
             let mut table = TableBuilder::new(ui)
                 .id_salt(salt)
                 .striped(true)
+                .auto_shrink([false, true])
                 .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-            for c in cols {
-                table = table.column(match (c, page.detail.is_some()) {
-                    (Col::Description, true) => Column::exact(rest).clip(true),
-                    _ => c.width(),
-                });
+            for w in widths {
+                table = table.column(w);
             }
             table
                 .header(26.0, |mut h| {
                     for c in cols {
                         h.col(|ui| {
                             if let Some(key) = c.header() {
-                                ui.strong(t(key));
+                                ui.add(egui::Label::new(RichText::new(t(key)).strong()).truncate());
                             }
                         });
                     }
@@ -204,43 +201,49 @@ impl LedgerPage {
                         let r = &rows[page.visible[row.index()]];
                         let p = &r.problem;
                         for c in cols {
-                            row.col(|ui| match c {
-                                Col::Check => select_checkbox(
-                                    ui,
-                                    &mut page.selected,
-                                    &p.id,
-                                    tf("ledger.select_one", &[("what", &p.description)]),
-                                ),
-                                Col::Status => {
-                                    ui.label(RichText::new(p.status.label()).color(status_color(p.status)).strong());
-                                    if let Some(date) = data.rechecked.get(&p.id) {
-                                        ui.label(RichText::new("✓").color(OK))
-                                            .on_hover_text(tf("ledger.rechecked", &[("date", &date.to_string())]));
+                            row.col(|ui| {
+                                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                                match c {
+                                    Col::Check => select_checkbox(
+                                        ui,
+                                        &mut page.selected,
+                                        &p.id,
+                                        tf("ledger.select_one", &[("what", &p.description)]),
+                                    ),
+                                    Col::Status => {
+                                        ui.label(
+                                            RichText::new(p.status.label()).color(status_color(p.status)).strong(),
+                                        );
+                                        if let Some(date) = data.rechecked.get(&p.id) {
+                                            ui.label(RichText::new("✓").color(OK))
+                                                .on_hover_text(tf("ledger.rechecked", &[("date", &date.to_string())]));
+                                        }
                                     }
-                                }
-                                Col::Group => {
-                                    ui.label(crate::i18n::value(&p.group));
-                                }
-                                Col::Description => {
-                                    if ui.link(&p.description).clicked() {
-                                        open = Some(p.id.clone());
+                                    Col::Group => {
+                                        ui.label(crate::i18n::value(&p.group));
                                     }
-                                }
-                                Col::Head => {
-                                    ui.label(match p.household_id {
-                                        Some(_) => r.head_name.as_str(),
-                                        None => t("ledger.whole_village"),
-                                    });
-                                }
-                                Col::Cadre => {
-                                    ui.label(&r.cadre_name);
-                                }
-                                Col::Found => {
-                                    ui.label(p.found.to_string());
-                                }
-                                Col::Deadline => deadline_cell(ui, p, today),
-                                Col::Unit => {
-                                    ui.label(&p.responsible_unit);
+                                    Col::Description => {
+                                        let link = ui.link(&p.description).on_hover_text(&p.description);
+                                        if link.clicked() {
+                                            open = Some(p.id.clone());
+                                        }
+                                    }
+                                    Col::Head => {
+                                        ui.label(match p.household_id {
+                                            Some(_) => r.head_name.as_str(),
+                                            None => t("ledger.whole_village"),
+                                        });
+                                    }
+                                    Col::Cadre => {
+                                        ui.label(&r.cadre_name);
+                                    }
+                                    Col::Found => {
+                                        ui.label(p.found.to_string());
+                                    }
+                                    Col::Deadline => deadline_cell(ui, p, today, days_shown),
+                                    Col::Unit => {
+                                        ui.label(&p.responsible_unit);
+                                    }
                                 }
                             });
                         }
@@ -286,34 +289,13 @@ impl Col {
     /// The columns kept beside the detail panel.
     const KEY: [Col; 5] = [Col::Check, Col::Status, Col::Description, Col::Head, Col::Deadline];
 
-    /// The width of every column but the description's (English words need more room).
-    fn fixed_width(self) -> Option<f32> {
-        let en = crate::i18n::lang() == crate::i18n::Lang::En;
-        let (zh, en_width) = match self {
-            Col::Check => (28.0, 28.0),
-            Col::Status => (80.0, 90.0),
-            Col::Group => (76.0, 120.0),
-            Col::Description => return None,
-            Col::Head => (80.0, 110.0),
-            Col::Cadre => (84.0, 110.0),
-            Col::Found => (92.0, 92.0),
-            Col::Deadline => (176.0, 240.0),
-            Col::Unit => (100.0, 130.0),
-        };
-        Some(if en { en_width } else { zh })
-    }
-
-    fn width(self) -> Column {
-        self.fixed_width().map_or_else(|| Column::remainder().at_least(180.0).clip(true), Column::exact)
-    }
-
     fn header(self) -> Option<&'static str> {
         Some(match self {
             Col::Check => return None,
             Col::Status => "ledger.status",
             Col::Group => "field.problem_group",
             Col::Description => "field.description",
-            Col::Head => "field.head_name",
+            Col::Head => "ledger.col.head",
             Col::Cadre => "field.cadre",
             Col::Found => "field.found_date",
             Col::Deadline => "field.deadline",
@@ -322,12 +304,16 @@ impl Col {
     }
 }
 
-/// 整改时限, in red with the days when overdue.
-fn deadline_cell(ui: &mut Ui, p: &crate::model::ledger::Problem, today: NaiveDate) {
+/// 整改时限, in red when overdue, with the days overdue when `days` (else on hover).
+fn deadline_cell(ui: &mut Ui, p: &crate::model::ledger::Problem, today: NaiveDate, days: bool) {
     match (p.deadline, days_overdue(p.status, p.deadline, today)) {
         (Some(d), Some(late)) => {
-            let text = format!("{d} {}", tf("ledger.days_overdue", &[("n", &late.to_string())]));
-            ui.label(RichText::new(text).color(ERROR).strong());
+            let late = tf("ledger.days_overdue", &[("n", &late.to_string())]);
+            if days {
+                ui.label(RichText::new(format!("{d} {late}")).color(ERROR).strong());
+            } else {
+                ui.label(RichText::new(d.to_string()).color(ERROR).strong()).on_hover_text(late);
+            }
         }
         (Some(d), None) => {
             ui.label(d.to_string());
@@ -336,4 +322,49 @@ fn deadline_cell(ui: &mut Ui, p: &crate::model::ledger::Problem, today: NaiveDat
             ui.label(RichText::new(t("ledger.no_deadline")).weak());
         }
     }
+}
+
+/// The columns' widths, measured in the language shown: 状态 as wide as its longest status,
+/// 户主 and 帮扶责任人 a four-character name, 时限 a date with the days overdue, and so on; 问题
+/// gets the rest. The full table scrolls sideways when the rest is under 180 points; beside the
+/// detail panel (`key_view`) the columns always fit, the days overdue moving to the date's hover
+/// when the description would be left under 220. Also whether the days overdue are shown.
+fn column_widths(ui: &Ui, cols: &[Col], key_view: bool) -> (Vec<Column>, bool) {
+    let strong = |key: &str| text_width(ui, RichText::new(t(key)).strong());
+    let header = |c: &Col| c.header().map_or(0.0, strong);
+    let pad = ui.spacing().item_spacing.x;
+    let widest = |texts: &mut dyn Iterator<Item = f32>| texts.fold(0.0, f32::max);
+    let status = widest(&mut Status::ALL.iter().map(|s| text_width(ui, RichText::new(s.label()).strong())))
+        + pad
+        + text_width(ui, "✓");
+    let group = widest(&mut GROUPS.iter().map(|g| text_width(ui, crate::i18n::value(g)))).min(120.0);
+    let name = text_width(ui, "欧阳建国");
+    let date = text_width(ui, RichText::new("2026-12-31").strong());
+    let late = text_width(ui, RichText::new(format!(" {}", tf("ledger.days_overdue", &[("n", "999")]))).strong());
+    let unit = text_width(ui, "县乡村振兴局");
+    let width = |c: &Col, days: bool| match c {
+        Col::Check => 28.0,
+        Col::Description => 0.0,
+        Col::Status => status.max(header(c)),
+        Col::Group => group.max(header(c).min(120.0)),
+        // The names are short; a long English header is cut (in full on hover).
+        Col::Head | Col::Cadre => name.max(header(c).min(90.0)),
+        Col::Found => date.max(header(c)),
+        Col::Deadline if days => (date + late).max(header(c)),
+        Col::Deadline => date.max(header(c)),
+        Col::Unit => unit.max(header(c).min(120.0)),
+    };
+    let spacing = 1.5 * pad * cols.len() as f32 + ui.spacing().scroll.bar_width + 2.0 * pad;
+    let rest = |days: bool| ui.available_width() - spacing - cols.iter().map(|c| width(c, days)).sum::<f32>();
+    let days = !key_view || rest(true) >= 220.0;
+    let least = if key_view { 60.0 } else { 180.0 };
+    let widths = cols
+        .iter()
+        .map(|c| match c {
+            Col::Description => Column::exact(rest(days).max(least)).clip(true),
+            // A little room beyond the widest text: the floating scroll bar lies over the last.
+            c => Column::exact(width(c, days) + pad / 2.0).clip(true),
+        })
+        .collect();
+    (widths, days)
 }

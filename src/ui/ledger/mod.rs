@@ -100,8 +100,7 @@ impl LedgerPage {
         let mut panel_left = f32::INFINITY;
         let right = ui.max_rect().right();
         if self.detail.is_some() {
-            // English labels and the date fields' words need a wider panel.
-            let width = if crate::i18n::lang() == crate::i18n::Lang::En { 540.0 } else { 430.0 };
+            let width = detail::panel_width(ui.available_width());
             let panel = egui::Panel::right("problem-detail").exact_size(width).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| self.detail_panel(cx, ui, &data));
             });
@@ -122,7 +121,10 @@ impl LedgerPage {
         let open = data.rows.iter().filter(|r| r.problem.status.is_open()).count();
         let overdue =
             data.rows.iter().filter(|r| days_overdue(r.problem.status, r.problem.deadline, cx.today).is_some()).count();
-        ui.horizontal(|ui| {
+        // The room this page has: a row wider than it (a long English label) must not widen
+        // what comes after it, the table least of all.
+        let area = ui.max_rect();
+        ui.horizontal_wrapped(|ui| {
             ui.heading(t("ledger.title"));
             let color = if open == 0 { OK } else { ERROR };
             ui.label(
@@ -132,20 +134,31 @@ impl LedgerPage {
                 ui.label(RichText::new(tf("ledger.overdue_count", &[("n", &overdue.to_string())])).color(ERROR));
             }
             ui.label(tf("ledger.shown", &[("n", &self.visible.len().to_string())]));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let village_id = cx.village_id();
-                let new = ui.add_enabled(village_id.is_some(), egui::Button::new(t("ledger.new")));
-                if new.on_disabled_hover_text(t("app.pick_village")).clicked() {
-                    let v = village_id.unwrap_or_default();
-                    self.detail = Some(Detail::new(Problem::new(v, None, GROUPS[0], "", cx.today)));
-                }
-            });
+            // 登记问题 at the right end of the row, or at the start of the next when it does not fit.
+            let village_id = cx.village_id();
+            let button = egui::Button::new(t("ledger.new"));
+            let text = egui::WidgetText::from(t("ledger.new"));
+            let galley = text.into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Button);
+            let width = galley.size().x + 2.0 * ui.spacing().button_padding.x;
+            // (A wrapping row's available width is the whole row's: what is left is to the cursor.)
+            let room = ui.max_rect().right() - ui.cursor().min.x - width - 2.0 * ui.spacing().item_spacing.x - 1.0;
+            if room > 0.0 {
+                ui.add_space(room);
+            }
+            let new = ui.add_enabled(village_id.is_some(), button);
+            if new.on_disabled_hover_text(t("app.pick_village")).clicked() {
+                let v = village_id.unwrap_or_default();
+                self.detail = Some(Detail::new(Problem::new(v, None, GROUPS[0], "", cx.today)));
+            }
         });
-        self.proposals_panel(cx, ui);
+        self.proposals_panel(cx, ui, area.width());
         self.filter_bar(ui, data);
         self.bulk_bar(cx, ui, data);
         ui.separator();
-        if let Some(id) = self.table(ui, data, cx.today) {
+        let mut rest = ui.available_rect_before_wrap();
+        rest.max.x = rest.max.x.min(area.max.x);
+        let table = ui.scope_builder(egui::UiBuilder::new().max_rect(rest), |ui| self.table(ui, data, cx.today));
+        if let Some(id) = table.inner {
             self.open(cx, &id);
         }
     }

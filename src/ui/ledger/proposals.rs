@@ -7,7 +7,7 @@ use super::{LedgerData, LedgerPage};
 use crate::checklist::Proposed;
 use crate::i18n::{t, tf};
 use crate::ui::cx::Cx;
-use crate::ui::widgets::{ERROR, OK};
+use crate::ui::widgets::{ERROR, OK, fixed_row};
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -39,7 +39,9 @@ impl LedgerPage {
     }
 
     /// The proposals, in a list that lays out only the rows in view.
-    pub(super) fn proposals_panel(&mut self, cx: &mut Cx<'_>, ui: &mut Ui) {
+    /// On a page narrower than [`ROOMY`] (beside the detail panel) a row leaves out its date and
+    /// group (shown on hover over the name) so the buttons and the problem stay in view.
+    pub(super) fn proposals_panel(&mut self, cx: &mut Cx<'_>, ui: &mut Ui, width: f32) {
         if self.proposal_rows.is_empty() {
             return;
         }
@@ -61,27 +63,37 @@ impl LedgerPage {
                 |ui, range| {
                     for i in range {
                         let (p, done) = &rows[i];
-                        ui.horizontal(|ui| {
+                        fixed_row(ui, row_height, |ui| {
                             let cell = |ui: &mut Ui, width: f32, text: &str| {
                                 ui.add_sized([width, row_height], egui::Label::new(text).truncate());
                             };
-                            cell(ui, 86.0, &p.problem.found.to_string());
-                            cell(ui, 64.0, &p.head_name);
-                            cell(ui, 64.0, crate::i18n::value(&p.problem.group));
+                            let found = p.problem.found.to_string();
+                            let group = crate::i18n::value(&p.problem.group);
+                            if width >= ROOMY {
+                                cell(ui, 86.0, &found);
+                                cell(ui, 64.0, &p.head_name);
+                                cell(ui, 64.0, group);
+                            } else {
+                                ui.add_sized([64.0, row_height], egui::Label::new(&p.head_name).truncate())
+                                    .on_hover_text(format!("{} · {found} · {group}", p.head_name));
+                            }
                             if let Some(done) = done {
                                 ui.label(RichText::new(done).color(OK));
                                 ui.add(egui::Label::new(RichText::new(&p.problem.description).weak()).truncate());
                                 return;
                             }
-                            if let Some(open) = &p.existing {
-                                if ui.small_button(t("ledger.proposal.attach")).clicked() {
-                                    act = Some((i, ProposalAction::Attach));
-                                }
-                                let existing = tf(
+                            // The buttons first, always in view; what does not fit after them is cut.
+                            let existing = p.existing.as_ref().map(|open| {
+                                tf(
                                     "ledger.proposal.existing",
                                     &[("status", open.status.label()), ("found", &open.found.to_string())],
-                                );
-                                ui.label(RichText::new(existing).small());
+                                )
+                            });
+                            if let Some(existing) = &existing {
+                                let attach = ui.small_button(t("ledger.proposal.attach")).on_hover_text(existing);
+                                if attach.clicked() {
+                                    act = Some((i, ProposalAction::Attach));
+                                }
                             } else if ui.small_button(t("ledger.confirm")).clicked() {
                                 act = Some((i, ProposalAction::Confirm));
                             }
@@ -91,7 +103,11 @@ impl LedgerPage {
                             if ui.small_button(t("ledger.dismiss")).clicked() {
                                 act = Some((i, ProposalAction::Dismiss));
                             }
-                            ui.add(egui::Label::new(RichText::new(&p.problem.description).color(ERROR)).truncate());
+                            let what = RichText::new(&p.problem.description).color(ERROR);
+                            ui.add(egui::Label::new(what).truncate());
+                            if let Some(existing) = existing {
+                                ui.add(egui::Label::new(RichText::new(existing).small().weak()).truncate());
+                            }
                         });
                     }
                 },
@@ -125,6 +141,9 @@ impl LedgerPage {
         }
     }
 }
+
+/// The page width from which a proposal's row shows its date and group.
+const ROOMY: f32 = 720.0;
 
 enum ProposalAction {
     Confirm,
