@@ -40,15 +40,17 @@ pub(super) fn pack(tx: &Connection) -> rusqlite::Result<usize> {
          DROP TABLE IF EXISTS temp.zfp_entries;
          CREATE TEMP TABLE zfp_entries (n INTEGER PRIMARY KEY);"
     ))?;
+    // Each row of the package looks up its entries (CROSS JOIN keeps that order: the other way
+    // round, every answer entry of the township would scan the package's visits).
     for t in TABLES {
         let from = if t.name == ANSWERS {
             format!(
-                "FROM pkg.visits v JOIN main.{AUDIT} a ON a.tbl = '{ANSWERS}' AND a.row_id > v.id || '/' AND a.row_id < v.id || '0'"
+                "FROM pkg.visits v CROSS JOIN main.{AUDIT} a ON a.tbl = '{ANSWERS}' AND a.row_id > v.id || '/' AND a.row_id < v.id || '0'"
             )
         } else {
             let key: Vec<String> = t.key.iter().map(|c| format!("r.\"{c}\"")).collect();
             format!(
-                "FROM pkg.\"{name}\" r JOIN main.{AUDIT} a ON a.tbl = '{name}' AND a.row_id = {key}",
+                "FROM pkg.\"{name}\" r CROSS JOIN main.{AUDIT} a ON a.tbl = '{name}' AND a.row_id = {key}",
                 name = t.name,
                 key = key.join(" || '/' || ")
             )
