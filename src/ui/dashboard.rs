@@ -212,12 +212,14 @@ impl DashboardPage {
         }
     }
 
-    /// 帮扶人到位情况: every cadre's month, the header kept in view while the rows scroll; it is
-    /// as tall as the problems table beside it, or more when there are many cadres.
+    /// 帮扶人到位情况: every cadre's month, the header kept in view while the rows scroll; with
+    /// many cadres it grows to the height of the page's visible area (scroll the page to it and
+    /// it fills the window), never less than ten rows.
     fn attendance(&mut self, ui: &mut Ui, d: &Dashboard) {
         ui.label(RichText::new(t("dashboard.attendance")).strong().size(16.0));
         let row = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-        let height = (row * d.cadres.len() as f32).clamp(row * 10.0, row * 14.0);
+        let page = ui.clip_rect().height() - 3.0 * row;
+        let height = (row * d.cadres.len() as f32).clamp(row * 10.0, page.max(row * 10.0));
         let mut chosen = None;
         egui_extras::TableBuilder::new(ui)
             .id_salt("attendance")
