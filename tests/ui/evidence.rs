@@ -49,6 +49,19 @@ fn draw(h: &mut Harness<'_, App>, pad: &str) {
     h.run();
 }
 
+/// The household (张三, 户主) signs, then the cadre: 缺干部签字, then 双方已签字.
+fn sign_both(h: &mut Harness<'_, App>) {
+    draw(h, "户签名签字板");
+    h.get_by_label("确认签字（户签名）").click();
+    h.run();
+    h.get_by_label("缺干部签字");
+    draw(h, "干部签名签字板");
+    h.get_by_label("确认签字（干部签名）").click();
+    h.run();
+    h.get_by_label("双方已签字");
+    h.get_by_label("签字人：张三（户主）");
+}
+
 #[test]
 fn signatures_drawn_with_the_pointer_give_both_signed_and_lock_the_answers() {
     let dir = tempfile::tempdir().unwrap();
@@ -59,15 +72,7 @@ fn signatures_drawn_with_the_pointer_give_both_signed_and_lock_the_answers() {
     open_visit(&mut h);
     h.get_by_label("未签字");
 
-    draw(&mut h, "户签名签字板");
-    h.get_by_label("确认签字（户签名）").click();
-    h.run();
-    h.get_by_label("缺干部签字");
-    draw(&mut h, "干部签名签字板");
-    h.get_by_label("确认签字（干部签名）").click();
-    h.run();
-    h.get_by_label("双方已签字");
-    h.get_by_label("签字人：张三（户主）");
+    sign_both(&mut h);
 
     // Signed: the answers are locked until the signatures are cleared, and the form says so.
     h.get_by_role_and_label(Role::Button, "修改").click();
@@ -185,15 +190,7 @@ fn a_new_visit_takes_a_photo_and_both_signatures_and_saves_them_with_it() {
     assert!(notice(&h).contains("已添加 1 张照片"), "{}", notice(&h));
     settle(&mut h);
     h.get_by_label("照片 1");
-    draw(&mut h, "户签名签字板");
-    h.get_by_label("确认签字（户签名）").click();
-    h.run();
-    h.get_by_label("缺干部签字");
-    draw(&mut h, "干部签名签字板");
-    h.get_by_label("确认签字（干部签名）").click();
-    h.run();
-    h.get_by_label("双方已签字");
-    h.get_by_label("签字人：张三（户主）");
+    sign_both(&mut h);
     h.get_by_label("已签字的走访不能修改答案；如需修改，请先清除签字，改完后重新签字。");
     assert_eq!(count(&path, "SELECT count(*) FROM attachments"), 0, "held, not written before the visit");
     assert_eq!(
