@@ -4,7 +4,7 @@
 use crate::support::{harness, household_of_two, notice, settle, today};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use zoufang::model::visit::{Answer, Visit, VisitKind};
 use zoufang::store::Store;
 use zoufang::ui::{App, Page};
@@ -192,6 +192,10 @@ fn a_new_visit_takes_a_photo_and_both_signatures_and_saves_them_with_it() {
     h.get_by_label("照片 1");
     sign_both(&mut h);
     h.get_by_label("已签字的走访不能修改答案；如需修改，请先清除签字，改完后重新签字。");
+    assert!(
+        h.get_by_label("吃穿不愁（有粮有肉、四季衣被）：是").accesskit_node().is_disabled(),
+        "signed: the answers are locked"
+    );
     assert_eq!(count(&path, "SELECT count(*) FROM attachments"), 0, "held, not written before the visit");
     assert_eq!(
         count(&path, "SELECT count(*) FROM visit_drafts WHERE body LIKE '%\"evidence\"%'"),
