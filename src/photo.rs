@@ -170,6 +170,11 @@ pub struct Strokes {
     pub strokes: Vec<Vec<[f32; 2]>>,
 }
 
+/// The most strokes a signature keeps (a name in Chinese is a few dozen).
+pub const MAX_STROKES: usize = 300;
+/// The most points all strokes of a signature keep together (minutes of drawing).
+pub const MAX_POINTS: usize = 20_000;
+
 /// Width and height of a rendered signature.
 pub const SIGNATURE_SIZE: (u32, u32) = (600, 200);
 
@@ -177,6 +182,12 @@ impl Strokes {
     /// Whether anything was drawn (a single tap is not a signature).
     pub fn is_blank(&self) -> bool {
         self.strokes.iter().all(|s| s.len() < 2)
+    }
+
+    /// Whether the signature has as many strokes or points as it may keep: the pad takes no more
+    /// (and a package bringing more is refused).
+    pub fn is_full(&self) -> bool {
+        self.strokes.len() >= MAX_STROKES || self.strokes.iter().map(Vec::len).sum::<usize>() >= MAX_POINTS
     }
 
     /// The strokes as JSON (what is stored beside the PNG).

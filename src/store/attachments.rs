@@ -14,6 +14,9 @@ use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+mod pending;
+pub use pending::{NewEvidence, PendingPhoto, PendingSignature};
+
 /// The schema name the photo file is attached under.
 pub const PHOTOS: &str = "photos";
 
@@ -108,25 +111,8 @@ impl Store {
     pub fn add_photo(&mut self, visit_id: &str, file_name: &str, photo: &Prepared) -> Result<Added> {
         self.write(|w| {
             w.visit_exists(visit_id)?;
-            let same: Option<(String, Option<String>)> = w.row(
-                "SELECT id, deleted_at FROM attachments WHERE owner_id = ?1 AND kind = ?2 AND sha256 = ?3",
-                params![visit_id, AttachmentKind::Photo.code(), photo.sha256],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
             w.put_blob(photo)?;
-            match same {
-                Some((_, None)) => Ok(Added::Duplicate),
-                Some((id, Some(_))) => {
-                    w.exec(
-                        "UPDATE attachments SET deleted_at = NULL, updated_at = ?2, origin = ?3 WHERE id = ?1",
-                        params![id, w.stamp, w.origin],
-                    )?;
-                    Ok(Added::Stored(id))
-                }
-                None => {
-                    w.insert_attachment(visit_id, AttachmentKind::Photo, file_name, "", "", photo).map(Added::Stored)
-                }
-            }
+            w.attach_photo(visit_id, &PendingPhoto::of(file_name, photo))
         })
     }
 
@@ -139,12 +125,7 @@ impl Store {
         self.write(|w| {
             w.visit_exists(visit_id)?;
             w.put_blob(&png)?;
-            w.exec(
-                "UPDATE attachments SET deleted_at = ?3, updated_at = ?3, origin = ?4
-                  WHERE owner_id = ?1 AND kind = ?2 AND deleted_at IS NULL",
-                params![visit_id, side.code(), w.stamp, w.origin],
-            )?;
-            w.insert_attachment(visit_id, side, "", signer, &strokes.to_json(), &png)
+            w.replace_signature(visit_id, side, signer, strokes, &png)
         })
     }
 
@@ -328,14 +309,51 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Adds the stored picture `p` as a photo of the visit; the same picture twice on one visit
+    /// is kept once (a deleted copy is brought back instead).
+    fn attach_photo(&self, visit_id: &str, p: &PendingPhoto) -> Result<Added> {
+        let same: Option<(String, Option<String>)> = self.row(
+            "SELECT id, deleted_at FROM attachments WHERE owner_id = ?1 AND kind = ?2 AND sha256 = ?3",
+            params![visit_id, AttachmentKind::Photo.code(), p.sha256],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        match same {
+            Some((_, None)) => Ok(Added::Duplicate),
+            Some((id, Some(_))) => {
+                self.exec(
+                    "UPDATE attachments SET deleted_at = NULL, updated_at = ?2, origin = ?3 WHERE id = ?1",
+                    params![id, self.stamp, self.origin],
+                )?;
+                Ok(Added::Stored(id))
+            }
+            None => self.insert_attachment(visit_id, AttachmentKind::Photo, "", "", p).map(Added::Stored),
+        }
+    }
+
+    /// Records the signature of `side` (its PNG `png` already stored), replacing the earlier one.
+    fn replace_signature(
+        &self,
+        visit_id: &str,
+        side: AttachmentKind,
+        signer: &str,
+        strokes: &Strokes,
+        png: &Prepared,
+    ) -> Result<String> {
+        self.exec(
+            "UPDATE attachments SET deleted_at = ?3, updated_at = ?3, origin = ?4
+              WHERE owner_id = ?1 AND kind = ?2 AND deleted_at IS NULL",
+            params![visit_id, side.code(), self.stamp, self.origin],
+        )?;
+        self.insert_attachment(visit_id, side, signer, &strokes.to_json(), &PendingPhoto::of("", png))
+    }
+
     fn insert_attachment(
         &self,
         visit_id: &str,
         kind: AttachmentKind,
-        file_name: &str,
         signer: &str,
         strokes: &str,
-        p: &Prepared,
+        p: &PendingPhoto,
     ) -> Result<String> {
         let id = new_id();
         self.exec(
@@ -348,10 +366,10 @@ impl Writer<'_> {
                 kind.code(),
                 p.mime,
                 p.sha256,
-                p.full.len() as i64,
+                p.size,
                 p.width,
                 p.height,
-                file_name,
+                p.file_name,
                 signer,
                 strokes,
                 self.stamp,

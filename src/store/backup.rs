@@ -5,6 +5,9 @@
 //! template load, restore and migration. Its file name says when and before what it was made:
 //! `村-20261121-093015-merge.db`. Daily backups are kept 7 days back plus one a week for 4 weeks;
 //! of the backups made before something, the newest [`KEEP_BACKUPS`] are kept.
+//!
+//! The photo file is backed up once for all of them (see [`photos`]): each backup adds only the
+//! pictures taken since the last one.
 
 use super::crypt::{self, FileKind, Key};
 use super::{Result, Store, StoreError};
@@ -13,6 +16,9 @@ use chrono::{Datelike, Local, NaiveDateTime};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+mod photos;
+pub use photos::shared_photos;
 
 /// How many backups made before a merge, an import, a template load or a restore are kept.
 pub const KEEP_BACKUPS: usize = 10;
@@ -85,10 +91,12 @@ pub struct BackupInfo {
     pub reason: Reason,
 }
 
-/// Copies the database at `from` (open or not) to `to` page by page, with its photo file
-/// (`村.photos.db` to `to`'s photo name) unless one is already there: photos are kept by content
-/// hash, so a photo file in place holds every picture an older copy could. Each file is written
-/// under a `.partial` name, synced and renamed when complete; on failure nothing is left behind.
+/// Copies the database at `from` (open or not) to `to` page by page, with its pictures: a backup
+/// in `from`'s backup folder brings the one shared photo backup up to date, any other copy gets a
+/// photo file of its own beside it (made whole, or brought up to date when one is there). The
+/// pictures come from `from`'s photo file, or for a backup being copied back, from the photo
+/// backup it draws on. The database file is written under a `.partial` name, synced and renamed
+/// when complete; on failure nothing is left behind.
 pub fn copy_database(from: &Path, to: &Path) -> Result<()> {
     copy_database_keyed(from, to, None)
 }
@@ -99,12 +107,14 @@ pub fn copy_database_keyed(from: &Path, to: &Path, key: Option<&Key>) -> Result<
     if !from.is_file() {
         return Err(StoreError::NotFound(from.to_path_buf()));
     }
-    let (photos, photos_to) = (super::photo_path(from), super::photo_path(to));
-    let with_photos = photos.is_file() && !photos_to.exists();
+    let photos_to = photos::photo_target(from, to);
+    let sources = photos::photo_sources(from);
     copy_file(from, to, key)?;
-    if with_photos && let Err(e) = copy_file(&photos, &photos_to, key) {
-        let _ = std::fs::remove_file(to);
-        return Err(e);
+    for source in sources {
+        if let Err(e) = photos::sync_photos(&source, &photos_to, key) {
+            let _ = std::fs::remove_file(to);
+            return Err(e);
+        }
     }
     Ok(())
 }
@@ -397,6 +407,7 @@ impl Store {
         // A backup made before the password was set (or after it was removed) is converted to
         // this database's encryption first: pages copy only between files encrypted alike.
         let converted = crypt::with_suffix(self.path(), ".restoring");
+        let photo_sources = photos::photo_sources(from);
         let from_key = key_for(from, self.key())?;
         let from = if from_key.is_some() != self.key.is_some() {
             crypt::convert::export(from, from_key, &converted, self.key.as_ref())?;
@@ -410,13 +421,14 @@ impl Store {
             step_to_end(&backup, from)?;
         }
         drop(src);
-        // Its photos come back too (a backup made before photos existed has none: the pictures
-        // here stay, unreferenced ones harmless).
-        let photos = super::photo_path(from);
-        if photos.is_file() {
-            let src = open_read_only(&photos, key_for(&photos, self.key.as_ref())?)?;
-            let backup = rusqlite::backup::Backup::new_with_names(&src, "main", &mut self.conn, super::PHOTOS)?;
-            step_to_end(&backup, &photos)?;
+        // Its pictures come back too: those the photo file lacks are added from the photo
+        // backup (or the backup's own photo file, made by an earlier build). The pictures here
+        // stay; unreferenced ones are harmless.
+        for source in photo_sources {
+            photos::attach_source(&self.conn, &source, key_for(&source, self.key.as_ref())?)?;
+            let added = photos::add_missing(&mut self.conn, super::PHOTOS, photos::SOURCE);
+            let _ = self.conn.execute(&format!("DETACH DATABASE {}", photos::SOURCE), []);
+            added?;
         }
         let _ = std::fs::remove_file(&converted);
         self.writes += 1;

@@ -28,7 +28,9 @@ mod templates;
 mod villages;
 mod visits;
 
-pub use attachments::{Added, AttachmentRow, PHOTOS, PeriodPhoto, photo_path};
+pub use attachments::{
+    Added, AttachmentRow, NewEvidence, PHOTOS, PendingPhoto, PendingSignature, PeriodPhoto, photo_path,
+};
 pub use audit::AuditEntry;
 pub use cadres::{AssignmentRow, CadreRow};
 pub use crypt::{Key, RecoveryCode};

@@ -83,6 +83,16 @@ impl Store {
     /// visit gets its id. Refused: a date after `today`, a missing cadre, or a visit already
     /// reviewed.
     pub fn save_visit(&mut self, visit: &mut Visit, today: NaiveDate) -> Result<Vec<String>> {
+        self.save_visit_then(visit, today, |_, _| Ok(()))
+    }
+
+    /// [`Self::save_visit`], then `also` with the visit's id, in the same transaction.
+    pub(super) fn save_visit_then(
+        &mut self,
+        visit: &mut Visit,
+        today: NaiveDate,
+        also: impl FnOnce(&Writer<'_>, &str) -> Result<()>,
+    ) -> Result<Vec<String>> {
         if let Some(key) = visit.refusal(today) {
             return Err(StoreError::Refused(t(key).to_string()));
         }
@@ -101,6 +111,7 @@ impl Store {
             let draft_of = (!visit.id.is_empty()).then(|| visit.id.clone());
             let rechecked = w.save_visit(visit, draft_of.is_some())?;
             w.delete_draft(&visit.household_id, draft_of.as_deref())?;
+            also(w, &visit.id)?;
             Ok(rechecked)
         })
     }

@@ -1,7 +1,11 @@
-//! 照片与签字 on a saved visit: thumbnails (a click opens the photo large), adding photos from a
+//! 照片与签字 on a visit: thumbnails (a click opens the photo large), adding photos from a
 //! file dialog, by dropping files on the window or by typing a path, deleting with 撤销, and
 //! the two signature pads (the household's, with who signed, and the cadre's). Decoding — of a
 //! new photo, a thumbnail or a large view — is always a job on a worker thread.
+//!
+//! On a saved visit each change is written at once. On a visit not saved yet the section holds
+//! what is taken ([`NewEvidence`]: photos staged in the photo file, signatures as strokes) and
+//! the form saves it with the visit, in one transaction, and keeps it with its draft meanwhile.
 
 use super::cache::Cached;
 use super::cx::Cx;
@@ -13,7 +17,7 @@ use crate::model::attachment::{AttachmentKind, Signatures};
 use crate::model::coded::Relation;
 use crate::model::register::Member;
 use crate::photo::Strokes;
-use crate::store::{Added, AttachmentRow, Store};
+use crate::store::{Added, AttachmentRow, NewEvidence, PendingPhoto, PendingSignature, Store};
 use egui::{ColorImage, RichText, TextureHandle, Ui};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -29,6 +33,9 @@ struct Loaded {
 /// What became of each file offered: its name and stored, duplicate or the refusal.
 type AddOutcomes = Vec<(String, Result<Added, String>)>;
 
+/// What an adding job did: each file's outcome, and the photos staged for a visit not saved yet.
+type AddDone = (AddOutcomes, Vec<PendingPhoto>);
+
 /// One signature pad's state.
 #[derive(Default)]
 struct Pad {
@@ -42,14 +49,18 @@ struct Pad {
 #[derive(Default)]
 pub struct Evidence {
     visit_id: String,
+    /// A visit not saved yet: what is taken is held here until the visit is saved.
+    pending: Option<NewEvidence>,
     loaded: Cached<String, Loaded>,
     thumbs: HashMap<String, TextureHandle>,
     thumbs_job: Option<Task<Vec<(String, ColorImage)>>>,
-    adding: Option<Task<AddOutcomes>>,
+    adding: Option<Task<AddDone>>,
     typed: String,
     large: Option<(String, Option<TextureHandle>)>,
     large_job: Option<Task<ColorImage>>,
     undo: Option<String>,
+    /// A held photo deleted, with where it stood (撤销 puts it back).
+    pending_undo: Option<(usize, PendingPhoto)>,
     household: Pad,
     cadre: Pad,
     signer: String,
@@ -67,7 +78,32 @@ impl Evidence {
         Evidence { visit_id: visit_id.to_string(), ..Evidence::default() }
     }
 
+    /// The section of a visit not saved yet, holding `held` (a recovered draft's, or nothing).
+    pub fn pending(held: NewEvidence) -> Self {
+        Evidence { pending: Some(held), ..Evidence::default() }
+    }
+
+    /// What is held for a visit not saved yet (`None` on a saved visit).
+    pub fn held(&self) -> Option<&NewEvidence> {
+        self.pending.as_ref()
+    }
+
+    /// Whether photos are still being read and scaled (the visit waits for them before saving).
+    pub fn is_adding(&self) -> bool {
+        self.adding.is_some()
+    }
+
     fn load(&mut self, cx: &Cx<'_>) -> Result<std::rc::Rc<Loaded>, String> {
+        if let Some(held) = &self.pending {
+            let photos = held.photos.iter().map(held_row).collect();
+            let side = |s: &Option<PendingSignature>| s.as_ref().map(|s| (s.signer.clone(), s.strokes.clone()));
+            return Ok(std::rc::Rc::new(Loaded {
+                photos,
+                signatures: held.signatures(),
+                household: side(&held.household),
+                cadre: side(&held.cadre),
+            }));
+        }
         let store: &Store = cx.store;
         self.loaded.get(cx.revision, self.visit_id.clone(), |id| {
             Ok::<_, crate::store::StoreError>(Loaded {
@@ -130,7 +166,18 @@ impl Evidence {
         if let Some(done) = self.adding.as_ref().and_then(Task::poll) {
             self.adding = None;
             match done {
-                Ok(outcomes) => report_added(cx, &outcomes),
+                Ok((mut outcomes, staged)) => {
+                    if let Some(held) = self.pending.as_mut() {
+                        // Held in the order chosen; a picture already held is a duplicate.
+                        let mut staged = staged.into_iter();
+                        for (_, outcome) in outcomes.iter_mut().filter(|(_, o)| matches!(o, Ok(Added::Stored(_)))) {
+                            if let Some(photo) = staged.next() {
+                                *outcome = Ok(held.hold(photo));
+                            }
+                        }
+                    }
+                    report_added(cx, &outcomes)
+                }
                 Err(e) => cx.error(e),
             }
         }
@@ -199,21 +246,41 @@ impl Evidence {
                 });
             }
         });
-        if let Some(id) = delete
-            && let r = cx.store.delete_attachment(&id)
-            && cx.report(r, "").is_some()
-        {
-            self.undo = Some(id);
+        match (delete, self.pending.as_mut()) {
+            (Some(sha), Some(held)) => {
+                if let Some(at) = held.photos.iter().position(|p| p.sha256 == sha) {
+                    self.pending_undo = Some((at, held.photos.remove(at)));
+                }
+            }
+            (Some(id), None) => {
+                let r = cx.store.delete_attachment(&id);
+                if cx.report(r, "").is_some() {
+                    self.undo = Some(id);
+                }
+            }
+            (None, _) => {}
         }
-        if let Some(id) = self.undo.clone() {
+        if self.undo.is_some() || self.pending_undo.is_some() {
             ui.horizontal(|ui| {
                 ui.label(t("evidence.deleted"));
                 if ui.button(t("evidence.undo")).clicked() {
-                    let r = cx.store.undelete_attachment(&id);
-                    cx.report(r, "");
-                    self.undo = None;
+                    self.undo_delete(cx);
                 }
             });
+        }
+    }
+
+    /// 撤销删除: the deleted photo back (on a saved visit, its row undeleted).
+    fn undo_delete(&mut self, cx: &mut Cx<'_>) {
+        if let Some(id) = self.undo.take() {
+            let r = cx.store.undelete_attachment(&id);
+            cx.report(r, "");
+        }
+        if let (Some((at, photo)), Some(held)) = (self.pending_undo.take(), self.pending.as_mut()) {
+            let at = at.min(held.photos.len());
+            if !held.photos.iter().any(|p| p.sha256 == photo.sha256) {
+                held.photos.insert(at, photo);
+            }
         }
     }
 
@@ -248,25 +315,34 @@ impl Evidence {
         }
     }
 
-    /// Adds `files` as photos on a worker: each is read, decoded, scaled and stored.
+    /// Adds `files` as photos on a worker: each is read, decoded, scaled and stored (on a visit
+    /// not saved yet: its picture staged, the photo held when the job reports back).
     pub fn add(&mut self, cx: &mut Cx<'_>, files: Vec<PathBuf>) {
         let visit = self.visit_id.clone();
+        let held = self.pending.is_some();
         self.adding = Some(cx.spawn(t("evidence.job_add").to_string(), true, move |store, progress| {
             progress.step(t("evidence.job_add"), files.len() as u64);
-            let mut out = Vec::new();
+            let (mut out, mut staged) = (Vec::new(), Vec::new());
             for (i, file) in files.iter().enumerate() {
                 if progress.cancelled() {
                     break;
                 }
                 progress.set_done(i as u64);
                 let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-                let outcome = std::fs::read(file)
+                let prepared = std::fs::read(file)
                     .map_err(|e| crate::store::io_reason(&e))
-                    .and_then(|bytes| crate::photo::prepare(&bytes).map_err(|e| e.to_string()))
-                    .and_then(|p| store.add_photo(&visit, &name, &p).map_err(|e| e.to_string()));
+                    .and_then(|bytes| crate::photo::prepare(&bytes).map_err(|e| e.to_string()));
+                let outcome = prepared.and_then(|p| {
+                    if !held {
+                        return store.add_photo(&visit, &name, &p).map_err(|e| e.to_string());
+                    }
+                    store.stage_photo(&p).map_err(|e| e.to_string())?;
+                    staged.push(PendingPhoto::of(&name, &p));
+                    Ok(Added::Stored(p.sha256))
+                });
                 out.push((name, outcome));
             }
-            Ok(out)
+            Ok((out, staged))
         }));
     }
 
@@ -321,30 +397,36 @@ impl Evidence {
                     })
                     .response
                     .labelled_by(l.id);
-                let signer = self.signer.clone();
-                pad_ui(
-                    cx,
-                    ui,
-                    &self.visit_id,
-                    AttachmentKind::Household,
-                    &signer,
-                    &mut self.household,
-                    &loaded.household,
-                );
+                if let Some(strokes) = pad_ui(ui, AttachmentKind::Household, &mut self.household, &loaded.household) {
+                    let signer = self.signer.clone();
+                    self.confirm(cx, AttachmentKind::Household, signer, strokes);
+                }
             });
             ui.add_space(16.0);
             ui.vertical(|ui| {
                 ui.label(RichText::new(t("evidence.cadre_sign")).strong());
                 ui.label("");
-                pad_ui(cx, ui, &self.visit_id, AttachmentKind::Cadre, "", &mut self.cadre, &loaded.cadre);
+                if let Some(strokes) = pad_ui(ui, AttachmentKind::Cadre, &mut self.cadre, &loaded.cadre) {
+                    self.confirm(cx, AttachmentKind::Cadre, String::new(), strokes);
+                }
             });
         });
         if loaded.signatures.any() {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(t("evidence.locked")).weak());
                 if ui.button(t("evidence.clear_signatures")).clicked() {
-                    let r = cx.store.clear_signatures(&self.visit_id);
-                    if cx.report(r, t("evidence.cleared")).is_some() {
+                    let cleared = match self.pending.as_mut() {
+                        Some(held) => {
+                            (held.household, held.cadre) = (None, None);
+                            cx.info(t("evidence.cleared"));
+                            true
+                        }
+                        None => {
+                            let r = cx.store.clear_signatures(&self.visit_id);
+                            cx.report(r, t("evidence.cleared")).is_some()
+                        }
+                    };
+                    if cleared {
                         self.household = Pad::default();
                         self.cadre = Pad::default();
                     }
@@ -352,22 +434,55 @@ impl Evidence {
             });
         }
     }
+
+    /// 确认签字 on one side: held for a visit not saved yet, else stored at once.
+    fn confirm(&mut self, cx: &mut Cx<'_>, side: AttachmentKind, signer: String, strokes: Strokes) {
+        let pad = if side == AttachmentKind::Cadre { &mut self.cadre } else { &mut self.household };
+        match self.pending.as_mut() {
+            Some(held) => {
+                let signature = Some(PendingSignature { signer, strokes });
+                if side == AttachmentKind::Cadre {
+                    held.cadre = signature;
+                } else {
+                    held.household = signature;
+                }
+                *pad = Pad::default();
+            }
+            None => {
+                let r = cx.store.sign(&self.visit_id, side, &signer, &strokes);
+                if cx.report(r, "").is_some() {
+                    *pad = Pad::default();
+                }
+            }
+        }
+    }
+}
+
+/// A held photo as the thumbnails list shows it (its id is its hash: unique among those held).
+fn held_row(p: &PendingPhoto) -> AttachmentRow {
+    AttachmentRow {
+        id: p.sha256.clone(),
+        owner_id: String::new(),
+        kind: AttachmentKind::Photo,
+        mime: p.mime.clone(),
+        sha256: p.sha256.clone(),
+        size: p.size,
+        width: p.width,
+        height: p.height,
+        file_name: p.file_name.clone(),
+        signer: String::new(),
+        created_at: String::new(),
+    }
 }
 
 fn signer_label(m: &Member) -> String {
     crate::i18n::aside(&m.name, m.relation.label())
 }
 
-/// One side's pad: the stored signature shown (with 重签), or a pad to draw on with 清除 and 确认签字.
-fn pad_ui(
-    cx: &mut Cx<'_>,
-    ui: &mut Ui,
-    visit: &str,
-    side: AttachmentKind,
-    signer: &str,
-    pad: &mut Pad,
-    stored: &Option<(String, Strokes)>,
-) {
+/// One side's pad: the stored signature shown (with 重签), or a pad to draw on with 清除 and
+/// 确认签字; returns what was drawn when 确认签字 is clicked.
+fn pad_ui(ui: &mut Ui, side: AttachmentKind, pad: &mut Pad, stored: &Option<(String, Strokes)>) -> Option<Strokes> {
+    let mut confirmed = None;
     let name = tf("evidence.pad", &[("side", side.label())]);
     match stored {
         Some((who, strokes)) if !pad.redo => {
@@ -392,14 +507,12 @@ fn pad_ui(
                 let ready = !pad.strokes.is_blank();
                 if ui.add_enabled(ready, egui::Button::new(tf("evidence.confirm", &[("side", side.label())]))).clicked()
                 {
-                    let r = cx.store.sign(visit, side, signer, &pad.strokes);
-                    if cx.report(r, "").is_some() {
-                        *pad = Pad::default();
-                    }
+                    confirmed = Some(pad.strokes.clone());
                 }
             });
         }
     }
+    confirmed
 }
 
 /// Says what adding photos did: how many were stored and skipped, and each refusal with its reason.

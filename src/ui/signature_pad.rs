@@ -16,7 +16,7 @@ pub fn signature_pad(ui: &mut Ui, label: &str, strokes: &mut Strokes, enabled: b
     let name = label.to_string();
     response.widget_info(move || egui::WidgetInfo::labeled(egui::Role::Canvas, enabled, &name));
     let mut changed = false;
-    if enabled {
+    if enabled && !strokes.is_full() {
         if response.drag_started() || (response.is_pointer_button_down_on() && strokes.strokes.is_empty()) {
             strokes.strokes.push(Vec::new());
         }

@@ -3,6 +3,12 @@
 //! toggles that work from the keyboard (Tab, arrows, Space/Enter, or 1/2/3 which also move on to
 //! the next item); problem answers are highlighted and listed at the bottom as proposed ledger
 //! entries. What is typed is kept as a draft in the database while typing; Ctrl+S saves.
+//!
+//! Photos and signatures can be taken on a new visit too: they are held with the form and saved
+//! with the visit in one transaction. Until then they are part of what the form keeps: the draft
+//! names them (so leaving the form, or a crash, loses none of them — they come back with the
+//! draft), 返回 asks before throwing them away, and once a side has signed the answers are locked
+//! as on a saved signed visit.
 
 use super::cx::{Cx, Route};
 use super::evidence::Evidence;
@@ -13,7 +19,7 @@ use crate::i18n::{t, tf};
 use crate::model::ids::local_time;
 use crate::model::register::{Household, Member};
 use crate::model::visit::{HouseholdFacts, ReviewStatus, Visit, VisitKind, YES};
-use crate::store::{CadreRow, Store};
+use crate::store::{CadreRow, NewEvidence, Store};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
 use std::rc::Rc;
@@ -36,8 +42,8 @@ pub struct VisitForm {
     show_not_applicable: bool,
     /// Index of the item to give keyboard focus next frame.
     focus: Option<usize>,
-    /// What was last written as a draft, and when.
-    drafted: Option<(Visit, f64)>,
+    /// What was last written as a draft (the visit and the photos and signatures held), and when.
+    drafted: Option<(Visit, NewEvidence, f64)>,
     confirm: Option<Confirm>,
     /// The cadres to choose from, read when the form opened.
     cadres: Vec<CadreRow>,
@@ -52,8 +58,18 @@ pub struct VisitForm {
     changes: super::cache::Cached<String, Vec<crate::store::AuditEntry>>,
     /// Where 返回 goes.
     back_to: Route,
-    /// Photos and signatures (a saved visit only: they belong to its id).
-    evidence: Option<Evidence>,
+    /// Photos and signatures: written at once on a saved visit, held until saving on a new one.
+    evidence: Evidence,
+}
+
+/// What a draft holds: the visit as typed and, for a new visit, the photos and signatures taken.
+/// A draft written before photos could be taken on a new visit reads with none.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DraftBody {
+    #[serde(flatten)]
+    visit: Visit,
+    #[serde(default, skip_serializing_if = "NewEvidence::is_empty_and_unstaged")]
+    evidence: NewEvidence,
 }
 
 /// A question the form is waiting on.
@@ -117,7 +133,8 @@ impl VisitForm {
             .map_err(|e| e.to_string())?
             .map_or(crate::model::register::DEFAULT_INCOME_THRESHOLD, |v| v.income_threshold);
         let cadres = store.cadres(false).map_err(|e| e.to_string())?;
-        let evidence = (!visit.id.is_empty()).then(|| Evidence::new(&visit.id));
+        let evidence =
+            if visit.id.is_empty() { Evidence::pending(NewEvidence::default()) } else { Evidence::new(&visit.id) };
         Ok(VisitForm {
             evidence,
             original: visit.clone(),
@@ -155,12 +172,15 @@ impl VisitForm {
     /// Takes over a draft left for this form; returns when it was written.
     fn recover_draft(&mut self, store: &Store, catalog: &mut Catalog) -> Option<String> {
         let (body, at) = store.draft(&self.visit.household_id, self.draft_key()).ok().flatten()?;
-        let mut draft: Visit = serde_json::from_str(&body).ok()?;
+        let DraftBody { visit: mut draft, evidence } = serde_json::from_str(&body).ok()?;
         let template = catalog.get(store, &draft.template_id).ok()?;
         draft.id = self.original.id.clone();
         draft.review = self.original.review;
         self.template = template;
         self.visit = draft;
+        if self.evidence.held().is_some() {
+            self.evidence = Evidence::pending(evidence);
+        }
         Some(local_time(&at))
     }
 
@@ -172,9 +192,15 @@ impl VisitForm {
         HouseholdFacts::of(&self.household, &self.members, self.visit.date)
     }
 
-    /// Whether anything differs from what was opened (answers left empty do not count).
+    /// Whether anything differs from what was opened (answers left empty do not count), photos
+    /// and signatures held for a new visit included.
     pub fn is_changed(&self) -> bool {
-        typed(&self.visit) != typed(&self.original)
+        typed(&self.visit) != typed(&self.original) || self.evidence.held().is_some_and(|e| !e.is_empty())
+    }
+
+    /// The photos and signatures held for a new visit (none on a saved one).
+    fn held(&self) -> NewEvidence {
+        self.evidence.held().cloned().unwrap_or_default()
     }
 
     /// The visit as it will be saved: answers in template order, unanswered ones and those to
@@ -208,16 +234,20 @@ impl VisitForm {
             }
             return false;
         }
+        let held = self.held();
         let due = match &self.drafted {
-            Some((v, _)) if typed(v) == typed(&self.visit) => return false,
-            Some((_, at)) => now - at >= DRAFT_EVERY,
+            Some((v, e, _)) if typed(v) == typed(&self.visit) && *e == held => return false,
+            // A photo or a signature is kept at once, not a second later.
+            Some((_, e, _)) if *e != held => true,
+            Some((_, _, at)) => now - at >= DRAFT_EVERY,
             None => true,
         };
+        let body = DraftBody { visit: self.visit.clone(), evidence: held };
         if due
-            && let Ok(body) = serde_json::to_string(&self.visit)
-            && store.save_draft(&self.visit.household_id, self.draft_key(), &body).is_ok()
+            && let Ok(text) = serde_json::to_string(&body)
+            && store.save_draft(&self.visit.household_id, self.draft_key(), &text).is_ok()
         {
-            self.drafted = Some((self.visit.clone(), now));
+            self.drafted = Some((body.visit, body.evidence, now));
         }
         !due
     }
@@ -250,6 +280,9 @@ impl VisitForm {
         let facts = form.facts();
         let scored = form.finished();
         let editable = !form.read_only;
+        // Signed (on a new visit: a side has signed here): the answers wait for the signatures
+        // to be cleared, as on a saved signed visit.
+        let answers_open = editable && !form.evidence.held().is_some_and(|e| e.signatures().any());
         let can_edit = form.read_only && scored.editable_by(cx.me_id()) && !form.visit.id.is_empty();
 
         ui.horizontal(|ui| {
@@ -301,6 +334,9 @@ impl VisitForm {
             Some(Confirm::Discard) => {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(t("visit.discard_question")).color(ERROR).strong());
+                    if form.evidence.held().is_some_and(|e| !e.is_empty()) {
+                        ui.label(RichText::new(t("visit.discard_evidence")).color(ERROR));
+                    }
                     if ui.button(t("form.discard")).clicked() {
                         action = Some(Action::Discard);
                     }
@@ -311,7 +347,7 @@ impl VisitForm {
             }
             None => {}
         }
-        ui.add_enabled_ui(editable, |ui| {
+        ui.add_enabled_ui(answers_open, |ui| {
             egui::Grid::new("visit-head").num_columns(6).spacing([10.0, 6.0]).show(ui, |ui| {
                 let l = ui.label(t("visit.date"));
                 date_field(ui, l.id, &mut form.visit.date, Some(cx.today));
@@ -365,7 +401,7 @@ impl VisitForm {
         egui::ScrollArea::vertical().id_salt(("visit-scroll", &form.visit.household_id)).auto_shrink(false).show(
             ui,
             |ui| {
-                ui.add_enabled_ui(editable, |ui| {
+                ui.add_enabled_ui(answers_open, |ui| {
                     let template = form.template.clone();
                     let focus = form.focus.take();
                     for group in template.groups() {
@@ -414,12 +450,7 @@ impl VisitForm {
                 proposed_problems(ui, &form.template, &scored);
                 ui.add_space(10.0);
                 ui.separator();
-                match form.evidence.as_mut() {
-                    Some(evidence) => evidence.ui(cx, ui, &form.members),
-                    None => {
-                        ui.label(RichText::new(t("evidence.after_save")).weak());
-                    }
-                }
+                form.evidence.ui(cx, ui, &form.members);
                 if !form.visit.id.is_empty() {
                     let store = &*cx.store;
                     let changes =
@@ -458,7 +489,7 @@ impl VisitForm {
                 form.close(cx, false);
             }
             Some(Action::SaveAnyway) => form.save(cx, true),
-            Some(Action::Edit) if form.evidence.as_mut().is_some_and(|e| e.signatures(cx).any()) => {
+            Some(Action::Edit) if form.evidence.signatures(cx).any() => {
                 cx.error(t("visit.err.signed"));
             }
             Some(Action::Edit) => {
@@ -551,6 +582,9 @@ impl VisitForm {
             let r = cx.store.delete_draft(&self.visit.household_id, self.draft_key());
             cx.report(r, "");
             self.drafted = None;
+            // The photos staged for it go too (unless another draft or a visit uses them).
+            let r = cx.store.sweep_staged(&self.held().staged);
+            cx.report(r, "");
         }
         // Left behind: nothing more is kept as a draft from it.
         self.read_only = true;
@@ -559,6 +593,10 @@ impl VisitForm {
 
     /// Saves the visit; unless `anyway`, asks first when the cadre already visited this month.
     fn save(&mut self, cx: &mut Cx<'_>, anyway: bool) {
+        if self.evidence.is_adding() {
+            cx.error(t("evidence.err.adding"));
+            return;
+        }
         let mut visit = self.finished();
         visit.recorded_by = cx.me.map(|m| m.id().to_string()).filter(|me| *me != visit.cadre_id);
         if let Some(key) = visit.refusal(cx.today) {
@@ -579,7 +617,7 @@ impl VisitForm {
             }
         }
         let problems = visit.problems().count();
-        let result = cx.store.save_visit(&mut visit, cx.today);
+        let result = cx.store.save_visit_with(&mut visit, cx.today, &self.held());
         let message = tf(
             "visit.saved",
             &[("name", &self.household.head_name), ("date", &visit.date.to_string()), ("n", &problems.to_string())],
@@ -592,6 +630,7 @@ impl VisitForm {
             cx.info(&message);
             self.drafted = None;
             self.original = visit.clone();
+            self.evidence = Evidence::new(&visit.id);
             self.visit = visit;
             self.read_only = true;
             cx.go(self.back_to.clone());

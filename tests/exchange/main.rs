@@ -5,6 +5,7 @@ mod copies;
 mod deletion;
 mod figures;
 mod hostile_packages;
+mod hostile_photos;
 mod packages;
 mod photos;
 mod roster;

@@ -75,7 +75,8 @@ fn add_visits(store: &Store, n: usize) {
         )
         .unwrap();
         // The picture in the photo file, keyed by its hash (the row keeps none of its bytes).
-        let picture = vec![0xFFu8, 0xD8, 0, 1, 2, 3];
+        // A real (tiny) JPEG: a merge reads each picture's header before taking it.
+        let picture = crate::photo::tests::jpeg_of(16, 12, None);
         let sha = crate::photo::sha256_hex(&picture);
         conn.execute(
             "INSERT INTO attachments(id, owner_id, kind, mime, sha256, bytes, created_at, updated_at, origin)

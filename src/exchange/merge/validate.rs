@@ -8,11 +8,16 @@
 //! positions are computed only for the few rows listed), so a 300,000-row package is checked
 //! in one pass per table; ID numbers (a checksum) are checked row
 //! by row in Rust.
+//!
+//! Photos and signatures are bounded too: who signed, how many strokes and points a signature
+//! has, a file name (no path separators or control characters), sizes and dimensions; the
+//! pictures themselves are checked in [`pictures`] before any is decoded or stored.
 
 use super::super::error::ExchangeError;
 use super::super::package::Package;
-use super::super::tables::{ANSWERS, TABLES, Table};
+use super::super::tables::{ANSWERS, TABLES, Table, column_names};
 use crate::i18n::{t, tf};
+use crate::model::attachment::AttachmentKind;
 use crate::model::coded::{Category, Health, Labour, PovertyCause, Relation, Role, Schooling, Work};
 use crate::model::id_number::IdNumber;
 use crate::model::ledger::Status;
@@ -29,6 +34,15 @@ const SKEW_DAYS: i64 = 1;
 const NAME_CHARS: i64 = 50;
 /// The longest free text (notes, measures, descriptions).
 const TEXT_CHARS: i64 = 20_000;
+
+mod pictures;
+
+/// The MIME types of stored pictures (photos are JPEG, signatures PNG; WebP allowed for kin).
+const PICTURE_MIMES: &[&str] = &["image/jpeg", "image/png", "image/webp"];
+/// The longest file name a photo keeps (as it was added).
+const FILE_NAME_CHARS: i64 = 255;
+/// The longest strokes text of a signature (JSON).
+const STROKES_CHARS: i64 = 1_000_000;
 
 /// One invalid value found.
 struct Bad {
@@ -53,6 +67,15 @@ enum Rule {
     Code { codes: Vec<&'static str>, nullable: bool },
     /// A finite number (NULL allowed when `nullable`).
     Number { nullable: bool },
+    /// A whole number from 0 to `max`.
+    Count { max: i64 },
+    /// A hex SHA-256: 64 digits 0-9a-f.
+    Hash,
+    /// A file name of at most this many characters, with no path separator (`/`, `\`, `:`), no
+    /// control character and not `.` or `..`.
+    FileName(i64),
+    /// A signature's strokes (JSON; empty for a photo) within the pad's bounds.
+    Strokes,
 }
 
 fn codes<T: crate::model::coded::Coded>(all: &'static [T]) -> Vec<&'static str> {
@@ -113,6 +136,41 @@ impl Rule {
                 format!("{}(typeof({c}) NOT IN ('integer', 'real') OR abs({c}) > 1e15)", null_ok(*nullable)),
                 t("exchange.bad.number").to_string(),
             ),
+            Rule::Count { max } => (
+                format!("typeof({c}) <> 'integer' OR {c} < 0 OR {c} > {max}"),
+                tf("exchange.bad.range", &[("max", &max.to_string())]),
+            ),
+            Rule::Hash => (
+                format!("typeof({c}) <> 'text' OR length({c}) <> 64 OR {c} GLOB '*[^0-9a-f]*'"),
+                t("exchange.bad.sha256").to_string(),
+            ),
+            Rule::FileName(n) => (
+                format!(
+                    "typeof({c}) <> 'text' OR length({c}) > {n} OR {c} GLOB '*[/\\:]*' OR {c} IN ('.', '..')
+                     OR {c} GLOB '*[' || char(1) || '-' || char(31) || char(127) || ']*'
+                     OR instr(CAST({c} AS BLOB), X'00') > 0"
+                ),
+                tf("exchange.bad.file_name", &[("n", &n.to_string())]),
+            ),
+            Rule::Strokes => {
+                use crate::photo::{MAX_POINTS, MAX_STROKES};
+                (
+                    format!(
+                        "CASE WHEN typeof({c}) <> 'text' OR length({c}) > {STROKES_CHARS} THEN 1
+                              WHEN {c} = '' THEN 0
+                              WHEN NOT json_valid({c}) THEN 1
+                              WHEN json_type({c}, '$.strokes') IS NOT 'array' THEN 1
+                              WHEN json_array_length({c}, '$.strokes') > {MAX_STROKES} THEN 1
+                              WHEN (SELECT coalesce(sum(json_array_length(value)), 0)
+                                      FROM json_each({c}, '$.strokes')) > {MAX_POINTS} THEN 1
+                              ELSE 0 END"
+                    ),
+                    tf(
+                        "exchange.bad.strokes",
+                        &[("strokes", &MAX_STROKES.to_string()), ("points", &MAX_POINTS.to_string())],
+                    ),
+                )
+            }
         }
     }
 }
@@ -187,7 +245,17 @@ fn rules(table: &str) -> Vec<(&'static str, Rule)> {
             ("from_status", code(codes(Status::ALL), true)),
             ("to_status", code(codes(Status::ALL), true)),
         ],
-        "attachments" => vec![("kind", Required(20)), ("mime", Required(100))],
+        "attachments" => vec![
+            ("kind", code(codes(AttachmentKind::ALL), false)),
+            ("mime", code(PICTURE_MIMES.to_vec(), false)),
+            ("sha256", Hash),
+            ("signer", Text(NAME_CHARS)),
+            ("file_name", FileName(FILE_NAME_CHARS)),
+            ("strokes", Strokes),
+            ("size", Count { max: pictures::MAX_PICTURE_BYTES }),
+            ("width", Count { max: i64::from(crate::photo::FULL_SIDE) }),
+            ("height", Count { max: i64::from(crate::photo::FULL_SIDE) }),
+        ],
         _ => Vec::new(),
     }
 }
@@ -208,6 +276,9 @@ pub(super) fn check(pkg: &Package, local: &Connection, now: DateTime<Utc>) -> Re
             rules.push(("updated_at", Rule::Stamp { nullable: false }));
             rules.push(("deleted_at", Rule::Stamp { nullable: true }));
         }
+        // A package of an earlier schema lacks the later columns (their defaults then apply).
+        let present = column_names(pkg.conn(), table.name)?;
+        rules.retain(|(column, _)| present.iter().any(|p| p == column));
         let checks: Vec<(&str, String, String)> = rules
             .iter()
             .map(|(column, rule)| {
@@ -219,6 +290,7 @@ pub(super) fn check(pkg: &Package, local: &Connection, now: DateTime<Utc>) -> Re
         total += references(pkg, local, table, &mut found)?;
     }
     total += id_numbers(pkg.conn(), today, &mut found)?;
+    total += pictures::check(pkg.conn(), &mut found)?;
     if total == 0 {
         return Ok(());
     }

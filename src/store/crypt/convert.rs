@@ -221,10 +221,12 @@ fn convert_backups(db: &Path, direction: Direction, key: &Key, progress: &Progre
         Direction::Encrypt => (FileKind::Plain, None, Some(key)),
         Direction::Decrypt => (FileKind::Sealed, Some(key), None),
     };
-    // Each backup and the photo file copied beside it.
+    // Each backup and the photo file an earlier build copied beside it, and the one photo
+    // backup they share.
     let todo: Vec<PathBuf> = backups(db)
         .into_iter()
         .flat_map(|b| [photo_path(&b.path), b.path])
+        .chain([super::super::backup::shared_photos(db)])
         .filter(|p| p.is_file() && file_kind(p).is_ok_and(|k| k == want))
         .collect();
     progress.step(t("crypt.progress.backups"), todo.len() as u64);

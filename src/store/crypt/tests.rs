@@ -206,3 +206,41 @@ fn a_cancelled_conversion_changes_nothing() {
     assert!(!convert::converting(&db).exists());
     assert_eq!(heads(&Store::open(&db).unwrap()), [NAME]);
 }
+
+#[test]
+fn the_photo_backup_is_encrypted_with_the_database_and_follows_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let shared = crate::store::backup::shared_photos(&db);
+    let picture = |seed: u32| crate::photo::prepare(&crate::photo::tests::jpeg_of(64 + seed, 48, None)).unwrap();
+    let (before, after) = (picture(0), picture(8));
+    {
+        let mut store = Store::open(&db).unwrap();
+        store.stage_photo(&before).unwrap();
+        store.backup().unwrap();
+    }
+    assert_eq!(file_kind(&shared).unwrap(), FileKind::Plain);
+    convert::set_password(&db, PASSWORD, &Progress::none()).unwrap();
+    assert_eq!(file_kind(&shared).unwrap(), FileKind::Sealed, "converted with the backups");
+    let made = {
+        let mut store = unlock(&db, PASSWORD).unwrap();
+        store.stage_photo(&after).unwrap();
+        let made = store.backup().unwrap();
+        assert_eq!(file_kind(&shared).unwrap(), FileKind::Sealed, "pictures added encrypted");
+        store.db().execute("DELETE FROM photos.blobs", []).unwrap();
+        store.restore(&made).unwrap();
+        for p in [&before, &after] {
+            assert_eq!(store.picture(&p.sha256).unwrap().as_ref(), Some(&p.full), "restored from the photo backup");
+        }
+        made
+    };
+    let raw = rusqlite::Connection::open(&shared).unwrap();
+    assert!(
+        raw.query_row("SELECT count(*) FROM blobs", [], |r| r.get::<_, i64>(0)).is_err(),
+        "unreadable without the key"
+    );
+    drop(raw);
+    convert::remove_password(&db, PASSWORD, &Progress::none()).unwrap();
+    assert_eq!(file_kind(&shared).unwrap(), FileKind::Plain);
+    assert_eq!(file_kind(&made).unwrap(), FileKind::Plain);
+}
