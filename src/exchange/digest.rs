@@ -61,7 +61,7 @@ pub(super) fn content_digest(conn: &Connection, schema: &str) -> rusqlite::Resul
             }
         }
     }
-    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::model::digest::hex(&hash.finalize()))
 }
 
 fn put_bytes(hash: &mut Sha256, tag: u8, bytes: &[u8]) {

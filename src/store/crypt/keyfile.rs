@@ -11,6 +11,7 @@
 use super::super::{Result, StoreError};
 use super::{Key, RecoveryCode, random_bytes, with_suffix};
 use crate::i18n::{t, tf};
+use crate::model::digest::hex;
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -249,10 +250,6 @@ pub fn unlock(db: &Path, secret: &str) -> Result<Key> {
         file.write(&path_of(db))?;
     }
     Ok(key)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
