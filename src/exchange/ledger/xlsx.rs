@@ -137,7 +137,7 @@ impl Streamed {
         let mut cells = Vec::with_capacity(columns.len());
         let mut row: u32 = 2;
         while replay.next(&mut cells).map_err(spill_error)? {
-            if row % 1024 == 0 && progress.cancelled() {
+            if row.is_multiple_of(1024) && progress.cancelled() {
                 return Err(StoreError::Cancelled.into());
             }
             for (col, cell) in cells.iter().enumerate() {
