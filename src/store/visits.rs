@@ -50,6 +50,15 @@ pub struct VisitEntry {
     pub changed_after_review: bool,
 }
 
+/// The photos and signatures on a visit, as the visit ledger counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Evidence {
+    /// Photos.
+    pub photos: i64,
+    /// Which signatures it has.
+    pub signatures: Signatures,
+}
+
 const VISIT_COLUMNS: &str = "id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
      household_income, income_per_capita, satisfaction, review_status, unanswered, recorded_by";
 
@@ -134,6 +143,12 @@ impl Store {
         Ok(Some(visit))
     }
 
+    /// The checklist version a visit used (`None` when there is no such visit).
+    pub fn visit_template_id(&self, id: &str) -> Result<Option<String>> {
+        let mut st = self.db().prepare_cached("SELECT template_id FROM visits WHERE id = ?1 AND deleted_at IS NULL")?;
+        Ok(st.query_row([id], |r| r.get(0)).optional()?)
+    }
+
     /// The visits of `from..=to` in a village (`None`: everywhere) with their answers and review
     /// comments, by date, then 户编号; visits of households removed from the register are left out.
     pub fn visits_between(&self, village_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitEntry>> {
@@ -171,6 +186,90 @@ impl Store {
             }
         }
         Ok(entries)
+    }
+
+    /// The visits of `from..=to` in a village (`None`: everywhere), in the order and with the
+    /// content of [`Store::visits_between`], handed to `each` one at a time with the photos and
+    /// signatures on each: nothing of the period is held in memory, so a township's 24 months
+    /// stream into a ledger. Returns how many were handed over.
+    pub fn each_visit_between<E: From<StoreError>>(
+        &self,
+        village_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut each: impl FnMut(&VisitEntry, Evidence) -> std::result::Result<(), E>,
+    ) -> std::result::Result<usize, E> {
+        let columns = VISIT_COLUMNS.split(',').map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        let n = VISIT_COLUMNS.split(',').count();
+        let sql = |e: rusqlite::Error| E::from(StoreError::from(e));
+        let mut st = self
+            .db()
+            .prepare_cached(&format!(
+                "SELECT {columns}, v.review_comment, {changed},
+                        (SELECT count(*) FROM attachments x WHERE x.owner_id = v.id AND x.kind = '照片' AND x.deleted_at IS NULL),
+                        EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '户签名' AND x.deleted_at IS NULL),
+                        EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '干部签名' AND x.deleted_at IS NULL)
+                   FROM visits v JOIN households h ON h.id = v.household_id
+                  WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+                    AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
+                  ORDER BY v.visit_date, h.code, v.created_at",
+                changed = super::audit::CHANGED_AFTER_REVIEW
+            ))
+            .map_err(sql)?;
+        let mut answers = self
+            .db()
+            .prepare_cached("SELECT item_code, value, is_problem, note FROM visit_answers WHERE visit_id = ?1")
+            .map_err(sql)?;
+        let mut rows = st.query(params![village_id, from, to]).map_err(sql)?;
+        let mut count = 0;
+        while let Some(r) = rows.next().map_err(sql)? {
+            let mut entry = VisitEntry {
+                visit: visit_from_row(r).map_err(sql)?,
+                review_comment: r.get(n).map_err(sql)?,
+                changed_after_review: r.get(n + 1).map_err(sql)?,
+            };
+            let evidence = Evidence {
+                photos: r.get(n + 2).map_err(sql)?,
+                signatures: Signatures::of(r.get(n + 3).map_err(sql)?, r.get(n + 4).map_err(sql)?),
+            };
+            entry.visit.answers = answers
+                .query_map([&entry.visit.id], |r| answer_at(r, 0))
+                .map_err(sql)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(sql)?;
+            each(&entry, evidence)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// How many visits [`Store::each_visit_between`] hands over, and the checklist versions they
+    /// used in the order of their first visit.
+    pub fn visits_between_outline(
+        &self,
+        village_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(usize, Vec<String>)> {
+        // char(1) sorts below every character of a date, a 户编号 or a time, so the joined key
+        // orders as the (date, 户编号, created) of the visit list does.
+        let mut st = self.db().prepare_cached(
+            "SELECT v.template_id, count(*) FROM visits v JOIN households h ON h.id = v.household_id
+              WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
+              GROUP BY v.template_id
+              ORDER BY min(v.visit_date || char(1) || h.code || char(1) || v.created_at)",
+        )?;
+        let rows =
+            st.query_map(params![village_id, from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut total = 0;
+        let mut templates = Vec::new();
+        for row in rows {
+            let (template, n) = row?;
+            total += n as usize;
+            templates.push(template);
+        }
+        Ok((total, templates))
     }
 
     /// A household's visits, newest first.

@@ -1,8 +1,13 @@
 //! Writing a ledger as CSV: one file per sheet, UTF-8 with a byte order mark (so Excel and WPS
 //! read the Chinese correctly), fields quoted as RFC 4180 says, lines ending CRLF.
 
+use super::rows::{self, Context};
 use super::sheet::{Book, Cell, Sheet, Value};
-use super::{Result, csv_paths, write_file};
+use super::xlsx::replace_file;
+use super::{Result, csv_path, csv_paths, visits, write_file};
+use crate::exchange::error::ExchangeError;
+use crate::progress::Progress;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The UTF-8 byte order mark.
@@ -15,6 +20,48 @@ pub(super) fn write(book: &Book, path: &Path) -> Result<Vec<PathBuf>> {
         write_file(file, sheet_text(sheet).as_bytes())?;
     }
     Ok(paths)
+}
+
+/// Reads the ledger and writes one CSV file per sheet beside `path`, the two visit sheets line
+/// by line as their visits are read; each file is moved into place when complete. Returns the
+/// files, the visits and the problems written.
+pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) -> Result<(Vec<PathBuf>, usize, usize)> {
+    let heads = visits::heads(ctx)?;
+    let (visits_path, results_path) = (csv_path(path, &heads.visits.name), csv_path(path, &heads.results.name));
+    let mut n = 0;
+    replace_file(&visits_path, |mut visits| {
+        replace_file(&results_path, |mut results| {
+            visits.write_all(sheet_text(&heads.visits).as_bytes()).map_err(io_error(&visits_path))?;
+            results.write_all(sheet_text(&heads.results).as_bytes()).map_err(io_error(&results_path))?;
+            let mut text = String::new();
+            n = visits::rows(ctx, &heads, progress, |a, b| {
+                text.clear();
+                line(&mut text, a.iter().map(cell));
+                visits.write_all(text.as_bytes()).map_err(io_error(&visits_path))?;
+                text.clear();
+                line(&mut text, b.iter().map(cell));
+                results.write_all(text.as_bytes()).map_err(io_error(&results_path))
+            })?;
+            results.flush().map_err(io_error(&results_path))
+        })?;
+        visits.flush().map_err(|e| ExchangeError::io(&visits_path, e))
+    })?;
+    let mut files = vec![visits_path, results_path];
+    let rest = rows::rest(ctx)?;
+    for sheet in &rest {
+        let file = csv_path(path, &sheet.name);
+        replace_file(&file, |mut w| {
+            w.write_all(sheet_text(sheet).as_bytes()).and_then(|()| w.flush()).map_err(|e| ExchangeError::io(&file, e))
+        })?;
+        files.push(file);
+    }
+    let problems = rest.first().and_then(|s| s.tables.first()).map_or(0, |t| t.rows.len());
+    Ok((files, n, problems))
+}
+
+/// Turns an I/O failure on `path` into its one-sentence error.
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> ExchangeError + '_ {
+    move |e| ExchangeError::io(path, e)
 }
 
 /// A sheet as CSV text: the title line, then each table's caption, headers and rows, with an

@@ -57,8 +57,8 @@ pub(super) fn sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
 /// 排查内容: the checklist item that found the problem, when it came from a visit.
 fn check_text(ctx: &mut Context<'_>, p: &Problem) -> Result<String> {
     let (Some(visit_id), Some(item)) = (&p.visit_id, &p.item_code) else { return Ok(String::new()) };
-    let Some(visit) = ctx.store.visit(visit_id)? else { return Ok(String::new()) };
-    let template = ctx.template(&visit.template_id)?;
+    let Some(template_id) = ctx.store.visit_template_id(visit_id)? else { return Ok(String::new()) };
+    let template = ctx.template(&template_id)?;
     Ok(template.item(item).map(|i| short(&i.text)).unwrap_or_default())
 }
 

@@ -1,7 +1,7 @@
 //! What every sheet of a ledger needs from the store, read once: the villages covered, their
 //! households and cadres, the checklists visits used, each month's coverage, and the title line.
 
-use super::sheet::{Book, Cell, Column};
+use super::sheet::{Book, Cell, Column, Sheet};
 use super::{LedgerOptions, Result};
 use crate::checklist::{self, Catalog, Proposed, Template};
 use crate::exchange::error::ExchangeError;
@@ -37,7 +37,8 @@ pub(super) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn load(store: &'a Store, opts: &'a LedgerOptions) -> Result<Self> {
+    /// Reads what every sheet needs (small: villages, households, cadres, coverage by month).
+    pub(super) fn load(store: &'a Store, opts: &'a LedgerOptions) -> Result<Self> {
         let villages: Vec<Village> = match &opts.village_id {
             Some(id) => vec![store.village(id)?.ok_or_else(|| ExchangeError::UnknownVillage(id.clone()))?],
             None => store.villages()?,
@@ -144,18 +145,22 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The sheets, in the order the township reads them.
+/// The sheets, in the order the township reads them, read into memory.
 pub(super) fn build(store: &Store, opts: &LedgerOptions) -> Result<Book> {
     let mut ctx = Context::load(store, opts)?;
     let (visits, results) = super::visits::sheets(&mut ctx)?;
-    Ok(Book {
-        sheets: vec![
-            visits,
-            results,
-            super::problems::sheet(&mut ctx)?,
-            super::problems::pending_sheet(&mut ctx)?,
-            super::summary::attendance(&ctx),
-            super::summary::summary(&mut ctx)?,
-        ],
-    })
+    let mut sheets = vec![visits, results];
+    sheets.extend(rest(&mut ctx)?);
+    Ok(Book { sheets })
+}
+
+/// The sheets after the two visit sheets: their rows grow with the problems, cadres and months
+/// of the period, not with its visits, so they are built in memory.
+pub(super) fn rest(ctx: &mut Context<'_>) -> Result<Vec<Sheet>> {
+    Ok(vec![
+        super::problems::sheet(ctx)?,
+        super::problems::pending_sheet(ctx)?,
+        super::summary::attendance(ctx),
+        super::summary::summary(ctx)?,
+    ])
 }

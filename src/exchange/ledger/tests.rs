@@ -463,3 +463,43 @@ fn the_visit_ledger_counts_photos_and_says_who_signed() {
     assert!(cells.contains(&("0".into(), "缺户主".into())), "{cells:?}");
     assert!(cells.iter().filter(|c| c.1 == "未签").count() >= visits.len() - 2, "{cells:?}");
 }
+
+#[test]
+fn the_streamed_files_hold_the_cells_of_the_ledger_built_in_memory() {
+    let mut store = demo_store(2);
+    let village = store.villages().unwrap().remove(0);
+    add_problems(&mut store, &village);
+    let dir = tempfile::tempdir().unwrap();
+    let period = Period::range(day("2026-09-01"), day("2026-11-21")).unwrap();
+    for opts in [options(period, None), options(period, Some(&village))] {
+        let (streamed, built) = (dir.path().join("流.xlsx"), dir.path().join("内存.xlsx"));
+        let done = export(&store, &opts, &streamed, &Progress::none()).unwrap();
+        let book = build(&store, &opts).unwrap();
+        write(&book, &built).unwrap();
+        assert_eq!(read(&streamed), read(&built));
+        assert_eq!(done.visits, book.sheets[0].tables[0].rows.len());
+        assert!(done.visits > 0 && done.problems > 0);
+        let done = export(&store, &opts, &dir.path().join("流.csv"), &Progress::none()).unwrap();
+        assert_eq!(done.files.len(), book.sheets.len());
+        for (file, sheet) in done.files.iter().zip(&book.sheets) {
+            assert_eq!(std::fs::read_to_string(file).unwrap(), csv::sheet_text(sheet), "{}", sheet.name);
+        }
+    }
+}
+
+#[test]
+fn a_cancelled_export_leaves_the_earlier_file_and_nothing_else() {
+    let store = demo_store(1);
+    let village = store.villages().unwrap().remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("台账.xlsx");
+    std::fs::write(&path, b"earlier").unwrap();
+    let progress = Progress::none();
+    progress.cancel();
+    for file in [path.clone(), dir.path().join("台账.csv")] {
+        let err = export(&store, &options(october(), Some(&village)), &file, &progress).unwrap_err();
+        assert!(matches!(err, ExchangeError::Store(crate::store::StoreError::Cancelled)), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"earlier");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no part file left behind");
+    }
+}

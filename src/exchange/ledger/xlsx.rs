@@ -3,12 +3,18 @@
 //! text, red overdue cells, and A4 landscape pages with the headers on every page, printed one
 //! page wide where that keeps the type at 9 points or more.
 
+use super::rows::{self, Context};
 use super::sheet::{Book, Cell, Emphasis, Sheet, Value, display_width};
-use super::{Result, write_file};
+use super::spill::Spill;
+use super::{Result, visits, write_file};
 use crate::exchange::error::ExchangeError;
 use crate::i18n::t;
+use crate::progress::Progress;
+use crate::store::StoreError;
 use chrono::Datelike;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::Path;
 
 /// Excel's paper size code for A4.
@@ -54,23 +60,131 @@ pub(super) fn to_bytes(book: &Book) -> Result<Vec<u8>> {
     Ok(workbook.save_to_buffer()?)
 }
 
-fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()> {
-    let width = sheet.width().max(1) as u16;
-    if width > 1 {
-        ws.merge_range(0, 0, 0, width - 1, &sheet.title, &styles.title)?;
-    } else {
-        ws.write_string_with_format(0, 0, &sheet.title, &styles.title)?;
+/// Reads the ledger and writes it as one workbook at `path`. The two visit sheets' rows wait in
+/// temporary files as their visits are read (their column widths, and so the title's height,
+/// are known only after the last) and then go row by row into constant-memory worksheets, which
+/// keep only the row being written; the other sheets are small and written from memory. The
+/// workbook is written beside `path` and moved over it when complete, so a cancel or a failure
+/// leaves any earlier file as it was. Returns the visits and problems written.
+pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) -> Result<(usize, usize)> {
+    let styles = Styles::new();
+    let mut workbook = Workbook::new();
+    let heads = visits::heads(ctx)?;
+    let mut visits = Streamed::new(&heads.visits)?;
+    let mut results = Streamed::new(&heads.results)?;
+    let n = visits::rows(ctx, &heads, progress, |a, b| {
+        visits.row(a)?;
+        results.row(b)
+    })?;
+    let rest = rows::rest(ctx)?;
+    progress.step(t("sheet.writing"), 2 * n as u64);
+    let visits = visits.write(&mut workbook, &heads.visits, &styles, progress)?;
+    workbook.push_worksheet(visits);
+    let results = results.write(&mut workbook, &heads.results, &styles, progress)?;
+    workbook.push_worksheet(results);
+    for sheet in &rest {
+        let ws = workbook.add_worksheet();
+        ws.set_name(&sheet.name)?;
+        write_sheet(ws, sheet, &styles)?;
     }
+    let problems = rest.first().and_then(|s| s.tables.first()).map_or(0, |t| t.rows.len());
+    replace_file(path, |file| Ok(workbook.save_to_writer(file)?))?;
+    Ok((n, problems))
+}
+
+/// A list sheet (one table) whose rows are read one at a time: kept in a [`Spill`] while the
+/// widest cell of each column is measured, then written.
+struct Streamed {
+    spill: Spill,
+    /// The widest cell of each column so far, header included, with its padding.
+    widths: Vec<f64>,
+}
+
+impl Streamed {
+    /// Starts the sheet `sheet` (its one table's rows empty).
+    fn new(sheet: &Sheet) -> Result<Streamed> {
+        let columns = &sheet.tables[0].columns;
+        let widths = columns.iter().map(|c| MIN_WIDTH.max(display_width(&c.header) + PADDING)).collect();
+        Ok(Streamed { spill: Spill::new().map_err(spill_error)?, widths })
+    }
+
+    /// Keeps the next row.
+    fn row(&mut self, cells: &[Cell]) -> Result<()> {
+        for (w, cell) in self.widths.iter_mut().zip(cells) {
+            let width = match &cell.value {
+                Value::Text(s) => display_width(s),
+                _ => display_width(&cell.shown()),
+            };
+            *w = w.max(width + PADDING);
+        }
+        self.spill.push(cells).map_err(spill_error)
+    }
+
+    /// Writes the sheet into a constant-memory worksheet of `workbook`, exactly as [`write_sheet`]
+    /// writes it from memory; `progress` counts its rows.
+    fn write(self, workbook: &mut Workbook, sheet: &Sheet, styles: &Styles, progress: &Progress) -> Result<Worksheet> {
+        let columns = &sheet.tables[0].columns;
+        let widths: Vec<f64> =
+            self.widths.iter().zip(columns).map(|(w, c)| w.min(c.max_width.max(MIN_WIDTH))).collect();
+        let mut ws = workbook.new_worksheet_with_constant_memory()?;
+        ws.set_name(&sheet.name)?;
+        write_title(&mut ws, sheet, &widths, styles)?;
+        for (col, c) in columns.iter().enumerate() {
+            ws.write_string_with_format(1, col as u16, &c.header, &styles.header)?;
+        }
+        fit_height(&mut ws, 1, columns.iter().map(|c| c.header.as_str()), &widths)?;
+        let mut replay = self.spill.replay().map_err(spill_error)?;
+        let mut cells = Vec::with_capacity(columns.len());
+        let mut row: u32 = 2;
+        while replay.next(&mut cells).map_err(spill_error)? {
+            if row.is_multiple_of(1024) && progress.cancelled() {
+                return Err(StoreError::Cancelled.into());
+            }
+            for (col, cell) in cells.iter().enumerate() {
+                write_cell(&mut ws, row, col as u16, cell, styles)?;
+            }
+            let texts = cells.iter().map(|c| if let Value::Text(s) = &c.value { s.as_str() } else { "" });
+            fit_height(&mut ws, row, texts, &widths)?;
+            row += 1;
+            progress.add(1);
+        }
+        if row > 2 {
+            ws.autofilter(1, 0, row - 1, columns.len() as u16 - 1)?;
+        }
+        set_up_page(&mut ws, sheet, &widths)?;
+        Ok(ws)
+    }
+}
+
+/// A temporary file of rows that could not be written or read back.
+fn spill_error(e: std::io::Error) -> ExchangeError {
+    ExchangeError::io(&std::env::temp_dir(), e)
+}
+
+/// Writes a new file at `path` through `fill`: into a file beside it, moved over `path` when
+/// complete (and removed when not). A file Excel or WPS holds open is refused before any work.
+pub(super) fn replace_file(path: &Path, fill: impl FnOnce(BufWriter<File>) -> Result<()>) -> Result<()> {
+    ExchangeError::check_folder(path)?;
+    let unwritable = |e: std::io::Error| ExchangeError::Unwritable(path.to_path_buf(), e.to_string());
+    if path.exists() {
+        // Opened without truncating: only to learn whether another program holds it.
+        File::options().write(true).open(path).map_err(unwritable)?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let part = path.with_file_name(format!(".{name}.part"));
+    let done = crate::store::crypt::keyfile::create_owner_only(&part)
+        .map_err(unwritable)
+        .and_then(|f| fill(BufWriter::new(f)))
+        .and_then(|()| std::fs::rename(&part, path).map_err(unwritable));
+    if done.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    done
+}
+
+fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()> {
     let widths = column_widths(sheet);
-    // The title wraps onto more lines when the sheet is narrower than it (14-point type).
-    let room = widths.iter().sum::<f64>();
-    let lines: f64 = sheet
-        .title
-        .lines()
-        .map(|line| (display_width(line) * 14.0 / 11.0 / room).ceil().max(1.0))
-        .sum::<f64>()
-        .max(1.0);
-    ws.set_row_height(0, TITLE_HEIGHT * lines)?;
+    write_title(ws, sheet, &widths, styles)?;
     let mut row: u32 = 1;
     for (i, table) in sheet.tables.iter().enumerate() {
         if i > 0 {
@@ -98,6 +212,31 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
             ws.autofilter(header_row, 0, row - 1, table.columns.len() as u16 - 1)?;
         }
     }
+    set_up_page(ws, sheet, &widths)
+}
+
+/// The title line across the sheet, tall enough for its lines in columns `widths` wide.
+fn write_title(ws: &mut Worksheet, sheet: &Sheet, widths: &[f64], styles: &Styles) -> Result<()> {
+    let width = sheet.width().max(1) as u16;
+    if width > 1 {
+        ws.merge_range(0, 0, 0, width - 1, &sheet.title, &styles.title)?;
+    } else {
+        ws.write_string_with_format(0, 0, &sheet.title, &styles.title)?;
+    }
+    // The title wraps onto more lines when the sheet is narrower than it (14-point type).
+    let room = widths.iter().sum::<f64>();
+    let lines: f64 = sheet
+        .title
+        .lines()
+        .map(|line| (display_width(line) * 14.0 / 11.0 / room).ceil().max(1.0))
+        .sum::<f64>()
+        .max(1.0);
+    ws.set_row_height(0, TITLE_HEIGHT * lines)?;
+    Ok(())
+}
+
+/// Column widths, frozen headers and the printed page.
+fn set_up_page(ws: &mut Worksheet, sheet: &Sheet, widths: &[f64]) -> Result<()> {
     for (col, w) in widths.iter().enumerate() {
         ws.set_column_width(col as u16, *w)?;
     }
@@ -109,7 +248,7 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
     ws.set_margins(SIDE_MARGIN, SIDE_MARGIN, 0.5, 0.6, 0.3, 0.3);
     // One page wide when the columns fit at a readable scale; otherwise the columns run onto the
     // next page across with 序号…户主 repeated, never shrinking the type below 9 points.
-    let scale = print_scale(&widths);
+    let scale = print_scale(widths);
     ws.set_print_scale(scale);
     if scale == MIN_SCALE && sheet.is_list() && sheet.frozen_columns > 0 {
         ws.set_repeat_columns(0, sheet.frozen_columns - 1)?;
