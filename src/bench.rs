@@ -114,6 +114,18 @@ pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
     Ok(())
 }
 
+/// Removes a database the bench no longer needs, with its WAL files and photo file: a township
+/// and its copies are gigabytes, and the temporary folder must not fill the disk.
+fn remove_database(db: &Path) {
+    for path in [db.to_path_buf(), crate::store::photo_path(db)] {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(name);
+        }
+    }
+}
+
 fn tempfile_dir() -> Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("zoufang-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -344,6 +356,8 @@ fn merge_vs_backup(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
         rusqlite::backup::Backup::new(&src, &mut dst)?.step(-1)?;
     }
     let backup_time = t.elapsed();
+    remove_database(&merged);
+    remove_database(&dir.join("merged-copy.db"));
     say!(
         "merge that package into an empty database: {:.0} ms vs SQLite backup copy of the result {:.0} ms — ratio {:.1}",
         ms(merge_time),
@@ -362,6 +376,8 @@ fn merge_vs_backup(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
         ms(t.elapsed())
     );
     fig.set("remerge_unchanged_ms", ms(t.elapsed()));
+    // The copy of the township the merge made first (its way back).
+    let _ = std::fs::remove_dir_all(dir.join("backups"));
     Ok(())
 }
 
@@ -474,6 +490,8 @@ fn merge_all(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
         rusqlite::backup::Backup::new(&src, &mut dst)?.step(-1)?;
     }
     let backup_time = t.elapsed();
+    remove_database(&merged);
+    remove_database(&dir.join("merged-all-copy.db"));
     say!(
         "pack all {} villages: {:.0} ms; merge them into an empty database: {:.0} ms vs SQLite backup copy {:.0} ms — \
          ratio {:.1} (pack {:.1})",

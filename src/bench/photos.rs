@@ -77,5 +77,6 @@ pub(super) fn township_with_photos(db: &Path, dir: &Path, today: chrono::NaiveDa
     );
     fig.count("photo_rows", rows);
     frames(&copy, today, fig, "_with_photos")?;
+    super::remove_database(&copy);
     Ok(())
 }
