@@ -28,7 +28,8 @@ pub(super) fn present(conn: &Connection, schema: &str) -> rusqlite::Result<bool>
 
 /// Copies into the package being made (`pkg`) the entries of `main`'s log about the rows it
 /// carries — a village's package does not carry the township's log. Every entry about a row of
-/// the package travels, and for a visit in it the entries of every answer it ever had. Entries
+/// the package travels, and for a visit in it the entries of its answers (one per visit, or one
+/// per answer from databases before schema 9). Entries
 /// about other villages' rows stay behind, so a device's chain arrives with gaps: each entry
 /// still carries its hash and its predecessor's, so each is verified on its own and consecutive
 /// ones link. Returns the entries.
@@ -45,7 +46,8 @@ pub(super) fn pack(tx: &Connection) -> rusqlite::Result<usize> {
     for t in TABLES {
         let from = if t.name == ANSWERS {
             format!(
-                "FROM pkg.visits v CROSS JOIN main.{AUDIT} a ON a.tbl = '{ANSWERS}' AND a.row_id > v.id || '/' AND a.row_id < v.id || '0'"
+                "FROM pkg.visits v CROSS JOIN main.{AUDIT} a ON a.tbl = '{ANSWERS}'
+                   AND a.row_id >= v.id AND a.row_id < v.id || '0' AND (a.row_id = v.id OR substr(a.row_id, length(v.id) + 1, 1) = '/')"
             )
         } else {
             let key: Vec<String> = t.key.iter().map(|c| format!("r.\"{c}\"")).collect();

@@ -30,13 +30,16 @@ const NOT_AUDITED: &[&str] = &["audit_log", "cadre_pins", "meta", "sync_state", 
 /// Columns a change of which alone says nothing to people (the stamps every write renews).
 pub const STAMP_COLUMNS: &[&str] = &["updated_at", "origin"];
 
-/// What the triggers of one connection read: whether answers are logged, the device, and who is acting.
+/// What the triggers of one connection read: whether answers are logged, the device, and who is
+/// acting; and the answers changed in the open transaction, logged per visit before it commits.
 #[derive(Default)]
 pub(super) struct AuditContext {
     /// A merge is copying answers: their entries come from the package's log instead.
     quiet_answers: AtomicBool,
     device: Mutex<String>,
     actor: Mutex<Option<(String, String)>>,
+    /// Answers written and not yet logged (see [`super::audit_answers`]).
+    pub(super) answers: super::audit_answers::Pending,
 }
 
 impl AuditContext {
@@ -80,7 +83,7 @@ pub(super) fn entry_hash_of<'a>(fields: impl Iterator<Item = &'a [u8]>) -> Strin
 }
 
 /// Registers the application functions the triggers call on `conn`.
-pub(super) fn register(conn: &Connection, cx: &Arc<AuditContext>) -> rusqlite::Result<()> {
+pub(super) fn register(conn: &mut Connection, cx: &Arc<AuditContext>) -> rusqlite::Result<()> {
     let volatile = FunctionFlags::SQLITE_UTF8;
     let pure = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     let c = cx.clone();
@@ -104,13 +107,11 @@ pub(super) fn register(conn: &Connection, cx: &Arc<AuditContext>) -> rusqlite::R
         })
     })?;
     conn.create_scalar_function("zf_diff", 2, pure, |ctx| {
-        let read = |i: usize| -> serde_json::Map<String, serde_json::Value> {
-            match ctx.get_raw(i) {
-                ValueRef::Text(t) => serde_json::from_slice(t).unwrap_or_default(),
-                _ => serde_json::Map::new(),
-            }
+        let read = |i: usize| match ctx.get_raw(i) {
+            ValueRef::Text(t) => image(t),
+            _ => serde_json::Map::new(),
         };
-        Ok(diff(&read(0), &read(1)))
+        Ok(serde_json::Value::Object(diff(&read(0), &read(1))).to_string())
     })?;
     conn.create_scalar_function("zf_entry_hash", 11, pure, |ctx| {
         let numbers: Vec<String> = (0..11)
@@ -125,11 +126,19 @@ pub(super) fn register(conn: &Connection, cx: &Arc<AuditContext>) -> rusqlite::R
             _ => &[],
         })))
     })?;
-    Ok(())
+    super::audit_answers::register(conn, cx)
+}
+
+/// A row image (`json_object` of its columns) as a map; empty when it is not one.
+pub(super) fn image(json: &[u8]) -> serde_json::Map<String, serde_json::Value> {
+    serde_json::from_slice(json).unwrap_or_default()
 }
 
 /// `{column: [old, new]}` of the columns whose values differ between two row images.
-fn diff(old: &serde_json::Map<String, serde_json::Value>, new: &serde_json::Map<String, serde_json::Value>) -> String {
+pub(super) fn diff(
+    old: &serde_json::Map<String, serde_json::Value>,
+    new: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
     let null = serde_json::Value::Null;
     let mut out = serde_json::Map::new();
     for key in old.keys().chain(new.keys().filter(|k| !old.contains_key(*k))) {
@@ -138,7 +147,7 @@ fn diff(old: &serde_json::Map<String, serde_json::Value>, new: &serde_json::Map<
             out.insert(key.clone(), serde_json::Value::Array(vec![a.clone(), b.clone()]));
         }
     }
-    serde_json::Value::Object(out).to_string()
+    out
 }
 
 /// One audited table: its name, its columns (name, declared type) and its key columns.
@@ -218,42 +227,54 @@ pub(super) fn audited_tables(conn: &Connection) -> rusqlite::Result<Vec<Audited>
     Ok(out)
 }
 
-/// Creates the TEMP triggers that log every write to every audited table of `conn`.
-pub(super) fn install(conn: &Connection) -> rusqlite::Result<()> {
-    // The device's last entry, read once as `seq hash`: the new entry links to it. (`x` must
-    // stay a subquery without FROM, which SQLite never flattens: flattened, `zf_now()` would be
-    // called once for the hash and again for the stored time.)
-    let prev = "coalesce(substr(x.head, instr(x.head, ' ') + 1), '')";
-    let seq = "coalesce(CAST(substr(x.head, 1, instr(x.head, ' ') - 1) AS INTEGER), 0) + 1";
+/// Creates the TEMP triggers that log every write to every audited table of `conn` (answers
+/// are gathered per visit: see [`super::audit_answers`]).
+pub(super) fn install(conn: &Connection, cx: &AuditContext) -> rusqlite::Result<()> {
     let mut sql = String::new();
     for t in audited_tables(conn)? {
         let name = &t.name;
+        if name == ANSWERS {
+            sql.push_str(&super::audit_answers::triggers(&t, cx));
+            continue;
+        }
         let (new, old) = (t.json("NEW."), t.json("OLD."));
         for (action, key, changes, row_hash, filter) in [
             ("insert", t.key("NEW."), "'{}'".to_string(), format!("zf_sha({new})"), ""),
             ("update", t.key("NEW."), format!("zf_diff({old}, {new})"), format!("zf_sha({new})"), "WHERE x.ch <> '{}'"),
             ("delete", t.key("OLD."), format!("zf_diff({old}, NULL)"), "''".to_string(), ""),
         ] {
+            let entry = entry_sql(name, &key, &format!("'{action}'"), &changes, &row_hash);
             sql.push_str(&format!(
                 "DROP TRIGGER IF EXISTS temp.zf_audit_{name}_{action};
                  CREATE TEMP TRIGGER zf_audit_{name}_{action} AFTER {action} ON main.\"{name}\" WHEN zf_on('{name}')
-                 BEGIN
-                   INSERT INTO audit_log(hash, prev_hash, seq, at, device, person_id, person, tbl, row_id, action, changes, row_hash)
-                   SELECT zf_entry_hash({prev}, {seq}, x.at, x.dev, x.pid, x.pn, '{name}', x.k, '{action}', x.ch, x.rh),
-                          {prev}, {seq}, x.at, x.dev, x.pid, x.pn, '{name}', x.k, '{action}', x.ch, x.rh
-                     FROM (SELECT zf_now() AS at, zf_device() AS dev, {key} AS k, {changes} AS ch, {row_hash} AS rh,
-                                  coalesce(zf_actor_id(), (SELECT value FROM meta WHERE key = 'setting.me'), '') AS pid,
-                                  coalesce(zf_actor_name(),
-                                           (SELECT name FROM cadres WHERE id = (SELECT value FROM meta WHERE key = 'setting.me')),
-                                           '') AS pn,
-                                  (SELECT seq || ' ' || hash FROM audit_log WHERE device = zf_device()
-                                    ORDER BY seq DESC LIMIT 1) AS head) AS x
-                   {filter};
-                 END;\n"
+                 BEGIN {entry} {filter}; END;\n"
             ));
         }
     }
     conn.execute_batch(&sql)
+}
+
+/// The statement appending one entry about row `key` of `table` to this device's chain: SQL
+/// expressions for the key, the action, the changes and the row's hash. Who acts and when are
+/// read here; the entry links to the device's last one.
+pub(super) fn entry_sql(table: &str, key: &str, action: &str, changes: &str, row_hash: &str) -> String {
+    // The device's last entry, read once as `seq hash`: the new entry links to it. (`x` must
+    // stay a subquery without FROM, which SQLite never flattens: flattened, `zf_now()` would be
+    // called once for the hash and again for the stored time.)
+    let prev = "coalesce(substr(x.head, instr(x.head, ' ') + 1), '')";
+    let seq = "coalesce(CAST(substr(x.head, 1, instr(x.head, ' ') - 1) AS INTEGER), 0) + 1";
+    format!(
+        "INSERT INTO audit_log(hash, prev_hash, seq, at, device, person_id, person, tbl, row_id, action, changes, row_hash)
+         SELECT zf_entry_hash({prev}, {seq}, x.at, x.dev, x.pid, x.pn, '{table}', x.k, x.act, x.ch, x.rh),
+                {prev}, {seq}, x.at, x.dev, x.pid, x.pn, '{table}', x.k, x.act, x.ch, x.rh
+           FROM (SELECT zf_now() AS at, zf_device() AS dev, {key} AS k, {action} AS act, {changes} AS ch, {row_hash} AS rh,
+                        coalesce(zf_actor_id(), (SELECT value FROM meta WHERE key = 'setting.me'), '') AS pid,
+                        coalesce(zf_actor_name(),
+                                 (SELECT name FROM cadres WHERE id = (SELECT value FROM meta WHERE key = 'setting.me')),
+                                 '') AS pn,
+                        (SELECT seq || ' ' || hash FROM audit_log WHERE device = zf_device()
+                          ORDER BY seq DESC LIMIT 1) AS head) AS x"
+    )
 }
 
 /// Logging of answers silenced while it lives (see [`Store::quiet_answers`]).
@@ -290,9 +311,15 @@ impl AuditEntry {
     pub fn line(&self) -> String {
         use crate::i18n::{t, tf};
         let who = if self.person.is_empty() { t("audit.nobody").to_string() } else { self.person.clone() };
-        // An answer is named by its checklist item (its visit is the page it shows on).
+        // An answer is named by its checklist item, a visit's answers by the items changed (the
+        // visit is the page they show on).
+        let mut items: Vec<&str> =
+            self.changes.iter().filter_map(|(c, _, _)| c.split_once('/').map(|(i, _)| i)).collect();
+        items.dedup();
+        let joined = items.join("、");
         let row = match self.row_id.split_once('/') {
             Some((_, item)) => item,
+            None if self.table == ANSWERS => joined.as_str(),
             None => self.row_id.as_str(),
         };
         let mut line = tf(
@@ -318,8 +345,12 @@ impl AuditEntry {
     }
 }
 
-/// A column as people call it (its name when the catalogue has no label for it).
+/// A column as people call it (its name when the catalogue has no label for it); an answer's
+/// column `item/column` as the item and the column's label.
 fn column_label(column: &str) -> String {
+    if let Some((item, column)) = column.split_once('/') {
+        return format!("{item} {}", column_label(column));
+    }
     let key = format!("exchange.field.{column}");
     let label = crate::i18n::t(&key);
     if label == key { column.to_string() } else { label.to_string() }
@@ -334,16 +365,23 @@ fn shown(v: &serde_json::Value) -> String {
     }
 }
 
+/// The changed columns of an entry's `changes` with old and new values: `{column: [old, new]}`,
+/// or for a visit's answers `{item: {column: [old, new]}}` as columns `item/column`.
 fn changes_of(json: &str) -> Vec<(String, String, String)> {
     let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
-    map.into_iter()
-        .filter(|(k, _)| !STAMP_COLUMNS.contains(&k.as_str()))
-        .map(|(k, v)| {
+    let mut out = Vec::new();
+    for (k, v) in map {
+        if let serde_json::Value::Object(columns) = v {
+            for (c, old, new) in changes_of(&serde_json::Value::Object(columns).to_string()) {
+                out.push((format!("{k}/{c}"), old, new));
+            }
+        } else if !STAMP_COLUMNS.contains(&k.as_str()) {
             let pair = v.as_array().cloned().unwrap_or_default();
             let get = |i: usize| pair.get(i).map(shown).unwrap_or_default();
-            (k, get(0), get(1))
-        })
-        .collect()
+            out.push((k, get(0), get(1)));
+        }
+    }
+    out
 }
 
 fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
@@ -399,7 +437,8 @@ impl Store {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log a
               WHERE (a.tbl = ?1 AND a.row_id = ?2)
-                 OR (?1 = 'visits' AND a.tbl = 'visit_answers' AND a.row_id > ?2 || '/' AND a.row_id < ?2 || '0')
+                 OR (?1 = 'visits' AND a.tbl = 'visit_answers'
+                     AND a.row_id >= ?2 AND a.row_id < ?2 || '0' AND (a.row_id = ?2 OR substr(a.row_id, length(?2) + 1, 1) = '/'))
                  OR (?1 = 'problems' AND a.tbl = 'problem_events'
                      AND a.row_id IN (SELECT id FROM problem_events WHERE problem_id = ?2))
               ORDER BY a.at DESC, a.n DESC"
@@ -426,15 +465,21 @@ impl Store {
 /// A condition on `visits v`: the visit was changed after it was reviewed — a column other than
 /// the review's own and the stamps, or an answer's value or note (confirming a proposal is ledger
 /// work, not a change of the visit; answers a merge brought with a visit new here are not edits).
+/// Answers are logged per visit (`{item: {column: [old, new]}}`), or per answer before schema 9.
 pub(crate) const CHANGED_AFTER_REVIEW: &str = "(v.reviewed_at IS NOT NULL AND (
       EXISTS (SELECT 1 FROM audit_log a, json_each(a.changes) j
                WHERE a.tbl = 'visits' AND a.row_id = v.id AND a.at > v.reviewed_at
                  AND j.key NOT IN ('review_status', 'reviewed_by', 'reviewed_at', 'review_comment', 'updated_at', 'origin'))
    OR EXISTS (SELECT 1 FROM audit_log a
-               WHERE a.tbl = 'visit_answers' AND a.row_id > v.id || '/' AND a.row_id < v.id || '0'
+               WHERE a.tbl = 'visit_answers'
+                 AND a.row_id >= v.id AND a.row_id < v.id || '0' AND (a.row_id = v.id OR substr(a.row_id, length(v.id) + 1, 1) = '/')
                  AND a.at > v.reviewed_at
                  AND CASE a.action
-                       WHEN 'update' THEN EXISTS (SELECT 1 FROM json_each(a.changes) j WHERE j.key <> 'proposal')
+                       WHEN 'update' THEN EXISTS (SELECT 1 FROM json_each(a.changes) j
+                                                   WHERE CASE j.type
+                                                           WHEN 'object' THEN EXISTS (SELECT 1 FROM json_each(j.value) c
+                                                                                       WHERE c.key <> 'proposal')
+                                                           ELSE j.key <> 'proposal' END)
                        WHEN 'insert' THEN EXISTS (SELECT 1 FROM audit_log b
                                                    WHERE b.tbl = 'visits' AND b.row_id = v.id AND b.at <= v.reviewed_at)
                        ELSE 1 END)))";
@@ -447,7 +492,7 @@ mod tests {
     fn a_diff_names_only_the_changed_columns() {
         let old = serde_json::json!({"a": 1, "b": "x", "c": null});
         let new = serde_json::json!({"a": 1, "b": "y", "c": 2.5});
-        let d = diff(old.as_object().unwrap(), new.as_object().unwrap());
+        let d = serde_json::Value::Object(diff(old.as_object().unwrap(), new.as_object().unwrap())).to_string();
         assert_eq!(d, r#"{"b":["x","y"],"c":[null,2.5]}"#);
         assert_eq!(
             changes_of(&d),

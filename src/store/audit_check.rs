@@ -1,7 +1,7 @@
 //! What `zoufang check` asks of the audit log: is every device's chain whole and unaltered, and
 //! is every row still in the state its last entry written here recorded?
 
-use super::audit::{Audited, audited_tables, entry_hash_of};
+use super::audit::{ANSWERS, Audited, audited_tables, entry_hash_of};
 use super::{Result, Store};
 use crate::i18n::{t, tf};
 use crate::model::ids::local_time;
@@ -19,7 +19,6 @@ fn label_expr(table: &str) -> &'static str {
         "households" => "head_name || CASE WHEN code <> '' THEN '（' || code || '）' ELSE '' END",
         "members" | "cadres" | "villages" | "village_groups" | "checklist_templates" => "name",
         "visits" => "visit_date || ' ' || coalesce((SELECT head_name FROM households h WHERE h.id = household_id), '')",
-        "visit_answers" => "item_code",
         "problems" => "description",
         "problem_events" => "kind || ' ' || at",
         "assignments" => "start_date",
@@ -105,18 +104,15 @@ impl Store {
 
     /// Rows whose content differs from their last local entry, rows stamped after the log began
     /// with no entry, and rows gone without a logged delete.
-    ///
-    /// Answers that came by merge carry the entries of the laptop that wrote them (a merge logs
-    /// none of its own for them): an answer is compared with its newest entry from anywhere.
     fn row_findings(&self, table: &Audited, since: &str, out: &mut Vec<String>) -> Result<()> {
         let name = &table.name;
-        let (mine, order) =
-            if name == super::audit::ANSWERS { ("", "a.at DESC, a.n DESC") } else { ("AND a.local = 1", "a.n DESC") };
+        if name == ANSWERS {
+            return self.answer_findings(table, out);
+        }
         let stamp = if table.has("updated_at") { "updated_at" } else { "NULL" };
         // The row's last entry, found once per row; its label is read only for what is named.
-        let last = format!(
-            "(SELECT a.n FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = t.k {mine} ORDER BY {order} LIMIT 1)"
-        );
+        let last = "(SELECT a.n FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = t.k AND a.local = 1
+                      ORDER BY a.n DESC LIMIT 1)";
         let sql = format!(
             "SELECT t.k, CASE WHEN l.n IS NULL THEN (CASE WHEN t.stamp > ?2 THEN 'unlogged' END)
                               WHEN l.action = 'delete' THEN 'revived'
@@ -136,8 +132,8 @@ impl Store {
         let gone_sql = format!(
             "SELECT d.row_id FROM (SELECT DISTINCT row_id FROM audit_log WHERE tbl = ?1) d
               WHERE NOT EXISTS (SELECT 1 FROM \"{name}\" WHERE {cond})
-                AND (SELECT a.action FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = d.row_id {mine}
-                      ORDER BY {order} LIMIT 1) <> 'delete'",
+                AND (SELECT a.action FROM audit_log a WHERE a.tbl = ?1 AND a.row_id = d.row_id AND a.local = 1
+                      ORDER BY a.n DESC LIMIT 1) <> 'delete'",
             cond = table.key_is("d.row_id")
         );
         let gone = self
@@ -146,15 +142,25 @@ impl Store {
             .query_map([name], |r| Ok((r.get::<_, String>(0)?, "gone".to_string())))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let all: Vec<_> = found.into_iter().chain(gone).collect();
-        let mut label_of = self.db().prepare(&format!(
-            "SELECT {label} FROM \"{name}\" WHERE {cond}",
-            label = label_expr(name),
-            cond = table.key_is("?1")
-        ))?;
+        let label_sql =
+            format!("SELECT {label} FROM \"{name}\" WHERE {cond}", label = label_expr(name), cond = table.key_is("?1"));
+        self.name_findings(name, &label_sql, &all, out)
+    }
+
+    /// One sentence per finding about `table`'s rows (the first [`NAMED`], the rest counted),
+    /// each row named by its label (read with `label_sql` from its key) and key.
+    fn name_findings(
+        &self,
+        table: &str,
+        label_sql: &str,
+        all: &[(String, String)],
+        out: &mut Vec<String>,
+    ) -> Result<()> {
+        let mut label_of = self.db().prepare(label_sql)?;
         for (i, (key, finding)) in all.iter().enumerate() {
             if i == NAMED {
                 let n = (all.len() - NAMED).to_string();
-                out.push(tf("check.audit_more", &[("table", &table_name(name)), ("n", &n)]));
+                out.push(tf("check.audit_more", &[("table", &table_name(table)), ("n", &n)]));
                 break;
             }
             let label: Option<String> = label_of.query_row([key], |r| r.get(0)).optional()?.flatten();
@@ -162,9 +168,83 @@ impl Store {
                 Some(label) => format!("{label}（{key}）"),
                 None => key.clone(),
             };
-            out.push(tf(&format!("check.audit_{finding}"), &[("table", &table_name(name)), ("row", &row)]));
+            out.push(tf(&format!("check.audit_{finding}"), &[("table", &table_name(table)), ("row", &row)]));
         }
         Ok(())
+    }
+
+    /// Answers are logged per visit (see [`super::audit_answers`]): a visit's answers together
+    /// are compared with its newest entry from anywhere (answers a merge brought carry the
+    /// entries of the laptop that wrote them). A visit whose newest entry is one of the
+    /// per-answer entries of older databases is compared answer by answer.
+    fn answer_findings(&self, table: &Audited, out: &mut Vec<String>) -> Result<()> {
+        let json = table.json("");
+        // The newest entry about visit `v`'s answers, of either kind.
+        let newest = |v: &str| {
+            format!(
+                "(SELECT a.n FROM audit_log a WHERE a.tbl = '{ANSWERS}'
+                   AND a.row_id >= {v} AND a.row_id < {v} || '0' AND (a.row_id = {v} OR substr(a.row_id, length({v}) + 1, 1) = '/')
+                 ORDER BY a.at DESC, a.n DESC LIMIT 1)"
+            )
+        };
+        let sql = format!(
+            "SELECT t.k, l.row_id, CASE WHEN l.action = 'delete' THEN 'revived' WHEN l.row_hash <> t.h THEN 'changed' END
+               FROM (SELECT visit_id AS k, {set} AS h FROM {ANSWERS} GROUP BY visit_id) t
+               JOIN audit_log l ON l.n = {last}",
+            set = super::audit_answers::set_hash_sql(&json),
+            last = newest("t.k"),
+        );
+        let mut found = Vec::new();
+        let mut by_answer = Vec::new();
+        let mut st = self.db().prepare(&sql)?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let (visit, last, finding): (String, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            if last != visit {
+                by_answer.push(visit);
+            } else if let Some(finding) = finding {
+                found.push((visit, finding));
+            }
+        }
+        let mut answers = self.db().prepare(&format!(
+            "SELECT t.k, CASE WHEN l.action = 'delete' THEN 'revived' WHEN l.row_hash <> t.h THEN 'changed' END AS finding
+               FROM (SELECT {key} AS k, zf_sha({json}) AS h FROM {ANSWERS} WHERE visit_id = ?1) t
+               JOIN audit_log l ON l.n = (SELECT a.n FROM audit_log a WHERE a.tbl = '{ANSWERS}' AND a.row_id = t.k
+                                           ORDER BY a.at DESC, a.n DESC LIMIT 1)
+              WHERE finding IS NOT NULL",
+            key = table.key(""),
+        ))?;
+        for visit in &by_answer {
+            let rows = answers.query_map([visit], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            found.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        // Logged answers gone without a logged delete: a visit whose newest entry is per visit
+        // and has no answers left, or an answer (newest entry per answer) no longer there.
+        let gone_sql = format!(
+            "SELECT d.row_id FROM
+               (SELECT row_id, CASE WHEN instr(row_id, '/') > 0 THEN substr(row_id, 1, instr(row_id, '/') - 1)
+                                    ELSE row_id END AS v
+                  FROM (SELECT DISTINCT row_id FROM audit_log WHERE tbl = '{ANSWERS}')) d
+              WHERE NOT EXISTS (SELECT 1 FROM {ANSWERS} WHERE {cond})
+                AND (SELECT a.action FROM audit_log a WHERE a.tbl = '{ANSWERS}' AND a.row_id = d.row_id
+                      ORDER BY a.at DESC, a.n DESC LIMIT 1) <> 'delete'
+                AND (instr(d.row_id, '/') > 0) = (instr((SELECT l.row_id FROM audit_log l WHERE l.n = {last}), '/') > 0)",
+            cond = "visit_id = d.v AND (d.row_id = d.v OR item_code = substr(d.row_id, length(d.v) + 2))",
+            last = newest("d.v"),
+        );
+        let gone = self
+            .db()
+            .prepare(&gone_sql)?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, "gone".to_string())))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        found.extend(gone);
+        // A visit (or an answer `visit/item`) is named by the visit's date and household.
+        let visit = "visit_date || ' ' || coalesce((SELECT head_name FROM households h WHERE h.id = household_id), '')";
+        let label_sql = format!(
+            "SELECT {visit} || CASE WHEN instr(?1, '/') > 0 THEN ' ' || substr(?1, instr(?1, '/') + 1) ELSE '' END
+               FROM visits WHERE id = CASE WHEN instr(?1, '/') > 0 THEN substr(?1, 1, instr(?1, '/') - 1) ELSE ?1 END"
+        );
+        self.name_findings(ANSWERS, &label_sql, &found, out)
     }
 }
 

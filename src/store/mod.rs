@@ -6,6 +6,7 @@
 
 mod attachments;
 pub mod audit;
+mod audit_answers;
 pub mod audit_check;
 pub mod backup;
 mod cadres;
@@ -177,12 +178,12 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        audit::register(&self.conn, &self.audit)?;
+        audit::register(&mut self.conn, &self.audit)?;
         self.migrate()?;
         self.attach_photos()?;
         self.device_id = self.ensure_device_id()?;
         self.audit.set_device(&self.device_id);
-        audit::install(&self.conn)?;
+        audit::install(&self.conn, &self.audit)?;
         Ok(())
     }
 
@@ -260,8 +261,9 @@ impl Store {
     /// Runs `f` in one transaction: all of its writes land, or none.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction()?;
-        let w = Writer { tx, origin: self.device_id.clone(), stamp: now_stamp() };
+        let w = Writer { tx, origin: self.device_id.clone(), stamp: now_stamp(), audit: self.audit.clone() };
         let value = f(&w)?;
+        w.log_answers()?;
         w.tx.commit()?;
         self.writes += 1;
         Ok(value)
@@ -278,9 +280,16 @@ pub struct Writer<'a> {
     tx: Transaction<'a>,
     origin: String,
     stamp: String,
+    audit: Arc<audit::AuditContext>,
 }
 
 impl Writer<'_> {
+    /// Logs the answers written so far in this transaction, one entry per visit (see
+    /// [`audit_answers`]); [`Store::write`] does it before committing.
+    pub(crate) fn log_answers(&self) -> Result<()> {
+        Ok(audit_answers::log(&self.tx, &self.audit)?)
+    }
+
     /// The `updated_at` written by this transaction.
     pub fn stamp(&self) -> &str {
         &self.stamp

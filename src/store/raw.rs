@@ -17,3 +17,24 @@ impl Store {
         &mut self.conn
     }
 }
+
+#[cfg(test)]
+impl Store {
+    /// Runs `f` on the connection in one transaction whose answers are logged before it commits,
+    /// as [`Store::write`] does (tests writing rows as the schema defines them).
+    pub(crate) fn logged<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> super::Result<T> {
+        self.conn.execute_batch("BEGIN")?;
+        let out = f(&self.conn).map_err(super::StoreError::from);
+        let out = out.and_then(|v| Ok(super::audit_answers::log(&self.conn, &self.audit).map(|_| v)?));
+        match out {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.conn.execute_batch("ROLLBACK")?;
+                Err(e)
+            }
+        }
+    }
+}

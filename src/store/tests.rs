@@ -199,6 +199,8 @@ fn check_names_references_to_rows_that_are_not_there() {
     let mut s = Store::open_in_memory().unwrap();
     let v = village(&mut s);
     household(&mut s, &v, "张三", "", "").unwrap();
+    // Written as a tool outside the app would: no log entry.
+    let _outside = s.quiet_answers();
     s.db()
         .execute_batch(
             "PRAGMA foreign_keys = OFF;
@@ -438,12 +440,13 @@ mod dashboard {
         let day = |x: &str| NaiveDate::parse_from_str(x, "%Y-%m-%d").unwrap();
         let nov = |s: &Store| s.visits_between(Some(&v.id), day("2026-11-01"), day("2026-11-30")).unwrap();
         let id = nov(&s).into_iter().find(|e| e.visit.household_id == a.id).unwrap().visit.id;
-        s.db()
-            .execute_batch(&format!(
+        s.logged(|c| {
+            c.execute_batch(&format!(
                 "INSERT INTO visit_answers(visit_id, item_code, value, is_problem, note)
                  VALUES ('{id}', 'food', '否', 1, '缺口粮'), ('{id}', 'water', '是', 0, '')"
             ))
-            .unwrap();
+        })
+        .unwrap();
         signed_secretary(&mut s, &v.id);
         s.review_visit(&id, true, "未拍照片").unwrap();
 
@@ -538,8 +541,8 @@ mod proposals {
             s.db().query_row("SELECT cadre_id FROM visits WHERE id = ?1", [&a.visit_id], |r| r.get(0)).unwrap();
         let template: String =
             s.db().query_row("SELECT template_id FROM visits WHERE id = ?1", [&a.visit_id], |r| r.get(0)).unwrap();
-        s.db()
-            .execute_batch(&format!(
+        s.logged(|c| {
+            c.execute_batch(&format!(
                 "INSERT INTO visits(id, household_id, cadre_id, visit_date, kind, template_id, created_at, updated_at, origin)
                       VALUES ('later', '{}', '{cadre}', '{}', '每月走访', '{template}', '', '', 'o');
                  INSERT INTO visit_answers(visit_id, item_code, value, is_problem) VALUES ('later', '{}', '是', 0);",
@@ -547,7 +550,8 @@ mod proposals {
                 today(),
                 a.item
             ))
-            .unwrap();
+        })
+        .unwrap();
         assert_eq!(s.rechecked_fine(None).unwrap().get(&p.id), Some(&today()));
     }
 
@@ -625,5 +629,151 @@ mod proposals {
         let pending = crate::checklist::pending_proposals(&s, &mut catalog, None).unwrap();
         assert!(!pending.iter().any(|x| x.problem.visit_id == first.problem.visit_id
             && x.problem.item_code == first.problem.item_code));
+    }
+}
+
+/// Visit answers are logged per visit (schema 9): one entry for a visit's answers, naming what
+/// changed item by item, checked together; a write that skips the log cannot commit.
+mod answers_log {
+    use super::*;
+    use crate::demo::{DemoOptions, generate};
+
+    fn count(s: &Store, sql: &str) -> i64 {
+        s.db().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    fn demo(dir: &std::path::Path) -> Store {
+        let mut s = Store::open(&dir.join("a.db")).unwrap();
+        generate(&mut s, &DemoOptions { villages: 1, households: 6, months: 2, seed: 9, today: today() }).unwrap();
+        s
+    }
+
+    /// A visit not reviewed yet (one reviewed cannot be changed).
+    fn first_visit(s: &Store) -> String {
+        s.db()
+            .query_row(
+                "SELECT min(a.visit_id) FROM visit_answers a JOIN visits v ON v.id = a.visit_id
+                  WHERE v.review_status = '待审核'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn one_entry_per_visit_with_the_items_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = demo(dir.path());
+        let visits = count(&s, "SELECT count(DISTINCT visit_id) FROM visit_answers");
+        assert!(visits > 5);
+        // One entry as each visit was saved (the demo's confirmed proposals add one more).
+        let logged =
+            |s: &Store, what: &str| count(s, &format!("SELECT {what} FROM audit_log WHERE tbl = 'visit_answers'"));
+        assert_eq!(logged(&s, "count(DISTINCT row_id)"), visits);
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM audit_log WHERE tbl = 'visit_answers' AND action = 'insert'"),
+            visits
+        );
+        let entries = logged(&s, "count(*)");
+        assert!(s.check(today()).unwrap().is_empty());
+
+        let id = first_visit(&s);
+        let mut v = s.visit(&id).unwrap().unwrap();
+        let before = v.answers.len();
+        let a = v.answers.iter_mut().find(|a| a.value == "是").unwrap();
+        a.value = "否".into();
+        a.note = "新情况".into();
+        let item = a.item.clone();
+        v.answers.pop_if(|a| a.item != item);
+        s.save_visit(&mut v, today()).unwrap();
+        assert_eq!(logged(&s, "count(*)"), entries + 1);
+        let history = s.history_of("visits", &id).unwrap();
+        let newest = history.iter().find(|e| e.table == "visit_answers").unwrap();
+        assert_eq!(newest.action, "update");
+        assert_eq!(newest.row_id, id);
+        assert!(newest.changes.contains(&(format!("{item}/value"), "是".into(), "否".into())), "{newest:?}");
+        assert!(newest.changes.contains(&(format!("{item}/note"), String::new(), "新情况".into())), "{newest:?}");
+        if s.visit(&id).unwrap().unwrap().answers.len() < before {
+            assert!(newest.changes.iter().any(|(c, _, new)| !c.starts_with(&item) && new.is_empty()), "{newest:?}");
+        }
+        let line = newest.line();
+        assert!(line.contains(&item) && line.contains("“是” → “否”"), "{line}");
+        // Saving it again unchanged logs nothing.
+        let mut same = s.visit(&id).unwrap().unwrap();
+        s.save_visit(&mut same, today()).unwrap();
+        assert_eq!(logged(&s, "count(*)"), entries + 1);
+        assert!(s.check(today()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn answers_changed_or_removed_outside_the_app_fail_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = demo(dir.path());
+        let id = first_visit(&s);
+        let outside = rusqlite::Connection::open(dir.path().join("a.db")).unwrap();
+        outside
+            .execute("UPDATE visit_answers SET note = '改过' WHERE visit_id = ?1 AND item_code = (SELECT min(item_code) FROM visit_answers WHERE visit_id = ?1)", [&id])
+            .unwrap();
+        let found = s.check(today()).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains(&id) && found[0].message.contains("在软件之外被改过"), "{found:?}");
+        outside.execute("DELETE FROM visit_answers WHERE visit_id = ?1", [&id]).unwrap();
+        let found = s.check(today()).unwrap();
+        assert!(found.iter().any(|f| f.message.contains(&id) && f.message.contains("在软件之外被删除")), "{found:?}");
+    }
+
+    #[test]
+    fn a_commit_leaving_answers_unlogged_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = demo(dir.path());
+        let id = first_visit(&s);
+        let entries = count(&s, "SELECT count(*) FROM audit_log");
+        let value =
+            |s: &Store| count(s, &format!("SELECT count(*) FROM visit_answers WHERE visit_id = '{id}' AND note = 'x'"));
+        assert!(s.db().execute("UPDATE visit_answers SET note = 'x' WHERE visit_id = ?1", [&id]).is_err());
+        assert_eq!(value(&s), 0, "the write was rolled back");
+        assert_eq!(count(&s, "SELECT count(*) FROM audit_log"), entries);
+        // Nothing left behind: the next logged transaction logs only its own.
+        s.logged(|c| c.execute("UPDATE visit_answers SET note = 'x' WHERE visit_id = ?1", [&id])).unwrap();
+        assert!(value(&s) > 0);
+        assert_eq!(count(&s, "SELECT count(*) FROM audit_log"), entries + 1);
+        assert!(s.check(today()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_schema_8_database_mixes_both_kinds_of_entries_and_checks_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-8.db"), &path)
+            .unwrap();
+        let s = Store::open(&path).unwrap();
+        let old = count(&s, "SELECT count(*) FROM audit_log WHERE tbl = 'visit_answers' AND instr(row_id, '/') > 0");
+        assert!(old > 0, "the fixture logged answers one by one");
+        // Its visits are all reviewed: an answer changed in a transaction that logs as the app's do.
+        let id: String = s.db().query_row("SELECT min(visit_id) FROM visit_answers", [], |r| r.get(0)).unwrap();
+        s.logged(|c| {
+            c.execute(
+                "UPDATE visit_answers SET note = '升级后改'
+                  WHERE visit_id = ?1 AND item_code = (SELECT min(item_code) FROM visit_answers WHERE visit_id = ?1)",
+                [&id],
+            )
+        })
+        .unwrap();
+        assert_eq!(
+            count(&s, &format!("SELECT count(*) FROM audit_log WHERE tbl = 'visit_answers' AND row_id = '{id}'")),
+            1
+        );
+        assert!(s.check(today()).unwrap().is_empty(), "{:?}", s.check(today()).unwrap());
+        // Old-style entries still catch an edit made outside the app, answer by answer.
+        let other: String = s
+            .db()
+            .query_row("SELECT min(visit_id) FROM visit_answers WHERE visit_id <> ?1", [&id], |r| r.get(0))
+            .unwrap();
+        let outside = rusqlite::Connection::open(&path).unwrap();
+        outside.execute("UPDATE visit_answers SET note = '外改' WHERE visit_id = ?1", [&other]).unwrap();
+        outside.execute("UPDATE visit_answers SET note = '外改' WHERE visit_id = ?1", [&id]).unwrap();
+        let found = s.check(today()).unwrap();
+        assert!(found.iter().any(|f| f.message.contains(&format!("{other}/"))), "{found:?}");
+        assert!(found.iter().any(|f| f.message.contains(&format!("（{id}）"))), "{found:?}");
     }
 }

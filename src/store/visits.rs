@@ -426,7 +426,9 @@ impl Writer<'_> {
         for a in &v.answers {
             st.execute(params![v.id, a.item, a.value.trim(), a.is_problem, Proposal::Pending.code(), a.note.trim()])?;
         }
-        self.recheck_open_problems(v)
+        let rechecked = self.recheck_open_problems(v)?;
+        self.log_answers()?;
+        Ok(rechecked)
     }
 
     /// Problem answers of `v` still waiting to be proposed whose household already has an open

@@ -53,13 +53,17 @@ fn add_visits(store: &Store, n: usize) {
             params![visit, h, cadre, template, stamp, origin],
         )
         .unwrap();
-        for (item, value, problem) in [("food", "是", 0), ("school", "否", 0), ("housing", "是", 1)] {
-            conn.execute(
-                "INSERT INTO visit_answers(visit_id, item_code, value, is_problem) VALUES (?1, ?2, ?3, ?4)",
-                params![visit, item, value, problem],
-            )
+        store
+            .logged(|conn| {
+                for (item, value, problem) in [("food", "是", 0), ("school", "否", 0), ("housing", "是", 1)] {
+                    conn.execute(
+                        "INSERT INTO visit_answers(visit_id, item_code, value, is_problem) VALUES (?1, ?2, ?3, ?4)",
+                        params![visit, item, value, problem],
+                    )?;
+                }
+                Ok(())
+            })
             .unwrap();
-        }
         let problem = crate::model::ids::new_id();
         conn.execute(
             "INSERT INTO problems(id, village_id, household_id, visit_id, item_code, group_name, description, found_date,
@@ -248,13 +252,14 @@ fn a_visit_that_wins_brings_its_answers() {
             r.get(0)
         })
         .unwrap();
-    a.conn()
-        .execute_batch(&format!(
+    a.logged(|c| {
+        c.execute_batch(&format!(
             "UPDATE visits SET updated_at = '2026-11-20T09:00:00.000Z' WHERE id = '{visit}';
              DELETE FROM visit_answers WHERE visit_id = '{visit}' AND item_code = 'school';
              UPDATE visit_answers SET value = '否', is_problem = 1 WHERE visit_id = '{visit}' AND item_code = 'food';"
         ))
-        .unwrap();
+    })
+    .unwrap();
     let report = merge(&mut b, &[pack_in(&a, dir.path(), "2.zfp")], &Settlement::newest()).unwrap();
     assert_eq!(counts(&report, "visits").updated, 1);
     assert_eq!(counts(&report, "visit_answers").updated, 2);
@@ -273,12 +278,13 @@ fn answers_changed_on_both_sides_make_the_visit_a_conflict() {
         .unwrap();
     let change = |store: &Store, at: &str, value: &str| {
         store
-            .conn()
-            .execute_batch(&format!(
-                "UPDATE visits SET updated_at = '{at}', origin = '{}' WHERE id = '{visit}';
-                 UPDATE visit_answers SET value = '{value}' WHERE visit_id = '{visit}' AND item_code = 'food';",
-                store.device_id()
-            ))
+            .logged(|c| {
+                c.execute_batch(&format!(
+                    "UPDATE visits SET updated_at = '{at}', origin = '{}' WHERE id = '{visit}';
+                     UPDATE visit_answers SET value = '{value}' WHERE visit_id = '{visit}' AND item_code = 'food';",
+                    store.device_id()
+                ))
+            })
             .unwrap();
     };
     // Within the day of clock skew a package may be ahead by.
