@@ -102,8 +102,10 @@ pub fn merge_sealed_if(
         }
         if keep(&report) {
             // The backup reads the last committed state through its own connection: the
-            // database as it was before this merge.
-            if db.is_file() {
+            // database as it was before this merge. A merge that adds, replaces or settles no
+            // row (the same packages again) only notes what was seen: it needs no way back, and
+            // copying a whole township for it would cost more than the merge itself.
+            if db.is_file() && report.changes_rows() {
                 crate::store::backup::backup_before_keyed(&db, crate::store::backup::Reason::Merge, key.as_ref())?;
             }
             tx.commit()?;
