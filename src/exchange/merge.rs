@@ -102,8 +102,10 @@ pub fn merge_sealed_if(
         }
         if keep(&report) {
             // The backup reads the last committed state through its own connection: the
-            // database as it was before this merge.
-            if db.is_file() {
+            // database as it was before this merge. A merge that adds, replaces or settles no
+            // row (the same packages again) only notes what was seen: it needs no way back, and
+            // copying a whole township for it would cost more than the merge itself.
+            if db.is_file() && report.changes_rows() {
                 crate::store::backup::backup_before_keyed(&db, crate::store::backup::Reason::Merge, key.as_ref())?;
             }
             tx.commit()?;
@@ -305,18 +307,35 @@ impl<'a> Merger<'a> {
 
     fn table(&mut self, t: &'static Table) -> Result<Counts> {
         let shape = Shape::of(t, self.pkg, self.tx)?;
-        let pkg = self.pkg;
-        let mut st =
-            pkg.conn().prepare(&format!("SELECT {} FROM {} ORDER BY {}", shape.list(), t.name, key_list(t)))?;
-        let mut rows = st.query([])?;
         let mut counts = Counts::default();
         let file = self.pkg.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let step = crate::i18n::tf("exchange.merging", &[("file", &file), ("table", &table_label(t.name))]);
         self.progress.step(step, self.pkg.manifest().rows_of(t.name).max(0) as u64);
+        match self.schema.clone() {
+            // A row of a table without matchers is either here under its own id or new.
+            Some(schema) if t.matchers.is_empty() => self.table_set_wise(&shape, &schema, &mut counts)?,
+            _ => {
+                self.rows(&shape, |_| true, &mut counts)?;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Runs [`Merger::row`] on the package's rows of `shape`'s table for which `wanted(id)`, in
+    /// key order; returns how many it looked at.
+    fn rows(&mut self, shape: &Shape, wanted: impl Fn(&str) -> bool, counts: &mut Counts) -> Result<u64> {
+        let pkg = self.pkg;
+        let t = shape.table;
+        let mut st =
+            pkg.conn().prepare(&format!("SELECT {} FROM {} ORDER BY {}", shape.list(), t.name, key_list(t)))?;
+        let mut rows = st.query([])?;
         let mut n = 0u64;
         while let Some(row) = rows.next()? {
             let values = (0..shape.columns.len()).map(|i| row.get(i)).collect::<rusqlite::Result<Vec<Value>>>()?;
-            self.row(&shape, values, &mut counts)?;
+            if !wanted(text(&values[shape.id])) {
+                continue;
+            }
+            self.row(shape, values, counts)?;
             n += 1;
             if n.is_multiple_of(256) {
                 self.progress.set_done(n);
@@ -325,7 +344,118 @@ impl<'a> Merger<'a> {
                 }
             }
         }
-        Ok(counts)
+        Ok(n)
+    }
+
+    /// Merges a table whose rows are never recognised under another id, from the attached
+    /// package: the rows this database has are merged one by one (compared, kept, replaced or
+    /// in conflict, as [`Merger::row`] decides); the new ones go in with one `INSERT … SELECT`,
+    /// their references mapped through a temporary table of recognised ids. A new row pointing
+    /// nowhere, or breaking a uniqueness rule, is merged by the row path instead, which names it.
+    fn table_set_wise(&mut self, shape: &Shape, schema: &str, counts: &mut Counts) -> Result<()> {
+        let t = shape.table.name;
+        self.tx.execute_batch(
+            "DROP TABLE IF EXISTS temp.zfp_new;
+             CREATE TEMP TABLE zfp_new (id TEXT PRIMARY KEY) WITHOUT ROWID;
+             CREATE TEMP TABLE IF NOT EXISTS zfp_ids (incoming TEXT PRIMARY KEY, local TEXT NOT NULL) WITHOUT ROWID;
+             DELETE FROM temp.zfp_ids;",
+        )?;
+        {
+            let mut st = self.tx.prepare("INSERT INTO temp.zfp_ids VALUES (?1, ?2)")?;
+            for (incoming, local) in &self.ids {
+                st.execute([incoming, local])?;
+            }
+        }
+        self.tx.execute(
+            &format!(
+                "INSERT INTO temp.zfp_new SELECT p.id FROM {schema}.{t} p
+                  WHERE NOT EXISTS (SELECT 1 FROM main.{t} l WHERE l.id = p.id)"
+            ),
+            [],
+        )?;
+        let new: HashSet<String> = self
+            .tx
+            .prepare("SELECT id FROM temp.zfp_new")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let done = self.rows(shape, |id| !new.contains(id), counts)?;
+        if self.progress.cancelled() {
+            return Err(StoreError::Cancelled.into());
+        }
+        // Each column as it goes in: references mapped to local ids; a nullable one pointing at
+        // no row here is left empty (as the row path does for a new row).
+        let mapped =
+            |c: &str| format!("coalesce((SELECT z.local FROM temp.zfp_ids z WHERE z.incoming = p.{c}), p.{c})");
+        let found = |r: &Ref| {
+            let any: Vec<String> = r
+                .targets
+                .iter()
+                .map(|target| format!("EXISTS (SELECT 1 FROM main.{target} x WHERE x.id = {})", mapped(r.column)))
+                .collect();
+            format!("({})", any.join(" OR "))
+        };
+        let picked: Vec<String> = shape
+            .columns
+            .iter()
+            .map(|c| match shape.table.refs.iter().find(|r| r.column == c) {
+                Some(r) if r.nullable => format!(
+                    "CASE WHEN typeof(p.{c}) <> 'text' THEN p.{c} WHEN {} THEN {} ELSE NULL END",
+                    found(r),
+                    mapped(c)
+                ),
+                Some(_) => format!("CASE WHEN typeof(p.{c}) <> 'text' THEN p.{c} ELSE {} END", mapped(c)),
+                None => format!("p.{c}"),
+            })
+            .collect();
+        let from = format!("FROM {schema}.{t} p JOIN temp.zfp_new n ON n.id = p.id");
+        let dangling: Vec<String> = shape
+            .table
+            .refs
+            .iter()
+            .filter(|r| !r.nullable)
+            .map(|r| format!("(typeof(p.{}) = 'text' AND NOT {})", r.column, found(r)))
+            .collect();
+        let dangles = !dangling.is_empty()
+            && self.tx.query_row(
+                &format!("SELECT EXISTS (SELECT 1 {from} WHERE {})", dangling.join(" OR ")),
+                [],
+                |r| r.get::<_, bool>(0),
+            )?;
+        let inserted = if dangles {
+            None
+        } else {
+            self.tx.execute_batch("SAVEPOINT zfp_new_rows")?;
+            let sql =
+                format!("INSERT INTO main.{t} ({}) SELECT {} {from} ORDER BY p.id", shape.list(), picked.join(", "));
+            match self.tx.execute(&sql, []) {
+                Ok(n) => {
+                    self.tx.execute_batch("RELEASE zfp_new_rows")?;
+                    Some(n)
+                }
+                Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                    self.tx.execute_batch("ROLLBACK TO zfp_new_rows; RELEASE zfp_new_rows")?;
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        match inserted {
+            Some(n) => {
+                counts.added += n;
+                if t == "visits" {
+                    let mut ids: Vec<&String> = new.iter().collect();
+                    ids.sort();
+                    self.moves.extend(ids.into_iter().map(|id| (id.clone(), id.clone(), true)));
+                }
+            }
+            // The row path says which row and why.
+            None => {
+                self.rows(shape, |id| new.contains(id), counts)?;
+            }
+        }
+        self.progress.set_done(done + new.len() as u64);
+        self.tx.execute_batch("DROP TABLE temp.zfp_new")?;
+        Ok(())
     }
 
     /// Merges one incoming row (values in the package's column order).
@@ -572,7 +702,10 @@ impl<'a> Merger<'a> {
         }
         self.tx.execute_batch(
             "DROP TABLE IF EXISTS temp.zfp_answer_moves;
-             CREATE TEMP TABLE zfp_answer_moves (incoming TEXT PRIMARY KEY, local TEXT NOT NULL, fresh INTEGER NOT NULL);",
+             CREATE TEMP TABLE zfp_answer_moves (
+                 incoming TEXT NOT NULL UNIQUE, local TEXT NOT NULL, fresh INTEGER NOT NULL,
+                 PRIMARY KEY (local, incoming)
+             ) WITHOUT ROWID;",
         )?;
         {
             let mut st = self.tx.prepare("INSERT INTO temp.zfp_answer_moves VALUES (?1, ?2, ?3)")?;
@@ -586,7 +719,9 @@ impl<'a> Merger<'a> {
             .iter()
             .map(|c| if c == "visit_id" { "m.local".to_string() } else { format!("a.{c}") })
             .collect();
-        let from = format!("FROM {schema}.{ANSWERS} a JOIN temp.zfp_answer_moves m ON m.incoming = a.visit_id");
+        // Visit by visit in local order, each visit's answers by the package's primary key: the
+        // rows arrive in the order of this database's key, with no sort.
+        let from = format!("FROM temp.zfp_answer_moves m JOIN {schema}.{ANSWERS} a ON a.visit_id = m.incoming");
         let counted: Vec<(bool, i64)> = self
             .tx
             .prepare(&format!("SELECT m.fresh, count(*) {from} GROUP BY m.fresh"))?
@@ -594,7 +729,7 @@ impl<'a> Merger<'a> {
             .collect::<rusqlite::Result<_>>()?;
         self.tx.execute(
             &format!(
-                "INSERT INTO main.{ANSWERS} ({}) SELECT {} {from} ORDER BY m.local, a.item_code",
+                "INSERT INTO main.{ANSWERS} ({}) SELECT {} {from} ORDER BY m.local",
                 shape.list(),
                 picked.join(", ")
             ),

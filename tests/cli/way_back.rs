@@ -199,3 +199,26 @@ fn a_full_disk_is_said_in_one_sentence_and_leaves_the_database_and_folder_as_the
         "{left:?}"
     );
 }
+
+#[test]
+fn merging_the_same_package_again_changes_nothing_and_copies_no_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let second = dir.path().join("second.db");
+    ok(zoufang(&second, &["demo", "--households", "4", "--seed", "7"]));
+    let package = dir.path().join("p.zfp");
+    ok(zoufang(&second, &["pack", "--out", package.to_str().unwrap()]));
+    let merge_backups = |db: &Path| backups(db).into_iter().filter(|n| n.contains("-merge")).count();
+    ok(zoufang(&db, &["merge", package.to_str().unwrap()]));
+    assert_eq!(merge_backups(&db), 1, "a backup before the merge that writes: {:?}", backups(&db));
+    let again = ok(zoufang(&db, &["merge", package.to_str().unwrap()]));
+    assert!(again.contains("新增 0 条，更新 0 条"), "{again}");
+    assert_eq!(merge_backups(&db), 1, "no copy before a merge that changes nothing: {:?}", backups(&db));
+    // A package that brings something new is backed up before again.
+    let third = dir.path().join("third.db");
+    ok(zoufang(&third, &["demo", "--households", "2", "--seed", "8"]));
+    let other = dir.path().join("q.zfp");
+    ok(zoufang(&third, &["pack", "--out", other.to_str().unwrap()]));
+    ok(zoufang(&db, &["merge", other.to_str().unwrap()]));
+    assert_eq!(merge_backups(&db), 2, "{:?}", backups(&db));
+}

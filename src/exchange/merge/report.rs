@@ -142,6 +142,13 @@ impl MergeReport {
         self.files.iter().flat_map(|f| &f.conflicts)
     }
 
+    /// Whether the merge adds, replaces or settles any row (a settled conflict may restamp the
+    /// row it keeps); false when every row was unchanged or newer here.
+    pub fn changes_rows(&self) -> bool {
+        let t = self.totals();
+        t.added + t.updated + t.conflicts > 0
+    }
+
     /// The sum over packages and tables.
     pub fn totals(&self) -> Counts {
         let mut c = Counts::default();
