@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/007_visit_record.sql"),
     include_str!("sql/008_lean_audit_log.sql"),
     include_str!("sql/009_answers_logged_per_visit.sql"),
+    include_str!("sql/010_ledger_indexes.sql"),
 ];
 
 /// The newest schema version this build knows.

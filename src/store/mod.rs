@@ -49,7 +49,7 @@ pub use problems::{OpenProblem, ProblemEvent, ProblemRow};
 pub use report::{Check, Summary};
 pub use review::ReviewRow;
 pub use templates::{TemplateRow, content_hash};
-pub use visits::{Evidence, VisitEntry, VisitRow};
+pub use visits::{Evidence, LedgerHousehold, VisitEntry, VisitRow};
 
 use crate::model::ids::now_stamp;
 use rusqlite::{Connection, OpenFlags, Transaction};

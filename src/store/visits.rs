@@ -59,6 +59,22 @@ pub struct Evidence {
     pub signatures: Signatures,
 }
 
+/// A household as the visit ledgers name it: where it is and who heads it, without the members
+/// and search keys of a [`super::HouseholdRow`] (a township's 10,000 households stay small).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerHousehold {
+    /// Its village.
+    pub village_id: String,
+    /// 村民小组 name (empty when unknown).
+    pub group: String,
+    /// 户编号.
+    pub code: String,
+    /// 户主姓名.
+    pub head_name: String,
+    /// The head's ID number (full; masked for display), empty when no member is 户主.
+    pub head_id_number: String,
+}
+
 const VISIT_COLUMNS: &str = "id, household_id, cadre_id, visit_date, kind, template_id, measures, difficulties,
      household_income, income_per_capita, satisfaction, review_status, unanswered, recorded_by";
 
@@ -153,8 +169,11 @@ impl Store {
     /// comments, by date, then 户编号; visits of households removed from the register are left out.
     pub fn visits_between(&self, village_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<Vec<VisitEntry>> {
         let columns = VISIT_COLUMNS.split(',').map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
+        // SQLite works out both sides of an AND in a result column: the CASE spares the audit-log
+        // look-ups of visits never reviewed.
         let mut st = self.db().prepare_cached(&format!(
-            "SELECT {columns}, v.review_comment, {changed} FROM visits v JOIN households h ON h.id = v.household_id
+            "SELECT {columns}, v.review_comment, CASE WHEN v.reviewed_at IS NULL THEN 0 ELSE {changed} END
+               FROM visits v JOIN households h ON h.id = v.household_id
               WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
                 AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY v.visit_date, h.code, v.created_at",
@@ -202,10 +221,12 @@ impl Store {
         let columns = VISIT_COLUMNS.split(',').map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let n = VISIT_COLUMNS.split(',').count();
         let sql = |e: rusqlite::Error| E::from(StoreError::from(e));
+        // SQLite works out both sides of an AND in a result column: the CASE spares the audit-log
+        // look-ups of visits never reviewed.
         let mut st = self
             .db()
             .prepare_cached(&format!(
-                "SELECT {columns}, v.review_comment, {changed},
+                "SELECT {columns}, v.review_comment, CASE WHEN v.reviewed_at IS NULL THEN 0 ELSE {changed} END,
                         (SELECT count(*) FROM attachments x WHERE x.owner_id = v.id AND x.kind = '照片' AND x.deleted_at IS NULL),
                         EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '户签名' AND x.deleted_at IS NULL),
                         EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '干部签名' AND x.deleted_at IS NULL)
@@ -241,6 +262,33 @@ impl Store {
             count += 1;
         }
         Ok(count)
+    }
+
+    /// The households of a village (`None`: every village), archived ones too (old visits name
+    /// them), by id: what [`Store::household_rows`] tells of each, in one seek per household.
+    pub fn ledger_households(&self, village_id: Option<&str>) -> Result<HashMap<String, LedgerHousehold>> {
+        // The first 户主 in the members' order, as the household list finds it.
+        let mut st = self.db().prepare_cached(
+            "SELECT h.id, h.village_id, coalesce(g.name, ''), h.code, h.head_name,
+                    coalesce((SELECT m.id_number FROM members m
+                               WHERE m.household_id = h.id AND m.deleted_at IS NULL AND m.relation = ?2
+                               ORDER BY m.rowid LIMIT 1), '')
+               FROM households h LEFT JOIN village_groups g ON g.id = h.group_id
+              WHERE h.deleted_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)",
+        )?;
+        let rows = st.query_map(params![village_id, crate::model::coded::Relation::Head.code()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                LedgerHousehold {
+                    village_id: r.get(1)?,
+                    group: r.get(2)?,
+                    code: r.get(3)?,
+                    head_name: r.get(4)?,
+                    head_id_number: r.get(5)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many visits [`Store::each_visit_between`] hands over, and the checklist versions they

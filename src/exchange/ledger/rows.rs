@@ -9,7 +9,7 @@ use crate::i18n::{t, tf};
 use crate::model::id_number::mask;
 use crate::model::month::Month;
 use crate::model::register::Village;
-use crate::store::{CadreRow, Coverage, GroupCounts, HouseholdRow, Store};
+use crate::store::{CadreRow, Coverage, GroupCounts, LedgerHousehold, Store};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -23,7 +23,7 @@ pub(super) struct Context<'a> {
     /// The villages covered, by name.
     pub villages: Vec<Village>,
     /// Their households (archived ones too: old visits name them), by id.
-    pub households: HashMap<String, HouseholdRow>,
+    pub households: HashMap<String, LedgerHousehold>,
     /// Every cadre, by id.
     pub cadres: HashMap<String, CadreRow>,
     /// The coverage of each month of the period in each village, month by month.
@@ -44,7 +44,7 @@ impl<'a> Context<'a> {
             None => store.villages()?,
         };
         let village = opts.village_id.as_deref();
-        let households = store.household_rows(village)?.into_iter().map(|h| (h.id.clone(), h)).collect();
+        let households = store.ledger_households(village)?;
         let cadres = store.cadres(true)?.into_iter().map(|c| (c.cadre.id.clone(), c)).collect();
         let mut coverage = Vec::new();
         for month in opts.period.months() {

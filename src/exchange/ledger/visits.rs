@@ -209,7 +209,7 @@ fn groups_of(templates: &[Rc<Template>]) -> Vec<String> {
 fn row(ctx: &Context<'_>, n: usize, e: &VisitEntry, template: &Template) -> Vec<Cell> {
     let v = &e.visit;
     let h = ctx.households.get(&v.household_id);
-    let field = |f: fn(&crate::store::HouseholdRow) -> &str| Cell::text(h.map_or("", f));
+    let field = |f: fn(&crate::store::LedgerHousehold) -> &str| Cell::text(h.map_or("", f));
     let mut cells = ctx.lead_cells(n, h.map_or("", |h| h.village_id.as_str()));
     cells.push(field(|h| &h.group));
     cells.push(field(|h| &h.head_name));

@@ -83,9 +83,21 @@ pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) ->
     let results = results.write(&mut workbook, &heads.results, &styles, progress)?;
     workbook.push_worksheet(results);
     for sheet in &rest {
-        let ws = workbook.add_worksheet();
-        ws.set_name(&sheet.name)?;
-        write_sheet(ws, sheet, &styles)?;
+        if sheet.is_list() {
+            // A list (问题整改台账, 待确认问题, 帮扶人到位情况: a township's 24 months are tens of
+            // thousands of lines) goes through a temporary file too, rather than being held a
+            // second time, cell by cell, in the workbook until it is saved.
+            let mut streamed = Streamed::new(sheet)?;
+            for cells in &sheet.tables[0].rows {
+                streamed.row(cells)?;
+            }
+            let ws = streamed.write(&mut workbook, sheet, &styles, &Progress::none())?;
+            workbook.push_worksheet(ws);
+        } else {
+            let ws = workbook.add_worksheet();
+            ws.set_name(&sheet.name)?;
+            write_sheet(ws, sheet, &styles)?;
+        }
     }
     let problems = rest.first().and_then(|s| s.tables.first()).map_or(0, |t| t.rows.len());
     replace_file(path, |file| Ok(workbook.save_to_writer(file)?))?;
@@ -111,10 +123,7 @@ impl Streamed {
     /// Keeps the next row.
     fn row(&mut self, cells: &[Cell]) -> Result<()> {
         for (w, cell) in self.widths.iter_mut().zip(cells) {
-            let width = match &cell.value {
-                Value::Text(s) => display_width(s),
-                _ => display_width(&cell.shown()),
-            };
+            let width = shown_width(cell);
             *w = w.max(width + PADDING);
         }
         self.spill.push(cells).map_err(spill_error)
@@ -126,7 +135,11 @@ impl Streamed {
         let columns = &sheet.tables[0].columns;
         let widths: Vec<f64> =
             self.widths.iter().zip(columns).map(|(w, c)| w.min(c.max_width.max(MIN_WIDTH))).collect();
-        let mut ws = workbook.new_worksheet_with_constant_memory()?;
+        // Low memory rather than constant memory: the rows still go to a temporary file as they
+        // come, but their strings go to the workbook's shared table (each name, mark and date
+        // once), as a workbook written from memory has them — a fifth of the XML to write and
+        // compress. The table holds each distinct string once, not each cell.
+        let mut ws = workbook.new_worksheet_with_low_memory()?;
         ws.set_name(&sheet.name)?;
         write_title(&mut ws, sheet, &widths, styles)?;
         for (col, c) in columns.iter().enumerate() {
@@ -153,6 +166,19 @@ impl Streamed {
         }
         set_up_page(&mut ws, sheet, &widths)?;
         Ok(ws)
+    }
+}
+
+/// The width of a cell as [`Cell::shown`] shows it, without making the text of a number or a
+/// date (a visit row has several).
+fn shown_width(cell: &Cell) -> f64 {
+    match &cell.value {
+        Value::Empty => 0.0,
+        Value::Text(s) => display_width(s),
+        // Whole numbers as digits, with a minus sign; dates as yyyy-mm-dd within the years 0–9999.
+        Value::Int(n) => (n.unsigned_abs().checked_ilog10().unwrap_or(0) + 1 + u32::from(*n < 0)) as f64,
+        Value::Date(d) if (0..=9999).contains(&d.year()) => 10.0,
+        _ => display_width(&cell.shown()),
     }
 }
 
@@ -385,5 +411,21 @@ mod tests {
         assert_eq!(lines_in("正常", 10.0), 1);
         assert_eq!(lines_in("一二三四五六七八九十", 12.0), 2, "20 wide in 10 of room");
         assert_eq!(lines_in("第一行\n第二行", 30.0), 2);
+    }
+
+    #[test]
+    fn widths_of_numbers_and_dates_are_those_of_their_text() {
+        use super::super::sheet::Value;
+        let mut cells: Vec<Cell> =
+            [0, 1, 9, 10, 99, 100, 12345, 999_999_999, usize::MAX / 2].into_iter().map(Cell::int).collect();
+        cells.extend([-1, -9, -10, -12345, i64::MIN, i64::MAX].map(|n| Cell::from(Value::Int(n))));
+        cells.extend(
+            [(2026, 3, 5), (1, 1, 1), (9999, 12, 31)]
+                .map(|(y, m, d)| Cell::date(chrono::NaiveDate::from_ymd_opt(y, m, d))),
+        );
+        cells.extend([Cell::text(""), Cell::text("张三"), Cell::from(Value::Number(-3500.5)), Cell::share(1, 3)]);
+        for cell in &cells {
+            assert_eq!(shown_width(cell), display_width(&cell.shown()), "{cell:?}");
+        }
     }
 }
