@@ -311,15 +311,13 @@ impl AuditEntry {
     pub fn line(&self) -> String {
         use crate::i18n::{t, tf};
         let who = if self.person.is_empty() { t("audit.nobody").to_string() } else { self.person.clone() };
-        // An answer is named by its checklist item, a visit's answers by the items changed (the
-        // visit is the page they show on).
-        let mut items: Vec<&str> =
-            self.changes.iter().filter_map(|(c, _, _)| c.split_once('/').map(|(i, _)| i)).collect();
-        items.dedup();
-        let joined = items.join("、");
+        // An answer is named by its checklist item; a visit's answers logged together by the
+        // changes listed after (each naming its item), or as all of them (the visit is the page
+        // they show on).
         let row = match self.row_id.split_once('/') {
             Some((_, item)) => item,
-            None if self.table == ANSWERS => joined.as_str(),
+            None if self.table == ANSWERS && self.action == "update" => "",
+            None if self.table == ANSWERS => t("audit.whole_visit"),
             None => self.row_id.as_str(),
         };
         let mut line = tf(
@@ -332,7 +330,9 @@ impl AuditEntry {
                 ("table", &super::audit_check::table_name(&self.table)),
                 ("row", row),
             ],
-        );
+        )
+        .trim_end()
+        .to_string();
         if self.action == "update" && !self.changes.is_empty() {
             let changes: Vec<String> = self
                 .changes

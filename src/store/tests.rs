@@ -697,7 +697,9 @@ mod answers_log {
             assert!(newest.changes.iter().any(|(c, _, new)| !c.starts_with(&item) && new.is_empty()), "{newest:?}");
         }
         let line = newest.line();
-        assert!(line.contains(&item) && line.contains("“是” → “否”"), "{line}");
+        assert!(line.contains(&format!("修改走访清单答案：{item} ")) && line.contains("“是” → “否”"), "{line}");
+        let first = history.iter().rfind(|e| e.table == "visit_answers").unwrap();
+        assert!(first.line().ends_with("新建走访清单答案 （这次走访的全部答案）"), "{}", first.line());
         // Saving it again unchanged logs nothing.
         let mut same = s.visit(&id).unwrap().unwrap();
         s.save_visit(&mut same, today()).unwrap();
