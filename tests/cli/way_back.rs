@@ -109,10 +109,7 @@ fn a_database_in_a_read_only_folder_is_refused_in_words_and_left_as_it_was() {
 fn a_merge_is_undone_by_restoring_the_backup_made_before_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
-    let second = dir.path().join("second.db");
-    ok(zoufang(&second, &["demo", "--households", "4", "--seed", "7"]));
-    let package = dir.path().join("p.zfp");
-    ok(zoufang(&second, &["pack", "--out", package.to_str().unwrap()]));
+    let package = other_village_package(dir.path());
     let before = households(&db);
     ok(zoufang(&db, &["merge", package.to_str().unwrap()]));
     assert_ne!(households(&db), before);
@@ -204,10 +201,7 @@ fn a_full_disk_is_said_in_one_sentence_and_leaves_the_database_and_folder_as_the
 fn merging_the_same_package_again_changes_nothing_and_copies_no_backup() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo(dir.path());
-    let second = dir.path().join("second.db");
-    ok(zoufang(&second, &["demo", "--households", "4", "--seed", "7"]));
-    let package = dir.path().join("p.zfp");
-    ok(zoufang(&second, &["pack", "--out", package.to_str().unwrap()]));
+    let package = other_village_package(dir.path());
     let merge_backups = |db: &Path| backups(db).into_iter().filter(|n| n.contains("-merge")).count();
     ok(zoufang(&db, &["merge", package.to_str().unwrap()]));
     assert_eq!(merge_backups(&db), 1, "a backup before the merge that writes: {:?}", backups(&db));
@@ -221,4 +215,13 @@ fn merging_the_same_package_again_changes_nothing_and_copies_no_backup() {
     ok(zoufang(&third, &["pack", "--out", other.to_str().unwrap()]));
     ok(zoufang(&db, &["merge", other.to_str().unwrap()]));
     assert_eq!(merge_backups(&db), 2, "{:?}", backups(&db));
+}
+
+/// A package of another demo village (4 households), made in `dir`.
+fn other_village_package(dir: &Path) -> std::path::PathBuf {
+    let second = dir.join("second.db");
+    ok(zoufang(&second, &["demo", "--households", "4", "--seed", "7"]));
+    let package = dir.join("p.zfp");
+    ok(zoufang(&second, &["pack", "--out", package.to_str().unwrap()]));
+    package
 }
