@@ -260,10 +260,13 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Pending> {
         let (total, in_period, oldest): (i64, i64, Option<NaiveDate>) = self.db().query_row(
-            "SELECT count(*), count(CASE WHEN v.visit_date BETWEEN ?2 AND ?3 THEN 1 END), min(v.visit_date)
-               FROM visit_answers a JOIN visits v ON v.id = a.visit_id JOIN households h ON h.id = v.household_id
-              WHERE a.is_problem = 1 AND a.proposal = '待确认' AND v.deleted_at IS NULL AND v.visit_date <= ?4
-                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)",
+            &format!(
+                "SELECT count(*), count(CASE WHEN v.visit_date BETWEEN ?2 AND ?3 THEN 1 END), min(v.visit_date)
+                   FROM visit_answers a JOIN visits v ON v.id = a.visit_id JOIN households h ON h.id = v.household_id
+                  WHERE {} AND a.proposal = '待确认' AND v.deleted_at IS NULL AND v.visit_date <= ?4
+                    AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)",
+                super::month::problem_of(village_id)
+            ),
             params![village_id, from, to, as_of],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;

@@ -190,16 +190,17 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<ProblemAnswer>> {
-        let mut st = self.db().prepare_cached(
+        let mut st = self.db().prepare_cached(&format!(
             "SELECT v.id, v.visit_date, h.id, h.head_name, v.template_id, a.item_code, a.value, a.note, a.proposal,
                     h.village_id
                FROM visit_answers a
                JOIN visits v ON v.id = a.visit_id
                JOIN households h ON h.id = v.household_id
-              WHERE a.is_problem = 1 AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+              WHERE {} AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
                 AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY v.visit_date DESC, h.head_name",
-        )?;
+            problem_of(village_id)
+        ))?;
         let rows = st.query_map(params![village_id, from, to], |r| {
             Ok(ProblemAnswer {
                 visit_id: r.get(0)?,
@@ -225,16 +226,24 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(String, String, usize)>> {
-        let mut st = self.db().prepare_cached(
+        let mut st = self.db().prepare_cached(&format!(
             "SELECT v.template_id, a.item_code, count(*) FROM visit_answers a
                JOIN visits v ON v.id = a.visit_id
                JOIN households h ON h.id = v.household_id
-              WHERE a.is_problem = 1 AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+              WHERE {} AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
                 AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               GROUP BY v.template_id, a.item_code",
-        )?;
+            problem_of(village_id)
+        ))?;
         let rows =
             st.query_map(params![village_id, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as usize)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// The condition `a.is_problem = 1` on the answers `a` of a query about one village (`Some`) or
+/// all. For one village SQLite must start from its households: through the index of problem
+/// answers, which the `+` keeps it from, it would read every problem of the township.
+pub(super) fn problem_of(village_id: Option<&str>) -> &'static str {
+    if village_id.is_some() { "+a.is_problem = 1" } else { "a.is_problem = 1" }
 }
