@@ -82,46 +82,53 @@ pub fn merge_sealed_if(
     let me = store.device_id().to_string();
     let db = store.path().to_path_buf();
     let key = store.key().cloned();
-    // SQLite attaches nothing inside a transaction and at most 10 files: the first packages are
-    // attached before it begins, so their answers go in with one INSERT … SELECT each.
+    // SQLite attaches nothing inside a transaction: the packages are attached before it begins
+    // (as many as this build's SQLite allows), so their new rows go in with one INSERT … SELECT
+    // per table. A package read sequentially needs little cache of its own.
     let mut attached = Vec::new();
     for (i, package) in packages.iter().enumerate().take(ATTACHED_PACKAGES) {
         let name = format!("zfp_package_{i}");
         let uri = package.sqlite_uri()?;
-        attached.push(store.conn().execute(&format!("ATTACH DATABASE ?1 AS {name} KEY ''"), [uri]).ok().map(|_| name));
+        let sql = format!("ATTACH DATABASE ?1 AS {name} KEY ''");
+        let ok = store.conn().execute(&sql, [uri]).is_ok()
+            && store.conn().execute_batch(&format!("PRAGMA {name}.cache_size = -512")).is_ok();
+        attached.push(ok.then_some(name));
     }
     // Answers are the bulk of a merge: their entries come from the packages' logs rather than
     // from this database's triggers (the other merged rows are logged here as they are written).
-    let quiet = store.quiet_answers();
-    let merged = (|| {
-        let tx = store.conn_mut().transaction()?;
-        let mut report = MergeReport { files: Vec::new(), written: false };
-        for (i, package) in packages.iter().enumerate() {
-            let schema = attached.get(i).cloned().flatten();
-            report.files.push(Merger::new(&tx, package, &me, settle, progress, schema)?.run()?);
-        }
-        if keep(&report) {
-            // The backup reads the last committed state through its own connection: the
-            // database as it was before this merge. A merge that adds, replaces or settles no
-            // row (the same packages again) only notes what was seen: it needs no way back, and
-            // copying a whole township for it would cost more than the merge itself.
-            if db.is_file() && report.changes_rows() {
-                crate::store::backup::backup_before_keyed(&db, crate::store::backup::Reason::Merge, key.as_ref())?;
+    let merged = store
+        .with_answers_unlogged(|store| {
+            let tx = store.conn_mut().transaction()?;
+            let mut report = MergeReport { files: Vec::new(), written: false };
+            for (i, package) in packages.iter().enumerate() {
+                let schema = attached.get(i).cloned().flatten();
+                report.files.push(Merger::new(&tx, package, &me, settle, progress, schema)?.run()?);
             }
-            tx.commit()?;
-            report.written = true;
-        }
-        Ok(report)
-    })();
-    drop(quiet);
+            if keep(&report) {
+                // The backup reads the last committed state through its own connection: the
+                // database as it was before this merge. A merge that adds, replaces or settles no
+                // row (the same packages again) only notes what was seen: it needs no way back, and
+                // copying a whole township for it would cost more than the merge itself.
+                if db.is_file() && report.changes_rows() {
+                    crate::store::backup::backup_before_keyed(&db, crate::store::backup::Reason::Merge, key.as_ref())?;
+                }
+                tx.commit()?;
+                report.written = true;
+            }
+            Ok(report)
+        })
+        .map_err(ExchangeError::from)
+        .and_then(|merged| merged);
     for name in attached.into_iter().flatten() {
         let _ = store.conn().execute(&format!("DETACH DATABASE {name}"), []);
     }
     merged
 }
 
-/// Packages attached to the database's connection during a merge (SQLite allows 10).
-const ATTACHED_PACKAGES: usize = 8;
+/// Packages attached to the database's connection during a merge: SQLite is built to allow
+/// 125 attached files (`SQLITE_MAX_ATTACHED` in `.cargo/config.toml`; 10 otherwise, when a
+/// package beyond them is merged row by row), and the photo store takes one.
+const ATTACHED_PACKAGES: usize = 120;
 
 /// Where a table's columns sit in the package's rows.
 struct Shape {
@@ -722,12 +729,11 @@ impl<'a> Merger<'a> {
         // Visit by visit in local order, each visit's answers by the package's primary key: the
         // rows arrive in the order of this database's key, with no sort.
         let from = format!("FROM temp.zfp_answer_moves m JOIN {schema}.{ANSWERS} a ON a.visit_id = m.incoming");
-        let counted: Vec<(bool, i64)> = self
-            .tx
-            .prepare(&format!("SELECT m.fresh, count(*) {from} GROUP BY m.fresh"))?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        self.tx.execute(
+        // Only replaced visits' answers are counted apart (few, or none into an empty database).
+        let replaced: i64 =
+            self.tx.query_row(&format!("SELECT count(*) {from} WHERE NOT m.fresh"), [], |r| r.get(0))?;
+        let replaced = replaced as usize;
+        let copied = self.tx.execute(
             &format!(
                 "INSERT INTO main.{ANSWERS} ({}) SELECT {} {from} ORDER BY m.local",
                 shape.list(),
@@ -735,13 +741,8 @@ impl<'a> Merger<'a> {
             ),
             [],
         )?;
-        for (fresh, n) in counted {
-            if fresh {
-                self.answers.added += n as usize;
-            } else {
-                self.answers.updated += n as usize;
-            }
-        }
+        self.answers.updated += replaced;
+        self.answers.added += copied.saturating_sub(replaced);
         self.tx.execute_batch("DROP TABLE temp.zfp_answer_moves")?;
         Ok(())
     }

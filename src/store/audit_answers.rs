@@ -11,7 +11,7 @@
 //! Databases from before schema 9 hold one entry per answer (`row_id` `visit/item`); those stay
 //! as they were, and a visit whose newest entry is of that kind is checked answer by answer.
 
-use super::audit::{AuditContext, Audited, diff, entry_sql, image};
+use super::audit::{ANSWERS, AuditContext, Audited, diff, entry_sql, image};
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -90,11 +90,19 @@ pub(super) fn triggers(t: &Audited, cx: &AuditContext) -> String {
     ] {
         sql.push_str(&format!(
             "DROP TRIGGER IF EXISTS temp.zf_audit_{name}_{action};
-             CREATE TEMP TRIGGER zf_audit_{name}_{action} AFTER {action} ON main.\"{name}\" WHEN zf_on('{name}')
+             CREATE TEMP TRIGGER zf_audit_{name}_{action} AFTER {action} ON main.\"{name}\"
              BEGIN {body} END;\n"
         ));
     }
     sql
+}
+
+/// Removes the answers' triggers from a connection (see [`Store::with_answers_unlogged`]).
+pub(super) fn drop_triggers() -> String {
+    ["insert", "update", "delete"]
+        .iter()
+        .map(|action| format!("DROP TRIGGER IF EXISTS temp.zf_audit_{ANSWERS}_{action};"))
+        .collect()
 }
 
 /// Logs the answers noted so far on `conn`, one entry per visit whose answers differ from what

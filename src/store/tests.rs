@@ -200,14 +200,16 @@ fn check_names_references_to_rows_that_are_not_there() {
     let v = village(&mut s);
     household(&mut s, &v, "张三", "", "").unwrap();
     // Written as a tool outside the app would: no log entry.
-    let _outside = s.quiet_answers();
-    s.db()
-        .execute_batch(
-            "PRAGMA foreign_keys = OFF;
-             INSERT INTO visit_answers(visit_id, item_code, value) VALUES ('no-such-visit', 'food', '是'), ('no-such-visit', 'water', '是');
-             PRAGMA foreign_keys = ON;",
-        )
-        .unwrap();
+    s.with_answers_unlogged(|s| {
+        s.db()
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO visit_answers(visit_id, item_code, value) VALUES ('no-such-visit', 'food', '是'), ('no-such-visit', 'water', '是');
+                 PRAGMA foreign_keys = ON;",
+            )
+            .unwrap()
+    })
+    .unwrap();
     let found = s.check(today()).unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     let m = &found[0].message;
@@ -740,6 +742,24 @@ mod answers_log {
         assert!(value(&s) > 0);
         assert_eq!(count(&s, "SELECT count(*) FROM audit_log"), entries + 1);
         assert!(s.check(today()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn answers_written_unlogged_leave_no_entry_and_the_triggers_come_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = demo(dir.path());
+        let id = first_visit(&s);
+        let entries = count(&s, "SELECT count(*) FROM audit_log");
+        let set = |s: &Store, note: &str| {
+            s.db().execute("UPDATE visit_answers SET note = ?2 WHERE visit_id = ?1", [&id, note])
+        };
+        assert!(s.with_answers_unlogged(|s| set(s, "merged")).unwrap().unwrap() > 0);
+        assert_eq!(count(&s, "SELECT count(*) FROM audit_log"), entries, "no entry: a merge brings its own");
+        let found = s.check(today()).unwrap();
+        assert!(found.iter().any(|f| f.message.contains(&id)), "unlogged answers are what check finds: {found:?}");
+        // Afterwards every write of answers is noted again, and an unlogged commit refused.
+        assert!(set(&s, "x").is_err());
+        assert_eq!(count(&s, &format!("SELECT count(*) FROM visit_answers WHERE visit_id = '{id}' AND note = 'x'")), 0);
     }
 
     #[test]

@@ -477,6 +477,33 @@ fn villages_of_different_seeds_merge_side_by_side() {
     assert_eq!(dump_all(&township), before);
 }
 
+/// A county's hundred packages are attached at once, so each one's new rows go in set-wise:
+/// this build's SQLite allows it (`.cargo/config.toml`; ten files by default).
+#[test]
+fn a_county_of_packages_can_be_attached_at_once() {
+    let store = Store::open_in_memory().unwrap();
+    for i in 0..ATTACHED_PACKAGES {
+        store.conn().execute(&format!("ATTACH DATABASE ':memory:' AS zfp_package_{i}"), []).unwrap();
+    }
+}
+
+#[test]
+fn twelve_villages_merge_in_one_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let stores: Vec<Store> = (1..=12).map(|seed| village_store(seed, 4)).collect();
+    let files: Vec<PathBuf> =
+        stores.iter().enumerate().map(|(i, s)| pack_in(s, dir.path(), &format!("{i}.zfp"))).collect();
+    let mut township = Store::open_in_memory().unwrap();
+    let report = merge(&mut township, &files, &Settlement::newest()).unwrap();
+    assert_eq!(report.files.len(), 12);
+    // Demo villages of two seeds may share a name, and are then recognised as one.
+    let names: std::collections::BTreeSet<String> = stores.iter().map(|s| only_village(s).name).collect();
+    assert_eq!(township.villages().unwrap().len(), names.len());
+    let answers: usize = stores.iter().map(|s| dump(s)["visit_answers"].len()).sum();
+    assert_eq!(dump(&township)["visit_answers"].len(), answers, "every package's answers, the last ones too");
+    assert!(township.check(today()).unwrap().is_empty());
+}
+
 /// Each bad file is refused with its own error, naming the file, and the database is untouched.
 #[test]
 fn bad_files_are_refused_and_leave_the_database_as_it_was() {
