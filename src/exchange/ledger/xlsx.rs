@@ -8,7 +8,7 @@ use super::sheet::{Book, Cell, Emphasis, Sheet, Value, display_width};
 use super::spill::Spill;
 use super::{Result, visits, write_file};
 use crate::exchange::error::ExchangeError;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::progress::Progress;
 use crate::store::StoreError;
 use chrono::Datelike;
@@ -35,6 +35,8 @@ const PRINTABLE_WIDTH: f64 = 841.9 - 2.0 * SIDE_MARGIN * 72.0;
 /// (11 × 0.83 ≈ 9.1). A sheet too wide for a page at this scale runs onto a second page across,
 /// its first columns repeated, rather than shrinking the type.
 const MIN_SCALE: u16 = 83;
+/// Rows of an Excel worksheet (the last is row 1,048,575 counted from 0).
+const EXCEL_ROWS: u32 = 1_048_576;
 
 impl From<XlsxError> for ExchangeError {
     fn from(e: XlsxError) -> Self {
@@ -78,10 +80,12 @@ pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) ->
     })?;
     let rest = rows::rest(ctx)?;
     progress.step(t("sheet.writing"), 2 * n as u64);
-    let visits = visits.write(&mut workbook, &heads.visits, &styles, progress)?;
-    workbook.push_worksheet(visits);
-    let results = results.write(&mut workbook, &heads.results, &styles, progress)?;
-    workbook.push_worksheet(results);
+    for ws in visits.write(&mut workbook, &heads.visits, &styles, progress)? {
+        workbook.push_worksheet(ws);
+    }
+    for ws in results.write(&mut workbook, &heads.results, &styles, progress)? {
+        workbook.push_worksheet(ws);
+    }
     for sheet in &rest {
         if sheet.is_list() {
             // A list (问题整改台账, 待确认问题, 帮扶人到位情况: a township's 24 months are tens of
@@ -91,8 +95,9 @@ pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) ->
             for cells in &sheet.tables[0].rows {
                 streamed.row(cells)?;
             }
-            let ws = streamed.write(&mut workbook, sheet, &styles, &Progress::none())?;
-            workbook.push_worksheet(ws);
+            for ws in streamed.write(&mut workbook, sheet, &styles, &Progress::none())? {
+                workbook.push_worksheet(ws);
+            }
         } else {
             let ws = workbook.add_worksheet();
             ws.set_name(&sheet.name)?;
@@ -110,6 +115,8 @@ struct Streamed {
     spill: Spill,
     /// The widest cell of each column so far, header included, with its padding.
     widths: Vec<f64>,
+    /// Rows of a worksheet, title and headers included (Excel's limit).
+    sheet_rows: u32,
 }
 
 impl Streamed {
@@ -117,7 +124,7 @@ impl Streamed {
     fn new(sheet: &Sheet) -> Result<Streamed> {
         let columns = &sheet.tables[0].columns;
         let widths = columns.iter().map(|c| MIN_WIDTH.max(display_width(&c.header) + PADDING)).collect();
-        Ok(Streamed { spill: Spill::new().map_err(spill_error)?, widths })
+        Ok(Streamed { spill: Spill::new().map_err(spill_error)?, widths, sheet_rows: EXCEL_ROWS })
     }
 
     /// Keeps the next row.
@@ -129,29 +136,33 @@ impl Streamed {
         self.spill.push(cells).map_err(spill_error)
     }
 
-    /// Writes the sheet into a constant-memory worksheet of `workbook`, exactly as [`write_sheet`]
-    /// writes it from memory; `progress` counts its rows.
-    fn write(self, workbook: &mut Workbook, sheet: &Sheet, styles: &Styles, progress: &Progress) -> Result<Worksheet> {
+    /// Writes the sheet into low-memory worksheets of `workbook`, exactly as [`write_sheet`]
+    /// writes it from memory; `progress` counts its rows. Rows past Excel's last row (a county's
+    /// 24 months are over a million visits) go on into sheets named 走访台账（续2）… with the same
+    /// title, headers and page.
+    fn write(
+        self,
+        workbook: &mut Workbook,
+        sheet: &Sheet,
+        styles: &Styles,
+        progress: &Progress,
+    ) -> Result<Vec<Worksheet>> {
         let columns = &sheet.tables[0].columns;
         let widths: Vec<f64> =
             self.widths.iter().zip(columns).map(|(w, c)| w.min(c.max_width.max(MIN_WIDTH))).collect();
-        // Low memory rather than constant memory: the rows still go to a temporary file as they
-        // come, but their strings go to the workbook's shared table (each name, mark and date
-        // once), as a workbook written from memory has them — a fifth of the XML to write and
-        // compress. The table holds each distinct string once, not each cell.
-        let mut ws = workbook.new_worksheet_with_low_memory()?;
-        ws.set_name(&sheet.name)?;
-        write_title(&mut ws, sheet, &widths, styles)?;
-        for (col, c) in columns.iter().enumerate() {
-            ws.write_string_with_format(1, col as u16, &c.header, &styles.header)?;
-        }
-        fit_height(&mut ws, 1, columns.iter().map(|c| c.header.as_str()), &widths)?;
+        let mut done = Vec::new();
+        let mut ws = Self::start(workbook, sheet, &widths, styles, 1)?;
         let mut replay = self.spill.replay().map_err(spill_error)?;
         let mut cells = Vec::with_capacity(columns.len());
         let mut row: u32 = 2;
         while replay.next(&mut cells).map_err(spill_error)? {
             if row.is_multiple_of(1024) && progress.cancelled() {
                 return Err(StoreError::Cancelled.into());
+            }
+            if row == self.sheet_rows {
+                let next = Self::start(workbook, sheet, &widths, styles, done.len() + 2)?;
+                done.push(Self::finish(std::mem::replace(&mut ws, next), sheet, &widths, row)?);
+                row = 2;
             }
             for (col, cell) in cells.iter().enumerate() {
                 write_cell(&mut ws, row, col as u16, cell, styles)?;
@@ -161,10 +172,43 @@ impl Streamed {
             row += 1;
             progress.add(1);
         }
-        if row > 2 {
-            ws.autofilter(1, 0, row - 1, columns.len() as u16 - 1)?;
+        done.push(Self::finish(ws, sheet, &widths, row)?);
+        Ok(done)
+    }
+
+    /// The `part`th worksheet of the sheet (from 1) with its title and headers.
+    fn start(
+        workbook: &mut Workbook,
+        sheet: &Sheet,
+        widths: &[f64],
+        styles: &Styles,
+        part: usize,
+    ) -> Result<Worksheet> {
+        // Low memory rather than constant memory: the rows still go to a temporary file as they
+        // come, but their strings go to the workbook's shared table (each name, mark and date
+        // once), as a workbook written from memory has them — a fifth of the XML to write and
+        // compress. The table holds each distinct string once, not each cell.
+        let mut ws = workbook.new_worksheet_with_low_memory()?;
+        if part == 1 {
+            ws.set_name(&sheet.name)?;
+        } else {
+            ws.set_name(tf("sheet.continued", &[("sheet", &sheet.name), ("n", &part.to_string())]))?;
         }
-        set_up_page(&mut ws, sheet, &widths)?;
+        write_title(&mut ws, sheet, widths, styles)?;
+        let columns = &sheet.tables[0].columns;
+        for (col, c) in columns.iter().enumerate() {
+            ws.write_string_with_format(1, col as u16, &c.header, &styles.header)?;
+        }
+        fit_height(&mut ws, 1, columns.iter().map(|c| c.header.as_str()), widths)?;
+        Ok(ws)
+    }
+
+    /// Filters and pages a worksheet whose rows end before `row`.
+    fn finish(mut ws: Worksheet, sheet: &Sheet, widths: &[f64], row: u32) -> Result<Worksheet> {
+        if row > 2 {
+            ws.autofilter(1, 0, row - 1, sheet.tables[0].columns.len() as u16 - 1)?;
+        }
+        set_up_page(&mut ws, sheet, widths)?;
         Ok(ws)
     }
 }
@@ -404,6 +448,8 @@ impl Styles {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exchange::ledger::sheet::{Column, Table};
+    use calamine::{Data, Reader, Xlsx};
 
     #[test]
     fn wrapped_text_counts_its_lines() {
@@ -427,5 +473,41 @@ mod tests {
         for cell in &cells {
             assert_eq!(shown_width(cell), display_width(&cell.shown()), "{cell:?}");
         }
+    }
+
+    #[test]
+    fn rows_past_the_last_row_of_a_worksheet_go_on_into_continuation_sheets() {
+        let sheet = Sheet {
+            name: "走访台账".into(),
+            title: "太平庄村 走访台账".into(),
+            tables: vec![Table {
+                caption: None,
+                columns: vec![Column::short("序号"), Column::long("户主")],
+                rows: vec![],
+            }],
+            frozen_columns: 1,
+        };
+        let mut streamed = Streamed::new(&sheet).unwrap();
+        // Title and headers, then four rows per worksheet.
+        streamed.sheet_rows = 6;
+        for n in 1..=10 {
+            streamed.row(&[Cell::int(n), Cell::text(format!("户主{n}"))]).unwrap();
+        }
+        let mut workbook = Workbook::new();
+        for ws in streamed.write(&mut workbook, &sheet, &Styles::new(), &Progress::none()).unwrap() {
+            workbook.push_worksheet(ws);
+        }
+        let bytes = workbook.save_to_buffer().unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["走访台账", "走访台账（续2）", "走访台账（续3）"]);
+        let mut seen = Vec::new();
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).unwrap();
+            assert_eq!(range.get_value((0, 0)), Some(&Data::String(sheet.title.clone())), "{name}");
+            assert_eq!(range.get_value((1, 1)), Some(&Data::String("户主".into())), "{name}: headers on every part");
+            seen.extend(range.rows().skip(2).map(|r| r[1].to_string()));
+        }
+        let all: Vec<String> = (1..=10).map(|n| format!("户主{n}")).collect();
+        assert_eq!(seen, all, "every row once, in order");
     }
 }
