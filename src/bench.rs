@@ -69,16 +69,29 @@ fn median_p95(mut samples: Vec<Duration>) -> (f64, f64) {
 
 /// Runs every measurement in a temporary folder and prints one line per figure.
 pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
+    let dir = tempfile_dir()?;
+    // Gigabytes of township and copies: the folder goes whether the run ends well or not.
+    let measured = measure(&opts, &dir, today);
+    let _ = std::fs::remove_dir_all(&dir);
+    let fig = measured?;
+    if let Some(path) = &opts.json {
+        std::fs::write(path, serde_json::to_string_pretty(&serde_json::Value::Object(fig.0))?)?;
+        say!("figures written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Every measurement, in the temporary folder `dir`.
+fn measure(opts: &BenchOptions, dir: &Path, today: chrono::NaiveDate) -> Result<Figures> {
     let mut fig = Figures::default();
     fig.count("households", opts.households);
     fig.count("months", opts.months as usize);
-    let dir = tempfile_dir()?;
     let db = dir.join("township.db");
     let villages = opts.households.div_ceil(VILLAGE_SIZE).max(1);
     let per_village = opts.households / villages;
     // Before the township is written: its gigabytes of dirty pages being flushed would slow the
     // commits measured here.
-    bulk_insert(&dir, today, &mut fig)?;
+    bulk_insert(dir, today, &mut fig)?;
     let started = Instant::now();
     {
         let mut store = Store::open(&db)?;
@@ -97,21 +110,16 @@ pub fn run(opts: BenchOptions, today: chrono::NaiveDate) -> Result<()> {
 
     search(&db, &mut fig)?;
     frames(&db, today, &mut fig, "")?;
-    photos::township_with_photos(&db, &dir, today, &mut fig)?;
+    photos::township_with_photos(&db, dir, today, &mut fig)?;
     save_visits(&db, today, &mut fig)?;
-    merge_vs_backup(&db, &dir, &mut fig)?;
-    ledger_vs_bare(&db, &dir, today, opts.months, &mut fig)?;
+    merge_vs_backup(&db, dir, &mut fig)?;
+    ledger_vs_bare(&db, dir, today, opts.months, &mut fig)?;
     let peak = peak_rss_mb();
     say!("peak RSS of this run before the whole-period export: {peak:.0} MB");
     fig.set("peak_rss_mb", peak);
-    export_all(&db, &dir, today, opts.months, &mut fig)?;
-    merge_all(&db, &dir, &mut fig)?;
-    let _ = std::fs::remove_dir_all(&dir);
-    if let Some(path) = &opts.json {
-        std::fs::write(path, serde_json::to_string_pretty(&serde_json::Value::Object(fig.0))?)?;
-        say!("figures written to {}", path.display());
-    }
-    Ok(())
+    export_all(&db, dir, today, opts.months, &mut fig)?;
+    merge_all(&db, dir, &mut fig)?;
+    Ok(fig)
 }
 
 /// Removes a database the bench no longer needs, with its WAL files and photo file: a township
