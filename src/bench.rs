@@ -560,10 +560,11 @@ fn merge_all(db: &Path, dir: &Path, fig: &mut Figures) -> Result<()> {
     Ok(())
 }
 
-/// The cells of a ledger written with no formatting at all (dates as their serial numbers).
+/// The cells of a ledger written with no formatting at all (dates as their serial numbers), zipped
+/// as the ledger is.
 fn bare_xlsx(book: &Book, path: &Path) -> Result<()> {
     let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date");
-    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let mut workbook = crate::exchange::ledger::new_workbook();
     for sheet in &book.sheets {
         let ws = workbook.add_worksheet();
         ws.set_name(&sheet.name)?;

@@ -17,6 +17,7 @@ mod visits;
 mod xlsx;
 
 pub use sheet::{Book, Cell, Column, Emphasis, Sheet, Table, Value};
+pub use xlsx::new_workbook;
 
 use super::error::ExchangeError;
 use crate::i18n::{t, tf};

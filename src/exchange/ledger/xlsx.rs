@@ -44,6 +44,15 @@ impl From<XlsxError> for ExchangeError {
     }
 }
 
+/// An empty workbook, zipped at level 2: a township's 24 months spent a fifth of their export
+/// in the default level 6's compression. One village's 24 months: 0.70 s of CPU for 2.1 MB at
+/// level 2, 0.85 s for 1.6 MB at level 6 (level 1 is no faster, and 2.9 MB).
+pub fn new_workbook() -> Workbook {
+    let mut workbook = Workbook::new();
+    workbook.set_zip_compression_level(2);
+    workbook
+}
+
 /// Writes `book` as an XLSX file at `path` (replacing it); nothing is written when the workbook
 /// cannot be made.
 pub(super) fn write(book: &Book, path: &Path) -> Result<()> {
@@ -53,7 +62,7 @@ pub(super) fn write(book: &Book, path: &Path) -> Result<()> {
 /// The workbook's bytes.
 pub(super) fn to_bytes(book: &Book) -> Result<Vec<u8>> {
     let styles = Styles::new();
-    let mut workbook = Workbook::new();
+    let mut workbook = new_workbook();
     for sheet in &book.sheets {
         let ws = workbook.add_worksheet();
         ws.set_name(&sheet.name)?;
@@ -70,7 +79,7 @@ pub(super) fn to_bytes(book: &Book) -> Result<Vec<u8>> {
 /// leaves any earlier file as it was. Returns the visits and problems written.
 pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) -> Result<(usize, usize)> {
     let styles = Styles::new();
-    let mut workbook = Workbook::new();
+    let mut workbook = new_workbook();
     let heads = visits::heads(ctx)?;
     let mut visits = Streamed::new(&heads.visits)?;
     let mut results = Streamed::new(&heads.results)?;
