@@ -5,7 +5,6 @@
 use super::{Catalog, Result};
 use crate::model::ledger::{GROUPS, Problem};
 use crate::model::month::all_time;
-use crate::model::visit::Proposal;
 use crate::store::{GroupCounts, OpenProblem, ProblemAnswer, Store};
 use chrono::NaiveDate;
 
@@ -40,8 +39,12 @@ pub fn findings(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Finding>> {
-    let answers = store.problem_answers(village_id, from, to)?;
-    Ok(answers
+    Ok(joined(store, catalog, store.problem_answers(village_id, from, to)?))
+}
+
+/// `answers` with their items' groups and questions.
+fn joined(store: &Store, catalog: &mut Catalog, answers: Vec<ProblemAnswer>) -> Vec<Finding> {
+    answers
         .into_iter()
         .map(|answer| {
             let item = catalog.get(store, &answer.template_id).ok().and_then(|t| t.item(&answer.item).cloned());
@@ -50,7 +53,7 @@ pub fn findings(
                 .unwrap_or_else(|| (GROUPS[GROUPS.len() - 1].to_string(), answer.item.clone()));
             Finding { answer, group, question }
         })
-        .collect())
+        .collect()
 }
 
 /// The pending proposals of a village (or all), newest visit first.
@@ -66,9 +69,8 @@ pub fn pending_until(
     day: NaiveDate,
 ) -> Result<Vec<Proposed>> {
     let open = store.open_problems_by_item(village_id)?;
-    Ok(findings(store, catalog, village_id, all_time().0, day)?
+    Ok(joined(store, catalog, store.pending_answers(village_id, day)?)
         .into_iter()
-        .filter(|f| f.answer.proposal.as_deref() == Some(Proposal::Pending.code()))
         .map(|f| {
             let a = f.answer;
             let mut description = format!("{}：{}", f.question, a.value);

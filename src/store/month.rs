@@ -2,7 +2,7 @@
 //! cadre's month, and the problem answers the month's visits gave.
 
 use super::{Result, Store};
-use crate::model::month::Month;
+use crate::model::month::{Month, all_time};
 use chrono::NaiveDate;
 use rusqlite::params;
 use std::collections::BTreeMap;
@@ -190,13 +190,31 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<ProblemAnswer>> {
+        self.problem_answers_where(village_id, from, to, "")
+    }
+
+    /// The problem answers of visits up to `to` still waiting to be confirmed (待确认), as
+    /// [`Store::problem_answers`] lists them: the few of the township's problems that are
+    /// proposals are sorted out by SQLite rather than read into memory.
+    pub fn pending_answers(&self, village_id: Option<&str>, to: NaiveDate) -> Result<Vec<ProblemAnswer>> {
+        self.problem_answers_where(village_id, all_time().0, to, "AND a.proposal = '待确认'")
+    }
+
+    /// [`Store::problem_answers`] with a further condition on the answers `a`.
+    fn problem_answers_where(
+        &self,
+        village_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+        also: &str,
+    ) -> Result<Vec<ProblemAnswer>> {
         let mut st = self.db().prepare_cached(&format!(
             "SELECT v.id, v.visit_date, h.id, h.head_name, v.template_id, a.item_code, a.value, a.note, a.proposal,
                     h.village_id
                FROM visit_answers a
                JOIN visits v ON v.id = a.visit_id
                JOIN households h ON h.id = v.household_id
-              WHERE {} AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+              WHERE {} {also} AND v.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
                 AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY v.visit_date DESC, h.head_name",
             problem_of(village_id)
