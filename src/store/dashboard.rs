@@ -9,7 +9,6 @@ use crate::model::ledger::{GROUPS, days_overdue};
 use crate::model::month::Month;
 use chrono::NaiveDate;
 use rusqlite::params;
-use std::collections::BTreeMap;
 
 /// A household the dashboard lists.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,26 +161,6 @@ impl Dashboard {
     }
 }
 
-/// Every active household (百分之百走访: those with no cadre count too) with the cadre of its
-/// latest assignment overlapping the month, if any, and whether anyone / that cadre visited it in
-/// the month.
-const ASSIGNED_SQL: &str = "
-    SELECT h.id, h.head_name, coalesce(g.name, ''), coalesce(a.cadre_id, ''), coalesce(c.name, ''),
-           EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.deleted_at IS NULL
-                     AND v.visit_date BETWEEN ?2 AND ?3),
-           EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.deleted_at IS NULL
-                     AND v.cadre_id = a.cadre_id AND v.visit_date BETWEEN ?2 AND ?3)
-      FROM households h
-      LEFT JOIN assignments a ON a.id = (
-             SELECT a2.id FROM assignments a2
-              WHERE a2.household_id = h.id AND a2.deleted_at IS NULL AND a2.start_date <= ?3
-                AND (a2.end_date IS NULL OR a2.end_date >= ?2)
-              ORDER BY a2.start_date DESC LIMIT 1)
-      LEFT JOIN cadres c ON c.id = a.cadre_id
-      LEFT JOIN village_groups g ON g.id = h.group_id
-     WHERE h.deleted_at IS NULL AND h.archived_at IS NULL AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
-     ORDER BY g.sort, g.name, h.code, h.head_name";
-
 impl Store {
     /// The dashboard of `month` for one village or all, with `today` bounding "as of".
     pub fn dashboard(&self, village_id: Option<&str>, month: Month, today: NaiveDate) -> Result<Dashboard> {
@@ -303,53 +282,6 @@ impl Store {
         Ok(n as usize)
     }
 
-    /// Assigned households, those not visited, and per-cadre attendance for a month.
-    pub fn coverage(&self, village_id: Option<&str>, month: Month) -> Result<Coverage> {
-        let mut st = self.db().prepare_cached(ASSIGNED_SQL)?;
-        let rows = st.query_map(params![village_id, month.first_day(), month.last_day()], |r| {
-            Ok((
-                HouseholdRef {
-                    id: r.get(0)?,
-                    head_name: r.get(1)?,
-                    group: r.get(2)?,
-                    cadre_id: r.get(3)?,
-                    cadre_name: r.get(4)?,
-                    unassigned: r.get::<_, String>(3)?.is_empty(),
-                },
-                r.get::<_, bool>(5)?,
-                r.get::<_, bool>(6)?,
-            ))
-        })?;
-        let mut assigned = 0;
-        let mut not_visited = Vec::new();
-        let mut missed_by_cadre = Vec::new();
-        let mut per_cadre: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
-        for row in rows {
-            let (h, visited, by_cadre) = row?;
-            assigned += 1;
-            if h.unassigned {
-                if !visited {
-                    not_visited.push(h);
-                }
-                continue;
-            }
-            let entry = per_cadre.entry((h.cadre_name.clone(), h.cadre_id.clone())).or_default();
-            entry.0 += 1;
-            entry.1 += usize::from(by_cadre);
-            if !by_cadre {
-                missed_by_cadre.push(h.clone());
-            }
-            if !visited {
-                not_visited.push(h);
-            }
-        }
-        let cadres = per_cadre
-            .into_iter()
-            .map(|((name, cadre_id), (households, visited))| Attendance { cadre_id, name, households, visited })
-            .collect();
-        Ok(Coverage { assigned, not_visited, missed_by_cadre, cadres })
-    }
-
     /// Coverage, open/overdue problems and waiting proposals of every village for a month, as of
     /// its last day (or today), by village name.
     pub fn village_comparison(&self, month: Month, today: NaiveDate) -> Result<Vec<VillageFigures>> {
@@ -389,7 +321,7 @@ impl Store {
 }
 
 /// Visit coverage of a month.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Coverage {
     /// Households that count: every active household, with a cadre or not (百分之百走访).
     pub assigned: usize,

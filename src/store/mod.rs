@@ -10,6 +10,7 @@ mod audit_answers;
 pub mod audit_check;
 pub mod backup;
 mod cadres;
+mod coverage;
 pub mod crypt;
 mod dashboard;
 mod drafts;

@@ -426,6 +426,24 @@ mod dashboard {
         assert_eq!((sum(|g| g.open), sum(|g| g.overdue)), (1, 0), "饮水安全 open on Oct 31, due Nov 1");
         let coverage = s.coverage(Some(&v.id), Month::parse("2026-10").unwrap()).unwrap();
         assert_eq!((coverage.assigned, coverage.visited()), (3, 1));
+
+        // Several months read at once, each as when asked alone; 乙 moves to 干部Y mid-November.
+        s.assign(std::slice::from_ref(&b.id), &y.id, day("2026-11-15")).unwrap();
+        let months: Vec<Month> = ["2026-08", "2026-10", "2026-11"].map(|m| Month::parse(m).unwrap()).to_vec();
+        let all = s.coverage_of_months(Some(&v.id), &months).unwrap();
+        assert_eq!(all.len(), 3);
+        for (m, c) in months.iter().zip(&all) {
+            assert_eq!(c, &s.coverage(Some(&v.id), *m).unwrap(), "{m}");
+        }
+        let att = |c: &crate::store::Coverage| {
+            c.cadres.iter().map(|a| (a.name.clone(), a.households, a.visited)).collect::<Vec<_>>()
+        };
+        let x_y = |x: (usize, usize), y: (usize, usize)| {
+            vec![("干部X".to_string(), x.0, x.1), ("干部Y".to_string(), y.0, y.1)]
+        };
+        assert_eq!(att(&all[1]), x_y((2, 1), (1, 0)), "October: 甲 and 乙 are X's");
+        assert_eq!(att(&all[2]), x_y((1, 1), (2, 0)), "November: 乙's latest assignment is Y's");
+        assert_eq!(all[0].visited(), 0);
     }
 
     #[test]

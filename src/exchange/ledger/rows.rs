@@ -46,13 +46,12 @@ impl<'a> Context<'a> {
         let village = opts.village_id.as_deref();
         let households = store.ledger_households(village)?;
         let cadres = store.cadres(true)?.into_iter().map(|c| (c.cadre.id.clone(), c)).collect();
-        let mut coverage = Vec::new();
-        for month in opts.period.months() {
-            let mut per_village = Vec::new();
-            for (i, v) in villages.iter().enumerate() {
-                per_village.push((i, store.coverage(Some(&v.id), month)?));
+        let months = opts.period.months();
+        let mut coverage: Vec<_> = months.iter().map(|m| (*m, Vec::new())).collect();
+        for (i, v) in villages.iter().enumerate() {
+            for (at, c) in store.coverage_of_months(Some(&v.id), &months)?.into_iter().enumerate() {
+                coverage[at].1.push((i, c));
             }
-            coverage.push((month, per_village));
         }
         let as_of = opts.period.last_day().min(opts.today);
         let proposal_days = store.pending(village, as_of, as_of, as_of)?.limit_days;
