@@ -73,9 +73,11 @@ impl Jobs {
         let spawned = std::thread::Builder::new().name("zoufang-job".into()).spawn(move || {
             let result =
                 worker.map_err(|e| e.to_string()).and_then(|mut store| work(&mut store, &thread_info.progress));
-            thread_info.done.store(true, Ordering::Release);
-            // The page may be gone (the user left it): the result is then dropped.
+            // The result is in the channel before the job counts as done: a page (or a test)
+            // that sees it done finds the result on its next frame. (The page may be gone: the
+            // result is then dropped.)
             let _ = tx.send(result);
+            thread_info.done.store(true, Ordering::Release);
             ctx.request_repaint();
         });
         if let Err(e) = spawned {
