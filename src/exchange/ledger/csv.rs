@@ -47,15 +47,14 @@ pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) ->
         visits.flush().map_err(|e| ExchangeError::io(&visits_path, e))
     })?;
     let mut files = vec![visits_path, results_path];
-    let rest = rows::rest(ctx)?;
-    for sheet in &rest {
+    let problems = rows::rest(ctx, |sheet| {
         let file = csv_path(path, &sheet.name);
         replace_file(&file, |mut w| {
-            w.write_all(sheet_text(sheet).as_bytes()).and_then(|()| w.flush()).map_err(|e| ExchangeError::io(&file, e))
+            w.write_all(sheet_text(&sheet).as_bytes()).and_then(|()| w.flush()).map_err(|e| ExchangeError::io(&file, e))
         })?;
         files.push(file);
-    }
-    let problems = rest.first().and_then(|s| s.tables.first()).map_or(0, |t| t.rows.len());
+        Ok(())
+    })?;
     Ok((files, n, problems))
 }
 

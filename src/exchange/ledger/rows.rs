@@ -149,17 +149,22 @@ pub(super) fn build(store: &Store, opts: &LedgerOptions) -> Result<Book> {
     let mut ctx = Context::load(store, opts)?;
     let (visits, results) = super::visits::sheets(&mut ctx)?;
     let mut sheets = vec![visits, results];
-    sheets.extend(rest(&mut ctx)?);
+    rest(&mut ctx, |sheet| {
+        sheets.push(sheet);
+        Ok(())
+    })?;
     Ok(Book { sheets })
 }
 
-/// The sheets after the two visit sheets: their rows grow with the problems, cadres and months
-/// of the period, not with its visits, so they are built in memory.
-pub(super) fn rest(ctx: &mut Context<'_>) -> Result<Vec<Sheet>> {
-    Ok(vec![
-        super::problems::sheet(ctx)?,
-        super::problems::pending_sheet(ctx)?,
-        super::summary::attendance(ctx),
-        super::summary::summary(ctx)?,
-    ])
+/// The sheets after the two visit sheets, handed to `each` in order as each is built: their
+/// rows grow with the problems, cadres and months of the period, not with its visits, so each
+/// is built in memory, but one at a time. Returns the problems of the first (问题整改台账).
+pub(super) fn rest(ctx: &mut Context<'_>, mut each: impl FnMut(Sheet) -> Result<()>) -> Result<usize> {
+    let problems = super::problems::sheet(ctx)?;
+    let n = problems.tables.first().map_or(0, |t| t.rows.len());
+    each(problems)?;
+    each(super::problems::pending_sheet(ctx)?)?;
+    each(super::summary::attendance(ctx))?;
+    each(super::summary::summary(ctx)?)?;
+    Ok(n)
 }

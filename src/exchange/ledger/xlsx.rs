@@ -13,6 +13,7 @@ use crate::progress::Progress;
 use crate::store::StoreError;
 use chrono::Datelike;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
@@ -25,6 +26,10 @@ const MIN_WIDTH: f64 = 6.0;
 const PADDING: f64 = 2.0;
 /// The height of one line of text, in points (Chinese fonts need more than Excel's 15).
 const LINE_HEIGHT: f64 = 16.0;
+/// Excel's own row height, in points: a row of one line keeps it.
+const ONE_LINE: f64 = 15.0;
+/// The tallest row Excel accepts, in points (a longer text is cut off in view, not refused).
+const MAX_ROW_HEIGHT: f64 = 409.0;
 /// The height of a line of the title, in points.
 const TITLE_HEIGHT: f64 = 24.0;
 /// The left and right page margins, in inches (narrow: the township's forms are wide).
@@ -71,12 +76,12 @@ pub(super) fn to_bytes(book: &Book) -> Result<Vec<u8>> {
     Ok(workbook.save_to_buffer()?)
 }
 
-/// Reads the ledger and writes it as one workbook at `path`. The two visit sheets' rows wait in
-/// temporary files as their visits are read (their column widths, and so the title's height,
-/// are known only after the last) and then go row by row into constant-memory worksheets, which
-/// keep only the row being written; the other sheets are small and written from memory. The
-/// workbook is written beside `path` and moved over it when complete, so a cancel or a failure
-/// leaves any earlier file as it was. Returns the visits and problems written.
+/// Reads the ledger and writes it as one workbook at `path`. The list sheets' rows wait in
+/// temporary files as they are read (their column widths, and so the title's height, are known
+/// only after the last) and then go row by row into low-memory worksheets, which keep only the
+/// row being written; the other sheets are small and written from memory. The workbook is
+/// written beside `path` and moved over it when complete, so a cancel or a failure leaves any
+/// earlier file as it was. Returns the visits and problems written.
 pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) -> Result<(usize, usize)> {
     let styles = Styles::new();
     let mut workbook = new_workbook();
@@ -87,7 +92,24 @@ pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) ->
         visits.row(a)?;
         results.row(b)
     })?;
-    let rest = rows::rest(ctx)?;
+    // A list (问题整改台账, 待确认问题, 帮扶人到位情况: a township's 24 months are tens of
+    // thousands of lines) goes to a temporary file too as soon as it is built, so that no
+    // sheet's rows are held in memory while the next is built or the workbook written.
+    let mut rest = Vec::new();
+    let problems = rows::rest(ctx, |mut sheet| {
+        let streamed = if sheet.is_list() {
+            let rows = std::mem::take(&mut sheet.tables[0].rows);
+            let mut streamed = Streamed::new(&sheet)?;
+            for cells in &rows {
+                streamed.row(cells)?;
+            }
+            Some(streamed)
+        } else {
+            None
+        };
+        rest.push((sheet, streamed));
+        Ok(())
+    })?;
     progress.step(t("sheet.writing"), 2 * n as u64);
     for ws in visits.write(&mut workbook, &heads.visits, &styles, progress)? {
         workbook.push_worksheet(ws);
@@ -95,25 +117,20 @@ pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) ->
     for ws in results.write(&mut workbook, &heads.results, &styles, progress)? {
         workbook.push_worksheet(ws);
     }
-    for sheet in &rest {
-        if sheet.is_list() {
-            // A list (问题整改台账, 待确认问题, 帮扶人到位情况: a township's 24 months are tens of
-            // thousands of lines) goes through a temporary file too, rather than being held a
-            // second time, cell by cell, in the workbook until it is saved.
-            let mut streamed = Streamed::new(sheet)?;
-            for cells in &sheet.tables[0].rows {
-                streamed.row(cells)?;
+    for (sheet, streamed) in rest {
+        match streamed {
+            Some(streamed) => {
+                for ws in streamed.write(&mut workbook, &sheet, &styles, &Progress::none())? {
+                    workbook.push_worksheet(ws);
+                }
             }
-            for ws in streamed.write(&mut workbook, sheet, &styles, &Progress::none())? {
-                workbook.push_worksheet(ws);
+            None => {
+                let ws = workbook.add_worksheet();
+                ws.set_name(&sheet.name)?;
+                write_sheet(ws, &sheet, &styles)?;
             }
-        } else {
-            let ws = workbook.add_worksheet();
-            ws.set_name(&sheet.name)?;
-            write_sheet(ws, sheet, &styles)?;
         }
     }
-    let problems = rest.first().and_then(|s| s.tables.first()).map_or(0, |t| t.rows.len());
     replace_file(path, |file| Ok(workbook.save_to_writer(file)?))?;
     Ok((n, problems))
 }
@@ -124,6 +141,10 @@ struct Streamed {
     spill: Spill,
     /// The widest cell of each column so far, header included, with its padding.
     widths: Vec<f64>,
+    /// The widest each column may grow: text wider than that wraps.
+    limits: Vec<f64>,
+    /// How many rows take each number of wrapped lines.
+    heights: BTreeMap<usize, u32>,
     /// Rows of a worksheet, title and headers included (Excel's limit).
     sheet_rows: u32,
 }
@@ -133,7 +154,14 @@ impl Streamed {
     fn new(sheet: &Sheet) -> Result<Streamed> {
         let columns = &sheet.tables[0].columns;
         let widths = columns.iter().map(|c| MIN_WIDTH.max(display_width(&c.header) + PADDING)).collect();
-        Ok(Streamed { spill: Spill::new().map_err(spill_error)?, widths, sheet_rows: EXCEL_ROWS })
+        let limits = columns.iter().map(|c| c.max_width.max(MIN_WIDTH)).collect();
+        Ok(Streamed {
+            spill: Spill::new().map_err(spill_error)?,
+            widths,
+            limits,
+            heights: BTreeMap::new(),
+            sheet_rows: EXCEL_ROWS,
+        })
     }
 
     /// Keeps the next row.
@@ -142,7 +170,18 @@ impl Streamed {
             let width = shown_width(cell);
             *w = w.max(width + PADDING);
         }
+        // A column narrower than its limit holds all its text on one line, so the lines a row
+        // takes in the limits are those it takes in the widths the last row settles.
+        *self.heights.entry(row_lines(texts_of(cells), &self.limits)).or_default() += 1;
         self.spill.push(cells).map_err(spill_error)
+    }
+
+    /// The lines most rows take: the worksheet's default height, so that only the other rows
+    /// are given a height of their own. The writer keeps each row given a height (hundreds of
+    /// bytes) until the workbook is saved: a township's 24 months of two-line visits held
+    /// 146 MB of them.
+    fn usual_lines(&self) -> usize {
+        self.heights.iter().max_by_key(|(lines, n)| (**n, std::cmp::Reverse(**lines))).map_or(1, |(lines, _)| *lines)
     }
 
     /// Writes the sheet into low-memory worksheets of `workbook`, exactly as [`write_sheet`]
@@ -159,8 +198,9 @@ impl Streamed {
         let columns = &sheet.tables[0].columns;
         let widths: Vec<f64> =
             self.widths.iter().zip(columns).map(|(w, c)| w.min(c.max_width.max(MIN_WIDTH))).collect();
+        let usual = self.usual_lines();
         let mut done = Vec::new();
-        let mut ws = Self::start(workbook, sheet, &widths, styles, 1)?;
+        let mut ws = Self::start(workbook, sheet, &widths, styles, 1, usual)?;
         let mut replay = self.spill.replay().map_err(spill_error)?;
         let mut cells = Vec::with_capacity(columns.len());
         let mut row: u32 = 2;
@@ -169,15 +209,14 @@ impl Streamed {
                 return Err(StoreError::Cancelled.into());
             }
             if row == self.sheet_rows {
-                let next = Self::start(workbook, sheet, &widths, styles, done.len() + 2)?;
+                let next = Self::start(workbook, sheet, &widths, styles, done.len() + 2, usual)?;
                 done.push(Self::finish(std::mem::replace(&mut ws, next), sheet, &widths, row)?);
                 row = 2;
             }
             for (col, cell) in cells.iter().enumerate() {
                 write_cell(&mut ws, row, col as u16, cell, styles)?;
             }
-            let texts = cells.iter().map(|c| if let Value::Text(s) = &c.value { s.as_str() } else { "" });
-            fit_height(&mut ws, row, texts, &widths)?;
+            fit_height(&mut ws, row, texts_of(&cells), &widths, usual)?;
             row += 1;
             progress.add(1);
         }
@@ -185,13 +224,15 @@ impl Streamed {
         Ok(done)
     }
 
-    /// The `part`th worksheet of the sheet (from 1) with its title and headers.
+    /// The `part`th worksheet of the sheet (from 1) with its title and headers, its rows
+    /// `usual` lines tall unless given a height.
     fn start(
         workbook: &mut Workbook,
         sheet: &Sheet,
         widths: &[f64],
         styles: &Styles,
         part: usize,
+        usual: usize,
     ) -> Result<Worksheet> {
         // Low memory rather than constant memory: the rows still go to a temporary file as they
         // come, but their strings go to the workbook's shared table (each name, mark and date
@@ -203,17 +244,25 @@ impl Streamed {
         } else {
             ws.set_name(tf("sheet.continued", &[("sheet", &sheet.name), ("n", &part.to_string())]))?;
         }
+        if usual > 1 {
+            ws.set_default_row_height(row_height(usual));
+        }
         write_title(&mut ws, sheet, widths, styles)?;
         let columns = &sheet.tables[0].columns;
         for (col, c) in columns.iter().enumerate() {
             ws.write_string_with_format(1, col as u16, &c.header, &styles.header)?;
         }
-        fit_height(&mut ws, 1, columns.iter().map(|c| c.header.as_str()), widths)?;
+        fit_height(&mut ws, 1, columns.iter().map(|c| c.header.as_str()), widths, usual)?;
         Ok(ws)
     }
 
     /// Filters and pages a worksheet whose rows end before `row`.
     fn finish(mut ws: Worksheet, sheet: &Sheet, widths: &[f64], row: u32) -> Result<Worksheet> {
+        // rust_xlsxwriter 0.102 writes the last row of a low-memory worksheet twice when that
+        // row has a height of its own, and Excel then offers to repair the file. A blank cell
+        // without a format on the next row, which it leaves out of the file, makes the last
+        // row an ordinary one.
+        ws.write_blank(row, 0, &Format::new())?;
         if row > 2 {
             ws.autofilter(1, 0, row - 1, sheet.tables[0].columns.len() as u16 - 1)?;
         }
@@ -276,15 +325,14 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, styles: &Styles) -> Result<()>
         for (col, c) in table.columns.iter().enumerate() {
             ws.write_string_with_format(row, col as u16, &c.header, &styles.header)?;
         }
-        fit_height(ws, row, table.columns.iter().map(|c| c.header.as_str()), &widths)?;
+        fit_height(ws, row, table.columns.iter().map(|c| c.header.as_str()), &widths, 1)?;
         let header_row = row;
         row += 1;
         for cells in &table.rows {
             for (col, cell) in cells.iter().enumerate() {
                 write_cell(ws, row, col as u16, cell, styles)?;
             }
-            let texts = cells.iter().map(|c| if let Value::Text(s) = &c.value { s.as_str() } else { "" });
-            fit_height(ws, row, texts, &widths)?;
+            fit_height(ws, row, texts_of(cells), &widths, 1)?;
             row += 1;
         }
         if sheet.is_list() && !table.rows.is_empty() {
@@ -353,13 +401,34 @@ fn write_cell(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell, styles: &Styl
 }
 
 /// Makes a row tall enough for its wrapped text (spreadsheet programs do not all do it when they
-/// open a file): the most lines any of its `texts` needs in its column's width.
-fn fit_height<'t>(ws: &mut Worksheet, row: u32, texts: impl Iterator<Item = &'t str>, widths: &[f64]) -> Result<()> {
-    let lines = texts.zip(widths).map(|(text, width)| lines_in(text, *width)).max().unwrap_or(1);
-    if lines > 1 {
-        ws.set_row_height(row, lines as f64 * LINE_HEIGHT)?;
+/// open a file), giving it a height of its own unless it takes the worksheet's `usual` lines.
+fn fit_height<'t>(
+    ws: &mut Worksheet,
+    row: u32,
+    texts: impl Iterator<Item = &'t str>,
+    widths: &[f64],
+    usual: usize,
+) -> Result<()> {
+    let lines = row_lines(texts, widths);
+    if lines != usual {
+        ws.set_row_height(row, row_height(lines))?;
     }
     Ok(())
+}
+
+/// The most lines any of a row's `texts` needs in its column's width.
+fn row_lines<'t>(texts: impl Iterator<Item = &'t str>, widths: &[f64]) -> usize {
+    texts.zip(widths).map(|(text, width)| lines_in(text, *width)).max().unwrap_or(1)
+}
+
+/// The text of each cell ("" for numbers and dates, which never wrap).
+fn texts_of(cells: &[Cell]) -> impl Iterator<Item = &str> {
+    cells.iter().map(|c| if let Value::Text(s) = &c.value { s.as_str() } else { "" })
+}
+
+/// The height of a row of `lines` lines, in points.
+fn row_height(lines: usize) -> f64 {
+    if lines <= 1 { ONE_LINE } else { (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT) }
 }
 
 /// The lines `text` takes wrapped in a column `width` wide.
@@ -482,6 +551,55 @@ mod tests {
         for cell in &cells {
             assert_eq!(shown_width(cell), display_width(&cell.shown()), "{cell:?}");
         }
+    }
+
+    /// The XML of the `n`th worksheet (from 1) of an XLSX file.
+    fn sheet_xml(bytes: &[u8], n: usize) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        let mut file = zip.by_name(&format!("xl/worksheets/sheet{n}.xml")).unwrap();
+        std::io::Read::read_to_string(&mut file, &mut xml).unwrap();
+        xml
+    }
+
+    #[test]
+    fn a_streamed_sheet_sets_most_rows_by_its_default_height_and_writes_each_row_once() {
+        let sheet = Sheet {
+            name: "走访台账".into(),
+            title: "太平庄村 走访台账".into(),
+            tables: vec![Table {
+                caption: None,
+                columns: vec![Column::short("序号"), Column::long("帮扶措施")],
+                rows: vec![],
+            }],
+            frozen_columns: 1,
+        };
+        let long = "联系县内企业推荐务工岗位".repeat(3);
+        let mut streamed = Streamed::new(&sheet).unwrap();
+        // Three rows of two lines or more, then a short one last: the last row has a height of
+        // its own.
+        for (n, text) in [long.as_str(), &long, &long, "短"].into_iter().enumerate() {
+            streamed.row(&[Cell::int(n + 1), Cell::text(text)]).unwrap();
+        }
+        let usual = streamed.usual_lines();
+        assert!(usual > 1, "long text wraps: {usual}");
+        let mut workbook = Workbook::new();
+        for ws in streamed.write(&mut workbook, &sheet, &Styles::new(), &Progress::none()).unwrap() {
+            workbook.push_worksheet(ws);
+        }
+        let bytes = workbook.save_to_buffer().unwrap();
+        let xml = sheet_xml(&bytes, 1);
+        let rows: Vec<u32> =
+            xml.split("<row r=\"").skip(1).map(|s| s[..s.find('"').unwrap()].parse().unwrap()).collect();
+        assert!(rows.windows(2).all(|w| w[0] < w[1]), "each row once, in order: {rows:?}");
+        assert_eq!(rows[..6], [1, 2, 3, 4, 5, 6], "title, headers and four rows");
+        assert!(!xml.contains("<c r=\"A7\""), "nothing shows below the last row");
+        let default = format!("defaultRowHeight=\"{}\"", row_height(usual));
+        assert!(xml.contains(&default), "{default} in {}", &xml[..400.min(xml.len())]);
+        assert!(xml.contains(r#"<row r="6" ht="15" customHeight="1">"#), "the short row keeps one line: {xml}");
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("走访台账").unwrap();
+        assert_eq!(range.get_value((5, 1)), Some(&Data::String("短".into())));
     }
 
     #[test]
