@@ -553,6 +553,29 @@ mod tests {
         }
     }
 
+    /// An empty 走访台账 of two columns: 序号 and `column`, a long one.
+    fn numbered_list(column: &str) -> Sheet {
+        Sheet {
+            name: "走访台账".into(),
+            title: "太平庄村 走访台账".into(),
+            tables: vec![Table {
+                caption: None,
+                columns: vec![Column::short("序号"), Column::long(column)],
+                rows: vec![],
+            }],
+            frozen_columns: 1,
+        }
+    }
+
+    /// The bytes of a workbook holding only `streamed`, written as `sheet`.
+    fn saved(streamed: Streamed, sheet: &Sheet) -> Vec<u8> {
+        let mut workbook = Workbook::new();
+        for ws in streamed.write(&mut workbook, sheet, &Styles::new(), &Progress::none()).unwrap() {
+            workbook.push_worksheet(ws);
+        }
+        workbook.save_to_buffer().unwrap()
+    }
+
     /// The XML of the `n`th worksheet (from 1) of an XLSX file.
     fn sheet_xml(bytes: &[u8], n: usize) -> String {
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -564,16 +587,7 @@ mod tests {
 
     #[test]
     fn a_streamed_sheet_sets_most_rows_by_its_default_height_and_writes_each_row_once() {
-        let sheet = Sheet {
-            name: "走访台账".into(),
-            title: "太平庄村 走访台账".into(),
-            tables: vec![Table {
-                caption: None,
-                columns: vec![Column::short("序号"), Column::long("帮扶措施")],
-                rows: vec![],
-            }],
-            frozen_columns: 1,
-        };
+        let sheet = numbered_list("帮扶措施");
         let long = "联系县内企业推荐务工岗位".repeat(3);
         let mut streamed = Streamed::new(&sheet).unwrap();
         // Three rows of two lines or more, then a short one last: the last row has a height of
@@ -583,11 +597,7 @@ mod tests {
         }
         let usual = streamed.usual_lines();
         assert!(usual > 1, "long text wraps: {usual}");
-        let mut workbook = Workbook::new();
-        for ws in streamed.write(&mut workbook, &sheet, &Styles::new(), &Progress::none()).unwrap() {
-            workbook.push_worksheet(ws);
-        }
-        let bytes = workbook.save_to_buffer().unwrap();
+        let bytes = saved(streamed, &sheet);
         let xml = sheet_xml(&bytes, 1);
         let rows: Vec<u32> =
             xml.split("<row r=\"").skip(1).map(|s| s[..s.find('"').unwrap()].parse().unwrap()).collect();
@@ -604,27 +614,14 @@ mod tests {
 
     #[test]
     fn rows_past_the_last_row_of_a_worksheet_go_on_into_continuation_sheets() {
-        let sheet = Sheet {
-            name: "走访台账".into(),
-            title: "太平庄村 走访台账".into(),
-            tables: vec![Table {
-                caption: None,
-                columns: vec![Column::short("序号"), Column::long("户主")],
-                rows: vec![],
-            }],
-            frozen_columns: 1,
-        };
+        let sheet = numbered_list("户主");
         let mut streamed = Streamed::new(&sheet).unwrap();
         // Title and headers, then four rows per worksheet.
         streamed.sheet_rows = 6;
         for n in 1..=10 {
             streamed.row(&[Cell::int(n), Cell::text(format!("户主{n}"))]).unwrap();
         }
-        let mut workbook = Workbook::new();
-        for ws in streamed.write(&mut workbook, &sheet, &Styles::new(), &Progress::none()).unwrap() {
-            workbook.push_worksheet(ws);
-        }
-        let bytes = workbook.save_to_buffer().unwrap();
+        let bytes = saved(streamed, &sheet);
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(book.sheet_names(), ["走访台账", "走访台账（续2）", "走访台账（续3）"]);
         let mut seen = Vec::new();
