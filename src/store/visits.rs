@@ -103,6 +103,16 @@ fn answer_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Answer> {
     Ok(Answer { item: r.get(at)?, value: r.get(at + 1)?, is_problem: r.get(at + 2)?, note: r.get(at + 3)? })
 }
 
+/// [`answer_at`] from column 0, written over `answer`'s strings instead of new ones.
+fn answer_into(r: &rusqlite::Row<'_>, answer: &mut Answer) -> rusqlite::Result<()> {
+    for (at, s) in [(0, &mut answer.item), (1, &mut answer.value), (3, &mut answer.note)] {
+        s.clear();
+        s.push_str(r.get_ref(at)?.as_str()?);
+    }
+    answer.is_problem = r.get(2)?;
+    Ok(())
+}
+
 impl Store {
     /// Saves a visit and its answers in one transaction and deletes the form's draft. A new
     /// visit gets its id. Refused: a date after `today`, a missing cadre, or a visit already
@@ -221,6 +231,19 @@ impl Store {
         let columns = VISIT_COLUMNS.split(',').map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let n = VISIT_COLUMNS.split(',').count();
         let sql = |e: rusqlite::Error| E::from(StoreError::from(e));
+        // The order first, then each visit by its rowid: SQLite keeps its sorts in memory, and
+        // sorting whole rows held a township's 24 months of visits there (60 MB).
+        let order = self
+            .db()
+            .prepare_cached(
+                "SELECT v.rowid FROM visits v JOIN households h ON h.id = v.household_id
+                  WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+                    AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
+                  ORDER BY v.visit_date, h.code, v.created_at",
+            )
+            .and_then(|mut st| st.query_map(params![village_id, from, to], |r| r.get(0))?.collect())
+            .map_err(sql)?;
+        let order: Vec<i64> = order;
         // SQLite works out both sides of an AND in a result column: the CASE spares the audit-log
         // look-ups of visits never reviewed.
         let mut st = self
@@ -230,10 +253,7 @@ impl Store {
                         (SELECT count(*) FROM attachments x WHERE x.owner_id = v.id AND x.kind = '照片' AND x.deleted_at IS NULL),
                         EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '户签名' AND x.deleted_at IS NULL),
                         EXISTS (SELECT 1 FROM attachments x WHERE x.owner_id = v.id AND x.kind = '干部签名' AND x.deleted_at IS NULL)
-                   FROM visits v JOIN households h ON h.id = v.household_id
-                  WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
-                    AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
-                  ORDER BY v.visit_date, h.code, v.created_at",
+                   FROM visits v WHERE v.rowid = ?1",
                 changed = super::audit::CHANGED_AFTER_REVIEW
             ))
             .map_err(sql)?;
@@ -241,9 +261,13 @@ impl Store {
             .db()
             .prepare_cached("SELECT item_code, value, is_problem, note FROM visit_answers WHERE visit_id = ?1")
             .map_err(sql)?;
-        let mut rows = st.query(params![village_id, from, to]).map_err(sql)?;
         let mut count = 0;
-        while let Some(r) = rows.next().map_err(sql)? {
+        // One visit's answers at a time, their strings written over the last visit's: a
+        // township's 24 months are 5.5 million answers.
+        let mut kept: Vec<Answer> = Vec::new();
+        for rowid in order {
+            let mut rows = st.query([rowid]).map_err(sql)?;
+            let Some(r) = rows.next().map_err(sql)? else { continue };
             let mut entry = VisitEntry {
                 visit: visit_from_row(r).map_err(sql)?,
                 review_comment: r.get(n).map_err(sql)?,
@@ -253,12 +277,19 @@ impl Store {
                 photos: r.get(n + 2).map_err(sql)?,
                 signatures: Signatures::of(r.get(n + 3).map_err(sql)?, r.get(n + 4).map_err(sql)?),
             };
-            entry.visit.answers = answers
-                .query_map([&entry.visit.id], |r| answer_at(r, 0))
-                .map_err(sql)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(sql)?;
+            let mut given = 0;
+            let mut rows = answers.query([&entry.visit.id]).map_err(sql)?;
+            while let Some(r) = rows.next().map_err(sql)? {
+                if given == kept.len() {
+                    kept.push(Answer::default());
+                }
+                answer_into(r, &mut kept[given]).map_err(sql)?;
+                given += 1;
+            }
+            kept.truncate(given);
+            entry.visit.answers = std::mem::take(&mut kept);
             each(&entry, evidence)?;
+            kept = std::mem::take(&mut entry.visit.answers);
             count += 1;
         }
         Ok(count)
