@@ -79,7 +79,7 @@ pub(super) fn to_bytes(book: &Book) -> Result<Vec<u8>> {
 /// Reads the ledger and writes it as one workbook at `path`. The list sheets' rows wait in
 /// temporary files as they are read (their column widths, and so the title's height, are known
 /// only after the last) and then go row by row into low-memory worksheets, which keep only the
-/// row being written; the other sheets are small and written from memory. The workbook is
+/// row being written, on two threads while the other sheets are read. The workbook is
 /// written beside `path` and moved over it when complete, so a cancel or a failure leaves any
 /// earlier file as it was. Returns the visits and problems written.
 pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) -> Result<(usize, usize)> {
@@ -92,47 +92,62 @@ pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) ->
         visits.row(a)?;
         results.row(b)
     })?;
-    // A list (问题整改台账, 待确认问题, 帮扶人到位情况: a township's 24 months are tens of
-    // thousands of lines) goes to a temporary file too as soon as it is built, so that no
-    // sheet's rows are held in memory while the next is built or the workbook written.
-    let mut rest = Vec::new();
+    progress.step(t("sheet.writing"), 2 * n as u64);
+    let visits = visits.open(&mut workbook, &heads.visits, &styles)?;
+    let results = results.open(&mut workbook, &heads.results, &styles)?;
+    // The two visit sheets are written on threads of their own while the other sheets are read
+    // and written: they are most of the work after the reading, and a laptop has two cores or
+    // more. Only the order of the shared strings depends on which thread comes first.
+    let (visits, results, rest) = std::thread::scope(|s| {
+        let visits = s.spawn(|| visits.fill(&heads.visits, &styles, progress));
+        let results = s.spawn(|| results.fill(&heads.results, &styles, progress));
+        let rest = rest_sheets(ctx, &mut workbook, &styles, progress);
+        (joined(visits), joined(results), rest)
+    });
+    let (rest, problems) = rest?;
+    for ws in visits?.into_iter().chain(results?).chain(rest) {
+        workbook.push_worksheet(ws);
+    }
+    replace_file(path, |file| Ok(workbook.save_to_writer(file)?))?;
+    Ok((n, problems))
+}
+
+/// What a thread returned, or its panic passed on.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// The sheets after the visit sheets, each written as soon as it is built (a list, such as
+/// 问题整改台账 with a township's 24 months of problems, through a [`Streamed`] sheet), so that
+/// no sheet's rows are held in memory while the next is built. Returns their worksheets, in
+/// order, and the problems written. A cancel stops at the next sheet.
+fn rest_sheets(
+    ctx: &mut Context<'_>,
+    workbook: &mut Workbook,
+    styles: &Styles,
+    progress: &Progress,
+) -> Result<(Vec<Worksheet>, usize)> {
+    let mut done = Vec::new();
     let problems = rows::rest(ctx, |mut sheet| {
-        let streamed = if sheet.is_list() {
+        if progress.cancelled() {
+            return Err(StoreError::Cancelled.into());
+        }
+        if sheet.is_list() {
             let rows = std::mem::take(&mut sheet.tables[0].rows);
             let mut streamed = Streamed::new(&sheet)?;
             for cells in &rows {
                 streamed.row(cells)?;
             }
-            Some(streamed)
+            done.extend(streamed.write(workbook, &sheet, styles, &Progress::none())?);
         } else {
-            None
-        };
-        rest.push((sheet, streamed));
+            let mut ws = Worksheet::new();
+            ws.set_name(&sheet.name)?;
+            write_sheet(&mut ws, &sheet, styles)?;
+            done.push(ws);
+        }
         Ok(())
     })?;
-    progress.step(t("sheet.writing"), 2 * n as u64);
-    for ws in visits.write(&mut workbook, &heads.visits, &styles, progress)? {
-        workbook.push_worksheet(ws);
-    }
-    for ws in results.write(&mut workbook, &heads.results, &styles, progress)? {
-        workbook.push_worksheet(ws);
-    }
-    for (sheet, streamed) in rest {
-        match streamed {
-            Some(streamed) => {
-                for ws in streamed.write(&mut workbook, &sheet, &styles, &Progress::none())? {
-                    workbook.push_worksheet(ws);
-                }
-            }
-            None => {
-                let ws = workbook.add_worksheet();
-                ws.set_name(&sheet.name)?;
-                write_sheet(ws, &sheet, &styles)?;
-            }
-        }
-    }
-    replace_file(path, |file| Ok(workbook.save_to_writer(file)?))?;
-    Ok((n, problems))
+    Ok((done, problems))
 }
 
 /// A list sheet (one table) whose rows are read one at a time: kept in a [`Spill`] while the
@@ -143,10 +158,21 @@ struct Streamed {
     widths: Vec<f64>,
     /// The widest each column may grow: text wider than that wraps.
     limits: Vec<f64>,
-    /// How many rows take each number of wrapped lines.
-    heights: BTreeMap<usize, u32>,
+    /// How many wrapped lines each row kept takes.
+    lines: Vec<u16>,
     /// Rows of a worksheet, title and headers included (Excel's limit).
     sheet_rows: u32,
+}
+
+/// A [`Streamed`] sheet whose worksheets are started, titled and headed and whose rows have
+/// their heights: nothing in it is tied to the workbook any more, so another thread can fill it.
+struct Opened {
+    spill: Spill,
+    sheet_rows: u32,
+    /// One worksheet per part of the sheet (see [`Streamed::write`]).
+    parts: Vec<Worksheet>,
+    /// The final column widths.
+    widths: Vec<f64>,
 }
 
 impl Streamed {
@@ -159,7 +185,7 @@ impl Streamed {
             spill: Spill::new().map_err(spill_error)?,
             widths,
             limits,
-            heights: BTreeMap::new(),
+            lines: Vec::new(),
             sheet_rows: EXCEL_ROWS,
         })
     }
@@ -172,7 +198,8 @@ impl Streamed {
         }
         // A column narrower than its limit holds all its text on one line, so the lines a row
         // takes in the limits are those it takes in the widths the last row settles.
-        *self.heights.entry(row_lines(texts_of(cells), &self.limits)).or_default() += 1;
+        let lines = row_lines(texts_of(cells), &self.limits);
+        self.lines.push(u16::try_from(lines).unwrap_or(u16::MAX));
         self.spill.push(cells).map_err(spill_error)
     }
 
@@ -181,7 +208,11 @@ impl Streamed {
     /// bytes) until the workbook is saved: a township's 24 months of two-line visits held
     /// 146 MB of them.
     fn usual_lines(&self) -> usize {
-        self.heights.iter().max_by_key(|(lines, n)| (**n, std::cmp::Reverse(**lines))).map_or(1, |(lines, _)| *lines)
+        let mut rows: BTreeMap<u16, u32> = BTreeMap::new();
+        for lines in &self.lines {
+            *rows.entry(*lines).or_default() += 1;
+        }
+        rows.into_iter().max_by_key(|(lines, n)| (*n, std::cmp::Reverse(*lines))).map_or(1, |(lines, _)| lines.into())
     }
 
     /// Writes the sheet into low-memory worksheets of `workbook`, exactly as [`write_sheet`]
@@ -195,33 +226,29 @@ impl Streamed {
         styles: &Styles,
         progress: &Progress,
     ) -> Result<Vec<Worksheet>> {
+        self.open(workbook, sheet, styles)?.fill(sheet, styles, progress)
+    }
+
+    /// Starts the worksheets of [`Self::write`] in `workbook`, as many as the rows need, each
+    /// with its title and headers, and gives the rows that do not take the usual lines their
+    /// height. Two sheets filled at once would otherwise grow their tables of row heights at the
+    /// same time: a township's two visit sheets, 26 MB more at the peak.
+    fn open(self, workbook: &mut Workbook, sheet: &Sheet, styles: &Styles) -> Result<Opened> {
         let columns = &sheet.tables[0].columns;
         let widths: Vec<f64> =
             self.widths.iter().zip(columns).map(|(w, c)| w.min(c.max_width.max(MIN_WIDTH))).collect();
         let usual = self.usual_lines();
-        let mut done = Vec::new();
-        let mut ws = Self::start(workbook, sheet, &widths, styles, 1, usual)?;
-        let mut replay = self.spill.replay().map_err(spill_error)?;
-        let mut cells = Vec::with_capacity(columns.len());
-        let mut row: u32 = 2;
-        while replay.next(&mut cells).map_err(spill_error)? {
-            if row.is_multiple_of(1024) && progress.cancelled() {
-                return Err(StoreError::Cancelled.into());
+        let per_part = (self.sheet_rows - 2) as usize;
+        let mut parts = (1..=self.lines.len().div_ceil(per_part).max(1))
+            .map(|part| Self::start(workbook, sheet, &widths, styles, part, usual))
+            .collect::<Result<Vec<_>>>()?;
+        for (i, lines) in self.lines.iter().enumerate() {
+            let lines = usize::from(*lines);
+            if lines != usual {
+                parts[i / per_part].set_row_height((2 + i % per_part) as u32, row_height(lines))?;
             }
-            if row == self.sheet_rows {
-                let next = Self::start(workbook, sheet, &widths, styles, done.len() + 2, usual)?;
-                done.push(Self::finish(std::mem::replace(&mut ws, next), sheet, &widths, row)?);
-                row = 2;
-            }
-            for (col, cell) in cells.iter().enumerate() {
-                write_cell(&mut ws, row, col as u16, cell, styles)?;
-            }
-            fit_height(&mut ws, row, texts_of(&cells), &widths, usual)?;
-            row += 1;
-            progress.add(1);
         }
-        done.push(Self::finish(ws, sheet, &widths, row)?);
-        Ok(done)
+        Ok(Opened { spill: self.spill, sheet_rows: self.sheet_rows, parts, widths })
     }
 
     /// The `part`th worksheet of the sheet (from 1) with its title and headers, its rows
@@ -268,6 +295,38 @@ impl Streamed {
         }
         set_up_page(&mut ws, sheet, widths)?;
         Ok(ws)
+    }
+}
+
+impl Opened {
+    /// Writes the rows into the worksheets and returns them, ready to go into the workbook.
+    fn fill(self, sheet: &Sheet, styles: &Styles, progress: &Progress) -> Result<Vec<Worksheet>> {
+        let Opened { spill, sheet_rows, parts, widths } = self;
+        let mut parts = parts.into_iter();
+        // `open` started a worksheet for every part; without one, the row would not fit.
+        let mut next_part = || parts.next().ok_or(XlsxError::RowColumnLimitError);
+        let mut done = Vec::new();
+        let mut ws = next_part()?;
+        let mut replay = spill.replay().map_err(spill_error)?;
+        let mut cells = Vec::with_capacity(widths.len());
+        let mut row: u32 = 2;
+        while replay.next(&mut cells).map_err(spill_error)? {
+            if row.is_multiple_of(1024) && progress.cancelled() {
+                return Err(StoreError::Cancelled.into());
+            }
+            if row == sheet_rows {
+                let next = next_part()?;
+                done.push(Streamed::finish(std::mem::replace(&mut ws, next), sheet, &widths, row)?);
+                row = 2;
+            }
+            for (col, cell) in cells.iter().enumerate() {
+                write_cell(&mut ws, row, col as u16, cell, styles)?;
+            }
+            row += 1;
+            progress.add(1);
+        }
+        done.push(Streamed::finish(ws, sheet, &widths, row)?);
+        Ok(done)
     }
 }
 
