@@ -525,7 +525,23 @@ mod proposals {
     use super::*;
     use crate::demo::{DemoOptions, generate};
     use crate::model::ledger::{Actor, Problem};
-    use crate::model::month::all_time;
+    use crate::model::month::{Month, all_time};
+
+    #[test]
+    fn the_village_comparison_counts_each_villages_waiting_proposals_as_the_village_does() {
+        let mut s = Store::open_in_memory().unwrap();
+        generate(&mut s, &DemoOptions { villages: 3, households: 20, months: 3, seed: 5, today: today() }).unwrap();
+        let month = Month::of(today());
+        let rows = s.village_comparison(month, today()).unwrap();
+        assert_eq!(rows.len(), 3);
+        for row in &rows {
+            let own = s.pending(Some(&row.village_id), month.first_day(), month.last_day(), today()).unwrap();
+            assert_eq!(row.pending, own.total, "{}", row.name);
+        }
+        let all = s.pending(None, month.first_day(), month.last_day(), today()).unwrap().total;
+        assert!(all > 0, "the demo leaves proposals waiting");
+        assert_eq!(rows.iter().map(|r| r.pending).sum::<usize>(), all);
+    }
 
     #[test]
     fn proposals_become_problems_and_a_later_fine_visit_is_noticed() {
