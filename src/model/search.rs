@@ -162,7 +162,7 @@ impl SearchKey {
         if q.is_empty() || query.finder.find(&self.packed[..spelled_at]).is_some() {
             return true;
         }
-        if query.id_tail && self.packed[ids_at..].split(|b| *b == b'\n').any(|id| !id.is_empty() && id.ends_with(q)) {
+        if query.id_tail && self.packed[ids_at..].split(|b| *b == b'\n').any(|id| id.ends_with(q)) {
             return true;
         }
         if !query.pinyin || query.letters & !self.letters != 0 || self.initials & query.first == 0 {

@@ -233,7 +233,7 @@ impl Store {
         let sql = |e: rusqlite::Error| E::from(StoreError::from(e));
         // The order first, then each visit by its rowid: SQLite keeps its sorts in memory, and
         // sorting whole rows held a township's 24 months of visits there (60 MB).
-        let order = self
+        let order: Vec<i64> = self
             .db()
             .prepare_cached(
                 "SELECT v.rowid FROM visits v JOIN households h ON h.id = v.household_id
@@ -243,7 +243,6 @@ impl Store {
             )
             .and_then(|mut st| st.query_map(params![village_id, from, to], |r| r.get(0))?.collect())
             .map_err(sql)?;
-        let order: Vec<i64> = order;
         // SQLite works out both sides of an AND in a result column: the CASE spares the audit-log
         // look-ups of visits never reviewed.
         let mut st = self
