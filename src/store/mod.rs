@@ -229,6 +229,12 @@ impl Store {
         Ok(store)
     }
 
+    /// A second connection for reading beside this one on another thread, as [`Store::worker`];
+    /// `None` for a database in memory, which no other connection sees.
+    pub fn reader(&self) -> Result<Option<Store>> {
+        if self.path == Path::new(":memory:") { Ok(None) } else { self.worker().map(Some) }
+    }
+
     /// The data revision: it moves whenever a transaction commits, through this connection or
     /// any other (a background job's, another program's). Whatever a screen caches remembers the
     /// revision it was read at and is read again when it moved.

@@ -217,34 +217,33 @@ impl Store {
         Ok(entries)
     }
 
-    /// The visits of `from..=to` in a village (`None`: everywhere), in the order and with the
-    /// content of [`Store::visits_between`], handed to `each` one at a time with the photos and
-    /// signatures on each: nothing of the period is held in memory, so a township's 24 months
-    /// stream into a ledger. Returns how many were handed over.
-    pub fn each_visit_between<E: From<StoreError>>(
+    /// The visits of `from..=to` in a village (`None`: everywhere), in the order of
+    /// [`Store::visits_between`], as the rowids [`Store::each_visit_of`] reads them by.
+    pub fn visit_order(&self, village_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<Vec<i64>> {
+        // The order first, then each visit by its rowid: SQLite keeps its sorts in memory, and
+        // sorting whole rows held a township's 24 months of visits there (60 MB).
+        let mut st = self.db().prepare_cached(
+            "SELECT v.rowid FROM visits v JOIN households h ON h.id = v.household_id
+              WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
+                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
+              ORDER BY v.visit_date, h.code, v.created_at",
+        )?;
+        let order = st.query_map(params![village_id, from, to], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(order)
+    }
+
+    /// The visits `order` names (from [`Store::visit_order`]), with the content of
+    /// [`Store::visits_between`], handed to `each` one at a time with the photos and signatures
+    /// on each: nothing of the period is held in memory, so a township's 24 months stream into a
+    /// ledger. A visit deleted since is left out. Returns how many were handed over.
+    pub fn each_visit_of<E: From<StoreError>>(
         &self,
-        village_id: Option<&str>,
-        from: NaiveDate,
-        to: NaiveDate,
+        order: &[i64],
         mut each: impl FnMut(&VisitEntry, Evidence) -> std::result::Result<(), E>,
     ) -> std::result::Result<usize, E> {
         let columns = VISIT_COLUMNS.split(',').map(|c| format!("v.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let n = VISIT_COLUMNS.split(',').count();
         let sql = |e: rusqlite::Error| E::from(StoreError::from(e));
-        // The order first, then each visit by its rowid: SQLite keeps its sorts in memory, and
-        // sorting whole rows held a township's 24 months of visits there (60 MB).
-        let order: Vec<i64> = self
-            .db()
-            .prepare_cached(
-                "SELECT v.rowid FROM visits v JOIN households h ON h.id = v.household_id
-                  WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
-                    AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
-                  ORDER BY v.visit_date, h.code, v.created_at",
-            )
-            .and_then(|mut st| st.query_map(params![village_id, from, to], |r| r.get(0))?.collect())
-            .map_err(sql)?;
-        // SQLite works out both sides of an AND in a result column: the CASE spares the audit-log
-        // look-ups of visits never reviewed.
         let mut st = self
             .db()
             .prepare_cached(&format!(
@@ -321,7 +320,7 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// How many visits [`Store::each_visit_between`] hands over, and the checklist versions they
+    /// How many visits [`Store::visit_order`] finds, and the checklist versions they
     /// used in the order of their first visit.
     pub fn visits_between_outline(
         &self,

@@ -57,6 +57,14 @@ impl Spill {
         Ok(())
     }
 
+    /// Takes the rows of `other` after these.
+    pub fn append(&mut self, other: Spill) -> std::io::Result<()> {
+        let mut file = other.file.into_inner().map_err(|e| e.into_error())?;
+        file.seek(SeekFrom::Start(0))?;
+        std::io::copy(&mut file, &mut self.file)?;
+        Ok(())
+    }
+
     /// The rows written, from the first.
     pub fn replay(self) -> std::io::Result<Replay> {
         let mut file = self.file.into_inner().map_err(|e| e.into_error())?;

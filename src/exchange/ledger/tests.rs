@@ -488,6 +488,28 @@ fn the_streamed_files_hold_the_cells_of_the_ledger_built_in_memory() {
 }
 
 #[test]
+fn visits_read_in_two_halves_at_once_make_the_same_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("走访.db")).unwrap();
+    let opts = DemoOptions { villages: 2, households: 30, months: 3, seed: 7, today: today() };
+    demo::generate(&mut store, &opts).unwrap();
+    assert!(store.reader().unwrap().is_some(), "a database in a file has a second connection");
+    let opts = options(Period::range(day("2026-08-01"), day("2026-11-21")).unwrap(), None);
+    let mut written = Vec::new();
+    for split_from in [usize::MAX, 2] {
+        let path = dir.path().join(format!("台账{split_from}.xlsx"));
+        let mut ctx = rows::Context::load(&store, &opts).unwrap();
+        let (visits, _) = xlsx::export_split(&mut ctx, &path, &Progress::none(), split_from).unwrap();
+        assert!(visits > 100, "{visits}");
+        written.push(read(&path));
+    }
+    let numbers: Vec<String> = body(&written[1][0].1).iter().map(|r| text(&r[0])).collect();
+    let expected: Vec<String> = (1..=numbers.len()).map(|n| n.to_string()).collect();
+    assert_eq!(numbers, expected, "序号 runs on across the halves");
+    assert_eq!(written[0], written[1]);
+}
+
+#[test]
 fn a_cancelled_export_leaves_the_earlier_file_and_nothing_else() {
     let store = demo_store(1);
     let village = store.villages().unwrap().remove(0);

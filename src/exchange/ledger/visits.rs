@@ -89,15 +89,32 @@ pub(super) fn rows(
     ctx: &mut Context<'_>,
     sheets: &VisitSheets,
     progress: &Progress,
+    each: impl FnMut(&[Cell], &[Cell]) -> Result<()>,
+) -> Result<usize> {
+    progress.step(t("sheet.reading"), sheets.count as u64);
+    let order = order(ctx)?;
+    rows_of(ctx, sheets, &order, 0, progress, each)
+}
+
+/// The period's visits in the ledger's order, as the rowids [`rows_of`] reads them by.
+pub(super) fn order(ctx: &Context<'_>) -> Result<Vec<i64>> {
+    let (from, to) = (ctx.opts.period.first_day(), ctx.opts.period.last_day());
+    Ok(ctx.store.visit_order(ctx.opts.village_id.as_deref(), from, to)?)
+}
+
+/// [`rows`] of the visits `order` names (a run of [`order`]), numbered (序号) from `first + 1`.
+pub(super) fn rows_of(
+    ctx: &mut Context<'_>,
+    sheets: &VisitSheets,
+    order: &[i64],
+    first: usize,
+    progress: &Progress,
     mut each: impl FnMut(&[Cell], &[Cell]) -> Result<()>,
 ) -> Result<usize> {
-    let village = ctx.opts.village_id.clone();
-    let (from, to) = (ctx.opts.period.first_day(), ctx.opts.period.last_day());
-    progress.step(t("sheet.reading"), sheets.count as u64);
     let store = ctx.store;
     let mut layouts: HashMap<String, Rc<Layout>> = HashMap::new();
-    let mut n = 0;
-    store.each_visit_between(village.as_deref(), from, to, |e: &VisitEntry, evidence: Evidence| {
+    let mut n = first;
+    store.each_visit_of(order, |e: &VisitEntry, evidence: Evidence| {
         if progress.cancelled() {
             return Err(ExchangeError::Store(StoreError::Cancelled));
         }

@@ -6,7 +6,8 @@
 use super::rows::{self, Context};
 use super::sheet::{Book, Cell, Emphasis, Sheet, Value, display_width};
 use super::spill::Spill;
-use super::{Result, visits, write_file};
+use super::visits::{self, VisitSheets};
+use super::{Result, write_file};
 use crate::exchange::error::ExchangeError;
 use crate::i18n::{t, tf};
 use crate::progress::Progress;
@@ -83,15 +84,20 @@ pub(super) fn to_bytes(book: &Book) -> Result<Vec<u8>> {
 /// written beside `path` and moved over it when complete, so a cancel or a failure leaves any
 /// earlier file as it was. Returns the visits and problems written.
 pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) -> Result<(usize, usize)> {
+    export_split(ctx, path, progress, SPLIT_FROM)
+}
+
+/// [`export`], the visits read in two halves at once from `split_from` visits on.
+pub(super) fn export_split(
+    ctx: &mut Context<'_>,
+    path: &Path,
+    progress: &Progress,
+    split_from: usize,
+) -> Result<(usize, usize)> {
     let styles = Styles::new();
     let mut workbook = new_workbook();
     let heads = visits::heads(ctx)?;
-    let mut visits = Streamed::new(&heads.visits)?;
-    let mut results = Streamed::new(&heads.results)?;
-    let n = visits::rows(ctx, &heads, progress, |a, b| {
-        visits.row(a)?;
-        results.row(b)
-    })?;
+    let (visits, results, n) = read_visits(ctx, &heads, progress, split_from)?;
     progress.step(t("sheet.writing"), 2 * n as u64);
     let visits = visits.open(&mut workbook, &heads.visits, &styles)?;
     let results = results.open(&mut workbook, &heads.results, &styles)?;
@@ -110,6 +116,60 @@ pub(super) fn export(ctx: &mut Context<'_>, path: &Path, progress: &Progress) ->
     }
     replace_file(path, |file| Ok(workbook.save_to_writer(file)?))?;
     Ok((n, problems))
+}
+
+/// Visits from which a period is read in two halves at once (a village's month is a few
+/// hundred; opening a second connection takes milliseconds).
+const SPLIT_FROM: usize = 4096;
+
+/// Reads the period's visits into the two visit sheets; returns them and the visits read. From
+/// `split_from` visits on, they are read in two halves at once, the second on a connection of
+/// its own on another thread: reading was half of a township's 24-month export, and a laptop
+/// has two cores or more.
+fn read_visits(
+    ctx: &mut Context<'_>,
+    heads: &VisitSheets,
+    progress: &Progress,
+    split_from: usize,
+) -> Result<(Streamed, Streamed, usize)> {
+    progress.step(t("sheet.reading"), heads.count as u64);
+    let order = visits::order(ctx)?;
+    let half = order.len() / 2;
+    let reader = if order.len() >= split_from { ctx.store.reader()? } else { None };
+    let Some(reader) = reader else {
+        return read_part(ctx, heads, &order, 0, progress);
+    };
+    let (first, second) = order.split_at(half);
+    let opts = ctx.opts;
+    std::thread::scope(|s| {
+        let second = s.spawn(move || {
+            let mut ctx = Context::load(&reader, opts)?;
+            read_part(&mut ctx, heads, second, half, progress)
+        });
+        let first = read_part(ctx, heads, first, 0, progress);
+        let second = joined(second);
+        let ((mut visits, mut results, n), (more_visits, more_results, more)) = (first?, second?);
+        visits.append(more_visits)?;
+        results.append(more_results)?;
+        Ok((visits, results, n + more))
+    })
+}
+
+/// The visits `order` names, numbered from `first + 1`, into two new visit sheets.
+fn read_part(
+    ctx: &mut Context<'_>,
+    heads: &VisitSheets,
+    order: &[i64],
+    first: usize,
+    progress: &Progress,
+) -> Result<(Streamed, Streamed, usize)> {
+    let mut visits = Streamed::new(&heads.visits)?;
+    let mut results = Streamed::new(&heads.results)?;
+    let n = visits::rows_of(ctx, heads, order, first, progress, |a, b| {
+        visits.row(a)?;
+        results.row(b)
+    })?;
+    Ok((visits, results, n))
 }
 
 /// What a thread returned, or its panic passed on.
@@ -201,6 +261,15 @@ impl Streamed {
         let lines = row_lines(texts_of(cells), &self.limits);
         self.lines.push(u16::try_from(lines).unwrap_or(u16::MAX));
         self.spill.push(cells).map_err(spill_error)
+    }
+
+    /// Takes the rows of `other`, a sheet of the same columns, after these.
+    fn append(&mut self, other: Streamed) -> Result<()> {
+        for (w, more) in self.widths.iter_mut().zip(&other.widths) {
+            *w = w.max(*more);
+        }
+        self.lines.extend(other.lines);
+        self.spill.append(other.spill).map_err(spill_error)
     }
 
     /// The lines most rows take: the worksheet's default height, so that only the other rows
