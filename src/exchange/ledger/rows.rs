@@ -26,18 +26,21 @@ pub(super) struct Context<'a> {
     pub households: HashMap<String, LedgerHousehold>,
     /// Every cadre, by id.
     pub cadres: HashMap<String, CadreRow>,
-    /// The coverage of each month of the period in each village, month by month.
+    /// The coverage of each month of the period in each village, month by month: read by
+    /// [`rest`] (the visit sheets do not need it).
     pub coverage: Vec<(Month, Vec<(usize, Coverage)>)>,
     /// The day every status and count is as of: the period's last day, or today within it.
     pub as_of: NaiveDate,
     /// Checklist versions, read once each.
     catalog: Catalog,
-    /// Days after which a waiting proposal is flagged.
+    /// Days after which a waiting proposal is flagged (read by [`rest`]).
     proposal_days: i64,
 }
 
 impl<'a> Context<'a> {
-    /// Reads what every sheet needs (small: villages, households, cadres, coverage by month).
+    /// Reads what every sheet needs (small: villages, households, cadres); [`rest`] reads the
+    /// coverage by month when the visit sheets are done, so that a second reader of the visits
+    /// starts at once.
     pub(super) fn load(store: &'a Store, opts: &'a LedgerOptions) -> Result<Self> {
         let villages: Vec<Village> = match &opts.village_id {
             Some(id) => vec![store.village(id)?.ok_or_else(|| ExchangeError::UnknownVillage(id.clone()))?],
@@ -46,26 +49,34 @@ impl<'a> Context<'a> {
         let village = opts.village_id.as_deref();
         let households = store.ledger_households(village)?;
         let cadres = store.cadres(true)?.into_iter().map(|c| (c.cadre.id.clone(), c)).collect();
-        let months = opts.period.months();
-        let mut coverage: Vec<_> = months.iter().map(|m| (*m, Vec::new())).collect();
-        for (i, v) in villages.iter().enumerate() {
-            for (at, c) in store.coverage_of_months(Some(&v.id), &months)?.into_iter().enumerate() {
-                coverage[at].1.push((i, c));
-            }
-        }
         let as_of = opts.period.last_day().min(opts.today);
-        let proposal_days = store.pending(village, as_of, as_of, as_of)?.limit_days;
         Ok(Context {
             store,
             opts,
             villages,
             households,
             cadres,
-            coverage,
+            coverage: Vec::new(),
             as_of,
             catalog: Catalog::default(),
-            proposal_days,
+            proposal_days: 0,
         })
+    }
+
+    /// Reads the coverage of each month in each village and the days after which a waiting
+    /// proposal is flagged.
+    fn read_totals(&mut self) -> Result<()> {
+        let months = self.opts.period.months();
+        let mut coverage: Vec<_> = months.iter().map(|m| (*m, Vec::new())).collect();
+        for (i, v) in self.villages.iter().enumerate() {
+            for (at, c) in self.store.coverage_of_months(Some(&v.id), &months)?.into_iter().enumerate() {
+                coverage[at].1.push((i, c));
+            }
+        }
+        self.coverage = coverage;
+        let village = self.opts.village_id.as_deref();
+        self.proposal_days = self.store.pending(village, self.as_of, self.as_of, self.as_of)?.limit_days;
+        Ok(())
     }
 
     /// Whether the ledger covers every village (and so has a 村 column).
@@ -160,6 +171,7 @@ pub(super) fn build(store: &Store, opts: &LedgerOptions) -> Result<Book> {
 /// rows grow with the problems, cadres and months of the period, not with its visits, so each
 /// is built in memory, but one at a time. Returns the problems of the first (问题整改台账).
 pub(super) fn rest(ctx: &mut Context<'_>, mut each: impl FnMut(Sheet) -> Result<()>) -> Result<usize> {
+    ctx.read_totals()?;
     let problems = super::problems::sheet(ctx)?;
     let n = problems.tables.first().map_or(0, |t| t.rows.len());
     each(problems)?;
