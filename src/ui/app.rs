@@ -460,14 +460,15 @@ impl App {
             for job in &running {
                 ui.horizontal(|ui| {
                     let s = job.progress.snapshot();
-                    ui.spinner();
+                    // Turns at the pace of the repaint asked for above, not every frame it can.
+                    super::widgets::busy(ui);
                     ui.label(RichText::new(&job.label).strong());
                     let text = match s.total {
                         0 => s.step.clone(),
                         total => format!("{} · {} / {}", s.step, s.done, total),
                     };
                     let bar = egui::ProgressBar::new(s.fraction().unwrap_or(0.0)).desired_width(260.0).text(text);
-                    ui.add(if s.total == 0 { bar.animate(true) } else { bar });
+                    ui.add(bar);
                     if job.progress.cancelled() {
                         ui.label(RichText::new(t("job.cancelling")).weak());
                     } else if ui.button(t("job.cancel")).clicked() {

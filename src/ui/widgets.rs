@@ -13,6 +13,24 @@ pub const ERROR: Color32 = Color32::from_rgb(200, 30, 30);
 /// The green used for success.
 pub const OK: Color32 = Color32::from_rgb(20, 130, 60);
 
+/// A turning arc beside a running job, drawn at the pace the caller repaints. egui's spinner
+/// asks for every frame it can get: while a township's ledger was written, a window without a
+/// graphics driver spent cores redrawing it that the export needed.
+pub fn busy(ui: &mut Ui) -> Response {
+    let size = ui.style().spacing.interact_size.y;
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    let radius = rect.height() * 0.5 - 2.0;
+    let start = ui.input(|i| i.time) * std::f64::consts::PI;
+    let points: Vec<egui::Pos2> = (0..=16)
+        .map(|k| {
+            let (sin, cos) = (start + f64::from(k) / 16.0 * 240f64.to_radians()).sin_cos();
+            rect.center() + radius * egui::vec2(cos as f32, sin as f32)
+        })
+        .collect();
+    ui.painter().add(egui::Shape::line(points, egui::Stroke::new(3.0, ui.visuals().strong_text_color())));
+    response
+}
+
 /// A single-line text field exactly `width` wide (also inside grids, whose cells would
 /// otherwise shrink it to the column's remembered width).
 pub fn line(value: &mut String, width: f32) -> egui::TextEdit<'_> {
