@@ -512,7 +512,7 @@ fn export_all(db: &Path, dir: &Path, today: chrono::NaiveDate, months: u32, fig:
     let t = Instant::now();
     let peak = export_everything(db, from, today, &out)?;
     let took = t.elapsed();
-    let visits = Store::open(db)?.visits_between_outline(None, from, today)?.0;
+    let visits = Store::open(db)?.visit_order(None, from, today)?.0.len();
     say!(
         "ledger export of every village over {months} months ({visits} visits) by `export-ledger --all-villages` in \
          a process of its own: {:.0} ms, peak RSS {peak:.0} MB",

@@ -218,18 +218,33 @@ impl Store {
     }
 
     /// The visits of `from..=to` in a village (`None`: everywhere), in the order of
-    /// [`Store::visits_between`], as the rowids [`Store::each_visit_of`] reads them by.
-    pub fn visit_order(&self, village_id: Option<&str>, from: NaiveDate, to: NaiveDate) -> Result<Vec<i64>> {
+    /// [`Store::visits_between`], as the rowids [`Store::each_visit_of`] reads them by; and the
+    /// checklist versions they used, in the order of their first visit.
+    pub fn visit_order(
+        &self,
+        village_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(Vec<i64>, Vec<String>)> {
         // The order first, then each visit by its rowid: SQLite keeps its sorts in memory, and
         // sorting whole rows held a township's 24 months of visits there (60 MB).
         let mut st = self.db().prepare_cached(
-            "SELECT v.rowid FROM visits v JOIN households h ON h.id = v.household_id
+            "SELECT v.rowid, v.template_id FROM visits v JOIN households h ON h.id = v.household_id
               WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
                 AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY v.visit_date, h.code, v.created_at",
         )?;
-        let order = st.query_map(params![village_id, from, to], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(order)
+        let mut rows = st.query(params![village_id, from, to])?;
+        let (mut order, mut templates) = (Vec::new(), Vec::<String>::new());
+        while let Some(r) = rows.next()? {
+            order.push(r.get(0)?);
+            // A period has a version or two: a look along them is cheaper than a string per visit.
+            let template = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            if !templates.iter().any(|t| t == template) {
+                templates.push(template.to_string());
+            }
+        }
+        Ok((order, templates))
     }
 
     /// The visits `order` names (from [`Store::visit_order`]), with the content of
@@ -318,35 +333,6 @@ impl Store {
             ))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// How many visits [`Store::visit_order`] finds, and the checklist versions they
-    /// used in the order of their first visit.
-    pub fn visits_between_outline(
-        &self,
-        village_id: Option<&str>,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<(usize, Vec<String>)> {
-        // char(1) sorts below every character of a date, a 户编号 or a time, so the joined key
-        // orders as the (date, 户编号, created) of the visit list does.
-        let mut st = self.db().prepare_cached(
-            "SELECT v.template_id, count(*) FROM visits v JOIN households h ON h.id = v.household_id
-              WHERE v.deleted_at IS NULL AND h.deleted_at IS NULL AND v.visit_date BETWEEN ?2 AND ?3
-                AND h.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
-              GROUP BY v.template_id
-              ORDER BY min(v.visit_date || char(1) || h.code || char(1) || v.created_at)",
-        )?;
-        let rows =
-            st.query_map(params![village_id, from, to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        let mut total = 0;
-        let mut templates = Vec::new();
-        for row in rows {
-            let (template, n) = row?;
-            total += n as usize;
-            templates.push(template);
-        }
-        Ok((total, templates))
     }
 
     /// A household's visits, newest first.

@@ -23,18 +23,18 @@ pub(super) struct VisitSheets {
     pub visits: Sheet,
     /// 走访检查结果, its rows empty.
     pub results: Sheet,
-    /// How many visits [`rows`] will hand over.
-    pub count: usize,
+    /// The period's visits in the ledger's order, as the rowids [`rows_of`] reads them by.
+    pub order: Vec<i64>,
     /// The checklist groups of 走访检查结果's columns.
     groups: Vec<String>,
 }
 
-/// The two visit sheets' names, titles and columns, from how many visits the period has and
-/// which checklist versions they used (read before any visit).
+/// The two visit sheets' names, titles and columns, from which checklist versions the period's
+/// visits used (read with their order, before any visit).
 pub(super) fn heads(ctx: &mut Context<'_>) -> Result<VisitSheets> {
     let village = ctx.opts.village_id.clone();
     let (from, to) = (ctx.opts.period.first_day(), ctx.opts.period.last_day());
-    let (count, used) = ctx.store.visits_between_outline(village.as_deref(), from, to)?;
+    let (order, used) = ctx.store.visit_order(village.as_deref(), from, to)?;
     let mut templates = Vec::with_capacity(used.len());
     for id in &used {
         templates.push(ctx.template(id)?);
@@ -79,7 +79,7 @@ pub(super) fn heads(ctx: &mut Context<'_>) -> Result<VisitSheets> {
         tables: vec![Table { caption: None, columns: result_columns, rows: Vec::new() }],
         frozen_columns: frozen,
     };
-    Ok(VisitSheets { visits, results, count, groups })
+    Ok(VisitSheets { visits, results, order, groups })
 }
 
 /// Reads the period's visits one at a time, oldest first, and hands each one's row of 走访台账
@@ -91,18 +91,11 @@ pub(super) fn rows(
     progress: &Progress,
     each: impl FnMut(&[Cell], &[Cell]) -> Result<()>,
 ) -> Result<usize> {
-    progress.step(t("sheet.reading"), sheets.count as u64);
-    let order = order(ctx)?;
-    rows_of(ctx, sheets, &order, 0, progress, each)
+    progress.step(t("sheet.reading"), sheets.order.len() as u64);
+    rows_of(ctx, sheets, &sheets.order, 0, progress, each)
 }
 
-/// The period's visits in the ledger's order, as the rowids [`rows_of`] reads them by.
-pub(super) fn order(ctx: &Context<'_>) -> Result<Vec<i64>> {
-    let (from, to) = (ctx.opts.period.first_day(), ctx.opts.period.last_day());
-    Ok(ctx.store.visit_order(ctx.opts.village_id.as_deref(), from, to)?)
-}
-
-/// [`rows`] of the visits `order` names (a run of [`order`]), numbered (序号) from `first + 1`.
+/// [`rows`] of the visits `order` names (a run of [`VisitSheets::order`]), numbered (序号) from `first + 1`.
 pub(super) fn rows_of(
     ctx: &mut Context<'_>,
     sheets: &VisitSheets,
@@ -141,7 +134,7 @@ pub(super) fn rows_of(
 /// bench's comparison with a bare write; exports stream them).
 pub(super) fn sheets(ctx: &mut Context<'_>) -> Result<(Sheet, Sheet)> {
     let mut heads = heads(ctx)?;
-    let (mut visits, mut results) = (Vec::with_capacity(heads.count), Vec::with_capacity(heads.count));
+    let (mut visits, mut results) = (Vec::with_capacity(heads.order.len()), Vec::with_capacity(heads.order.len()));
     rows(ctx, &heads, &Progress::none(), |a, b| {
         visits.push(a.to_vec());
         results.push(b.to_vec());

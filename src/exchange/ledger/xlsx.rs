@@ -133,12 +133,12 @@ fn read_visits(
     progress: &Progress,
     split_from: usize,
 ) -> Result<(Streamed, Streamed, usize)> {
-    progress.step(t("sheet.reading"), heads.count as u64);
-    let order = visits::order(ctx)?;
+    let order = &heads.order;
+    progress.step(t("sheet.reading"), order.len() as u64);
     let half = order.len() / 2;
     let reader = if order.len() >= split_from { ctx.store.reader()? } else { None };
     let Some(reader) = reader else {
-        return read_part(ctx, heads, &order, 0, progress);
+        return read_part(ctx, heads, order, 0, progress);
     };
     let (first, second) = order.split_at(half);
     let opts = ctx.opts;
