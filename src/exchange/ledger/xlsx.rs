@@ -136,7 +136,8 @@ fn read_visits(
     let order = &heads.order;
     progress.step(t("sheet.reading"), order.len() as u64);
     let half = order.len() / 2;
-    let reader = if order.len() >= split_from { ctx.store.reader()? } else { None };
+    // A second connection only saves time: when it cannot be opened, one thread reads it all.
+    let reader = if order.len() >= split_from { ctx.store.reader().ok().flatten() } else { None };
     let Some(reader) = reader else {
         return read_part(ctx, heads, order, 0, progress);
     };
