@@ -289,7 +289,7 @@ impl App {
                     ui.vertical_centered(|ui| {
                         ui.heading(t("password.converting"));
                         ui.label(format!("{} {}/{}", snap.step, snap.done, snap.total));
-                        ui.spinner();
+                        super::widgets::busy(ui);
                     });
                 });
                 ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
@@ -460,7 +460,6 @@ impl App {
             for job in &running {
                 ui.horizontal(|ui| {
                     let s = job.progress.snapshot();
-                    // Turns at the pace of the repaint asked for above, not every frame it can.
                     super::widgets::busy(ui);
                     ui.label(RichText::new(&job.label).strong());
                     let text = match s.total {

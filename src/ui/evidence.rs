@@ -11,7 +11,7 @@ use super::cache::Cached;
 use super::cx::Cx;
 use super::jobs::Task;
 use super::signature_pad::signature_pad;
-use super::widgets::{Dialog, ERROR, OK, run_dialog};
+use super::widgets::{Dialog, ERROR, OK, busy, run_dialog};
 use crate::i18n::{t, tf};
 use crate::model::attachment::{AttachmentKind, Signatures};
 use crate::model::coded::Relation;
@@ -370,7 +370,7 @@ impl Evidence {
                     ui.image((tex.id(), tex.size_vec2() * scale));
                 }
                 None => {
-                    ui.spinner();
+                    busy(ui);
                 }
             },
         );

@@ -82,7 +82,7 @@ impl ImportPage {
         }
         if let Some(task) = &self.task {
             ui.horizontal(|ui| {
-                ui.spinner();
+                super::widgets::busy(ui);
                 ui.label(task.snapshot().step);
             });
         }

@@ -74,7 +74,7 @@ impl UnlockDialog {
                         outcome = Some(UnlockOutcome::Quit);
                     }
                     if busy {
-                        ui.spinner();
+                        super::widgets::busy(ui);
                     }
                 });
                 ui.add_space(16.0);
@@ -103,7 +103,10 @@ impl UnlockDialog {
                 self.trying = None;
                 self.focus = true;
             }
-            Err(std::sync::mpsc::TryRecvError::Empty) => ui.ctx().request_repaint(),
+            // The key is derived on another thread: look again soon, not every frame.
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+            }
             Err(std::sync::mpsc::TryRecvError::Disconnected) => self.trying = None,
         }
         None

@@ -13,10 +13,11 @@ pub const ERROR: Color32 = Color32::from_rgb(200, 30, 30);
 /// The green used for success.
 pub const OK: Color32 = Color32::from_rgb(20, 130, 60);
 
-/// A turning arc beside a running job, drawn at the pace the caller repaints. egui's spinner
-/// asks for every frame it can get: while a township's ledger was written, a window without a
-/// graphics driver spent cores redrawing it that the export needed.
+/// A turning arc beside running work, redrawn ten times a second. egui's spinner asks for
+/// every frame it can get: while a township's ledger was written, a window without a graphics
+/// driver spent cores redrawing it that the export needed.
 pub fn busy(ui: &mut Ui) -> Response {
+    ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
     let size = ui.style().spacing.interact_size.y;
     let (rect, response) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
     let radius = rect.height() * 0.5 - 2.0;
