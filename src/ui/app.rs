@@ -195,6 +195,8 @@ impl App {
                 Some(super::unlock::UnlockOutcome::Opened(store)) => {
                     super::daily_backup(&store);
                     *self = App::new(Ok(*store), self.today);
+                    // This frame drew nothing: the next draws the database without waiting for input.
+                    ui.ctx().request_repaint();
                 }
                 Some(super::unlock::UnlockOutcome::Quit) => ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close),
                 None => {}
@@ -310,6 +312,8 @@ impl App {
                 if self.shared.is_some() {
                     (self.pages, self.route, self.notice) = (pages, route, notice);
                 }
+                // As after unlocking: this frame drew nothing.
+                ui.ctx().request_repaint();
             }
         }
     }

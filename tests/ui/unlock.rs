@@ -55,8 +55,12 @@ fn a_wrong_password_is_said_and_the_right_one_opens_the_database() {
     type_password(&mut h, "正确的密码123");
     press_open(&mut h);
     wait(&mut h, |h| !shows(h, "数据库已设密码"));
+    // The frame that opened the database drew nothing: without another on its own, the window
+    // stayed blank until the mouse moved.
+    assert!(h.ctx.has_requested_repaint(), "the opened database is drawn without waiting for input");
     h.run();
     assert!(h.query_by_role_and_label(Role::Button, "打开").is_none());
+    assert!(shows(&h, "欢迎使用 走访"), "the app is shown");
 }
 
 #[test]
