@@ -641,7 +641,7 @@ impl Styles {
     /// share, before threads write with them. rust_xlsxwriter 0.102 numbers a format new to the
     /// table without looking again once it holds the write lock: two threads meeting a new format
     /// at once gave it two numbers, and in the saved file every later format moved down one (in
-    /// 2 of 19 runs of the tests, a date read back as a number).
+    /// 2 of 10 runs of the tests, a date read back as a number).
     fn enter(&self, workbook: &mut Workbook) -> Result<()> {
         let mut scratch = workbook.new_worksheet_with_low_memory()?;
         let all = [&self.title, &self.caption, &self.header].into_iter().chain(self.cells.iter().flatten());
