@@ -168,7 +168,7 @@ impl Book {
 /// The width of `text` in Excel's column units: two for a Chinese (wide) character, one for
 /// others; for text of several lines, its longest line.
 pub fn display_width(text: &str) -> f64 {
-    text.lines().map(|line| line.chars().map(|c| if is_wide(c) { 2.0 } else { 1.0 }).sum::<f64>()).fold(0.0, f64::max)
+    text.lines().map(|line| line.chars().map(|c| 1 + u32::from(is_wide(c))).sum::<u32>()).max().unwrap_or(0).into()
 }
 
 /// CJK ideographs, kana, hangul and full-width forms take two columns.

@@ -255,13 +255,19 @@ impl Streamed {
 
     /// Keeps the next row.
     fn row(&mut self, cells: &[Cell]) -> Result<()> {
-        for (w, cell) in self.widths.iter_mut().zip(cells) {
-            let width = shown_width(cell);
-            *w = w.max(width + PADDING);
-        }
         // A column narrower than its limit holds all its text on one line, so the lines a row
         // takes in the limits are those it takes in the widths the last row settles.
-        let lines = row_lines(texts_of(cells), &self.limits);
+        let mut lines = 1;
+        for ((w, limit), cell) in self.widths.iter_mut().zip(&self.limits).zip(cells) {
+            let width = shown_width(cell);
+            *w = w.max(width + PADDING);
+            // Text of one line within its room takes one line: only the others are measured again.
+            if let Value::Text(s) = &cell.value
+                && (width > limit - PADDING || s.contains('\n'))
+            {
+                lines = lines.max(lines_in(s, *limit));
+            }
+        }
         self.lines.push(u16::try_from(lines).unwrap_or(u16::MAX));
         self.spill.push(cells).map_err(spill_error)
     }
@@ -715,6 +721,34 @@ mod tests {
         for cell in &cells {
             assert_eq!(shown_width(cell), display_width(&cell.shown()), "{cell:?}");
         }
+    }
+
+    /// A streamed row measures each text once, and again only when it may wrap; it takes the
+    /// lines the sheet written from memory gives it, text at its column's room and just past it
+    /// included.
+    #[test]
+    fn a_streamed_row_takes_the_lines_its_texts_take_in_their_columns() {
+        let sheet = numbered_list("帮扶措施");
+        let room = sheet.tables[0].columns[1].max_width - PADDING;
+        let fits = "一".repeat(room as usize / 2);
+        let texts = [
+            String::new(),
+            "短".into(),
+            fits.clone(),
+            format!("{fits}a"),
+            format!("{fits}一"),
+            "第一行\n第二行".into(),
+            format!("{fits}\n{fits}一\n"),
+            "联系县内企业推荐务工岗位".repeat(5),
+        ];
+        let mut streamed = Streamed::new(&sheet).unwrap();
+        for text in &texts {
+            streamed.row(&[Cell::int(1), Cell::text(text.as_str())]).unwrap();
+        }
+        let expected: Vec<u16> =
+            texts.iter().map(|text| row_lines(["", text.as_str()].into_iter(), &streamed.limits) as u16).collect();
+        assert_eq!(streamed.lines, expected);
+        assert_eq!(expected[2..5], [1, 2, 2], "at the room, then a half and a whole character past it");
     }
 
     /// Two threads write a number with each cell format at the same moment, as the fills of the
