@@ -68,6 +68,15 @@ impl Progress {
 }
 
 impl Snapshot {
+    /// The step with its count ("读取台账数据 · 120 / 500"), or the step alone while its total is
+    /// unknown (empty before the first step).
+    pub fn text(&self) -> String {
+        match self.total {
+            0 => self.step.clone(),
+            total => format!("{} · {} / {}", self.step, self.done, total),
+        }
+    }
+
     /// The share done, 0.0–1.0, when the total is known.
     pub fn fraction(&self) -> Option<f32> {
         (self.total > 0).then(|| (self.done.min(self.total) as f64 / self.total as f64) as f32)
@@ -91,5 +100,16 @@ mod tests {
         assert!(!p.cancelled());
         p.cancel();
         assert!(p.cancelled());
+    }
+
+    #[test]
+    fn a_snapshot_shows_its_count_only_once_the_total_is_known() {
+        let p = Progress::none();
+        assert_eq!(p.snapshot().text(), "", "nothing before the first step, not 0/0");
+        p.step("读取台账数据", 0);
+        assert_eq!(p.snapshot().text(), "读取台账数据");
+        p.step("读取台账数据", 500);
+        p.add(120);
+        assert_eq!(p.snapshot().text(), "读取台账数据 · 120 / 500");
     }
 }

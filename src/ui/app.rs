@@ -290,7 +290,7 @@ impl App {
                     ui.add_space(80.0);
                     ui.vertical_centered(|ui| {
                         ui.heading(t("password.converting"));
-                        ui.label(format!("{} {}/{}", snap.step, snap.done, snap.total));
+                        ui.label(snap.text());
                         super::widgets::busy(ui);
                     });
                 });
@@ -466,11 +466,7 @@ impl App {
                     let s = job.progress.snapshot();
                     super::widgets::busy(ui);
                     ui.label(RichText::new(&job.label).strong());
-                    let text = match s.total {
-                        0 => s.step.clone(),
-                        total => format!("{} · {} / {}", s.step, s.done, total),
-                    };
-                    let bar = egui::ProgressBar::new(s.fraction().unwrap_or(0.0)).desired_width(260.0).text(text);
+                    let bar = egui::ProgressBar::new(s.fraction().unwrap_or(0.0)).desired_width(260.0).text(s.text());
                     ui.add(bar);
                     if job.progress.cancelled() {
                         ui.label(RichText::new(t("job.cancelling")).weak());
