@@ -59,6 +59,21 @@ pub enum ChecklistError {
 /// Result of checklist operations.
 pub type Result<T> = std::result::Result<T, ChecklistError>;
 
+/// Each checklist item's question by its code, as the audit log names answers: from every stored
+/// template version (the newest's where versions differ), then the built-in templates.
+pub fn item_questions(store: &Store) -> Result<HashMap<String, String>> {
+    let rows = store.templates()?;
+    let texts = rows.iter().map(|r| r.body.as_str()).chain(BUILTIN.iter().map(|(_, body)| *body));
+    let mut questions = HashMap::new();
+    // A stored version that no longer parses (loaded by an older build) names none.
+    for template in texts.filter_map(|text| parse(text).ok()) {
+        for item in template.items {
+            questions.entry(item.code).or_insert(item.text);
+        }
+    }
+    Ok(questions)
+}
+
 /// Stores the built-in templates whose code has no stored version yet.
 pub fn ensure_builtins(w: &Writer<'_>) -> std::result::Result<(), StoreError> {
     BUILTIN.iter().try_for_each(|(code, _)| ensure_builtin(w, code))

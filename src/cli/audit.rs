@@ -30,8 +30,9 @@ pub fn audit(store: &Store, household: Option<&str>, since: Option<&str>) -> any
             store.audit_since(since)?
         }
     };
+    let questions = crate::checklist::item_questions(store)?;
     for e in &entries {
-        say!("{}", e.line());
+        say!("{}", e.line(&questions));
     }
     say!("{}", tf("cli.audit.count", &[("n", &entries.len().to_string())]));
     Ok(())

@@ -18,6 +18,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Visit answers: logged besides the tables carrying an `origin`.
@@ -290,15 +291,16 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     /// The entry as one line: when, who, on which device, what was done to which row, and for a
-    /// change each field's old → new value, with the fields' Chinese labels.
-    pub fn line(&self) -> String {
+    /// change each field's old → new value, with the fields' Chinese labels and each checklist
+    /// item by its question in `items` (by code; the code itself when it has none).
+    pub fn line(&self, items: &HashMap<String, String>) -> String {
         use crate::i18n::{t, tf};
         let who = if self.person.is_empty() { t("audit.nobody").to_string() } else { self.person.clone() };
         // An answer is named by its checklist item; a visit's answers logged together by the
         // changes listed after (each naming its item), or as all of them (the visit is the page
         // they show on).
         let row = match self.row_id.split_once('/') {
-            Some((_, item)) => item,
+            Some((_, code)) => items.get(code).map_or(code, String::as_str),
             None if self.table == ANSWERS && self.action == "update" => "",
             None if self.table == ANSWERS => t("audit.whole_visit"),
             None => self.row_id.as_str(),
@@ -320,7 +322,9 @@ impl AuditEntry {
             let changes: Vec<String> = self
                 .changes
                 .iter()
-                .map(|(c, old, new)| tf("audit.change", &[("field", &column_label(c)), ("old", old), ("new", new)]))
+                .map(|(c, old, new)| {
+                    tf("audit.change", &[("field", &column_label(c, items)), ("old", old), ("new", new)])
+                })
                 .collect();
             line.push_str(&tf("audit.changes", &[("list", &changes.join(t("audit.change_sep")))]));
         }
@@ -329,10 +333,10 @@ impl AuditEntry {
 }
 
 /// A column as people call it (its name when the catalogue has no label for it); an answer's
-/// column `item/column` as the item and the column's label.
-fn column_label(column: &str) -> String {
-    if let Some((item, column)) = column.split_once('/') {
-        return format!("{item} {}", column_label(column));
+/// column `item/column` as the item's question in `items` and the column's label.
+fn column_label(column: &str, items: &HashMap<String, String>) -> String {
+    if let Some((code, column)) = column.split_once('/') {
+        return format!("{} {}", items.get(code).map_or(code, String::as_str), column_label(column, items));
     }
     let key = format!("exchange.field.{column}");
     let label = crate::i18n::t(&key);

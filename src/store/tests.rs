@@ -673,6 +673,7 @@ mod proposals {
 mod answers_log {
     use super::*;
     use crate::demo::{DemoOptions, generate};
+    use std::collections::HashMap;
 
     fn count(s: &Store, sql: &str) -> i64 {
         s.db().query_row(sql, [], |r| r.get(0)).unwrap()
@@ -732,10 +733,18 @@ mod answers_log {
         if s.visit(&id).unwrap().unwrap().answers.len() < before {
             assert!(newest.changes.iter().any(|(c, _, new)| !c.starts_with(&item) && new.is_empty()), "{newest:?}");
         }
-        let line = newest.line();
-        assert!(line.contains(&format!("修改走访清单答案：{item} ")) && line.contains("“是” → “否”"), "{line}");
+        // The item is named by its question where one is given, by its code where none is.
+        let questions = HashMap::from([(item.clone(), "家中有安全饮用水".to_string())]);
+        let line = newest.line(&questions);
+        assert!(line.contains("修改走访清单答案：家中有安全饮用水 ") && line.contains("“是” → “否”"), "{line}");
+        assert!(!line.contains(&item), "{line}");
+        assert!(newest.line(&HashMap::new()).contains(&format!("修改走访清单答案：{item} ")));
         let first = history.iter().rfind(|e| e.table == "visit_answers").unwrap();
-        assert!(first.line().ends_with("新建走访清单答案 （这次走访的全部答案）"), "{}", first.line());
+        assert!(
+            first.line(&questions).ends_with("新建走访清单答案 （这次走访的全部答案）"),
+            "{}",
+            first.line(&questions)
+        );
         // Saving it again unchanged logs nothing.
         let mut same = s.visit(&id).unwrap().unwrap();
         s.save_visit(&mut same, today()).unwrap();

@@ -43,7 +43,8 @@ struct Loaded {
     months: BTreeMap<String, Vec<String>>,
     latest: Option<(Visit, Rc<Template>)>,
     /// What the audit log says about the household, newest first.
-    changes: Vec<crate::store::AuditEntry>,
+    /// The 修改记录 lines.
+    changes: Vec<String>,
 }
 
 impl Loaded {
@@ -67,7 +68,7 @@ impl Loaded {
             dimensions: checklist::dimensions(store, catalog, id).map_err(|e| fail(&e))?,
             months: store.months_visited(id, strip_start(today)).map_err(|e| fail(&e))?,
             latest,
-            changes: store.history_of_household(id).map_err(|e| fail(&e))?,
+            changes: super::history::lines(store, store.history_of_household(id).map_err(|e| fail(&e))?)?,
             household,
             members,
         })

@@ -55,7 +55,7 @@ pub struct VisitForm {
     pin: super::pin_dialog::PinDialog,
     pin_waiting: Option<bool>,
     /// The saved visit's history from the audit log.
-    changes: super::cache::Cached<String, Vec<crate::store::AuditEntry>>,
+    changes: super::cache::Cached<String, Vec<String>>,
     /// Where 返回 goes.
     back_to: Route,
     /// Photos and signatures: written at once on a saved visit, held until saving on a new one.
@@ -453,8 +453,12 @@ impl VisitForm {
                 form.evidence.ui(cx, ui, &form.members);
                 if !form.visit.id.is_empty() {
                     let store = &*cx.store;
-                    let changes =
-                        form.changes.get(cx.revision, form.visit.id.clone(), |id| store.history_of("visits", id));
+                    let changes = form.changes.get(cx.revision, form.visit.id.clone(), |id| {
+                        store
+                            .history_of("visits", id)
+                            .map_err(|e| e.to_string())
+                            .and_then(|e| super::history::lines(store, e))
+                    });
                     ui.add_space(10.0);
                     match changes {
                         Ok(entries) => super::history::show(ui, "visit", &entries),

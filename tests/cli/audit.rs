@@ -110,6 +110,11 @@ fn audit_prints_who_changed_what_with_labels() {
     assert!(out.contains("修改农户") && out.contains("联系电话：“") && out.contains("” → “13700001111”"), "{out}");
     let all = ok(zoufang(&db, &["audit", "--since", "2000-01-01"]));
     assert!(all.lines().count() > out.lines().count());
+    // Answers are named by their checklist questions, not by their items' codes.
+    let answers: Vec<&str> =
+        all.lines().filter_map(|l| l.split_once("修改走访清单答案：").map(|(_, rest)| rest)).collect();
+    assert!(!answers.is_empty(), "the demo confirms proposals: {all}");
+    assert!(answers.iter().all(|a| !a.starts_with(|c: char| c.is_ascii())), "{answers:?}");
     failed(zoufang(&db, &["audit", "--since", "昨天"]));
     ok(zoufang(&db, &["check"]));
 }

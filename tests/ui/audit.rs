@@ -5,7 +5,7 @@ use crate::support::*;
 use egui_kittest::kittest::Queryable;
 use zoufang::demo::{self, DemoOptions};
 use zoufang::model::coded::Role;
-use zoufang::model::visit::ReviewStatus;
+use zoufang::model::visit::{Answer, ReviewStatus, Visit, VisitKind};
 use zoufang::store::{Setting, Store};
 use zoufang::ui::Page;
 
@@ -68,6 +68,36 @@ fn a_visit_changed_after_its_review_is_marked() {
     drop(h);
     let s = Store::open(&db).unwrap();
     assert!(s.visits_for_review(None, None).unwrap().iter().any(|r| r.visit_id == visit_id && r.changed_after_review));
+}
+
+/// 修改记录 on the visit form names a changed answer by its checklist question, not its code.
+#[test]
+fn the_visit_form_names_a_changed_answer_by_its_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q.db");
+    {
+        let (mut store, household, cadre) = household_of_two(&path);
+        let mut catalog = zoufang::checklist::Catalog::default();
+        store.write(|w| zoufang::checklist::ensure_builtin(w, "monthly")).unwrap();
+        let (template, _) = catalog.current(&store, VisitKind::Monthly).unwrap();
+        let mut visit = Visit::new(&household, &cadre, today(), VisitKind::Monthly, &template);
+        visit.answers.push(Answer { item: "food_clothing".into(), value: "是".into(), ..Answer::default() });
+        store.save_visit(&mut visit, today()).unwrap();
+        visit.answers[0].value = "否".into();
+        store.save_visit(&mut visit, today()).unwrap();
+    }
+    let mut h = harness(&path);
+    h.run();
+    click(&mut h, "农户");
+    h.get_by_label("张三").click();
+    h.run();
+    h.get_by_label(&format!("查看 {} 的走访", today())).click();
+    h.run();
+    assert_eq!(h.state().page(), Page::VisitForm);
+    h.get_by_label_contains("修改记录（").click_accesskit();
+    h.run();
+    assert!(shows(&h, "修改走访清单答案：吃穿不愁（有粮有肉、四季衣被） 答案：“是” → “否”"));
+    assert!(!shows(&h, "food_clothing"), "no item code on the screen");
 }
 
 /// Gives the first secretary the PIN 8642; returns their id.

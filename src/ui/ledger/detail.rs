@@ -26,7 +26,7 @@ pub(super) struct Detail {
     /// The approver's PIN, asked before 销号.
     pin: crate::ui::pin_dialog::PinDialog,
     /// What the audit log says about the problem and its events.
-    changes: Vec<crate::store::AuditEntry>,
+    changes: Vec<String>,
 }
 
 impl Detail {
@@ -54,7 +54,7 @@ impl Detail {
         let problem =
             store.problem(id).map_err(|e| e.to_string())?.ok_or_else(|| tf("store.err.missing", &[("what", id)]))?;
         let events = store.problem_events(id).map_err(|e| e.to_string())?;
-        let changes = store.history_of("problems", id).map_err(|e| e.to_string())?;
+        let changes = crate::ui::history::lines(store, store.history_of("problems", id).map_err(|e| e.to_string())?)?;
         Ok(Detail { events, changes, ..Detail::new(problem) })
     }
 }
