@@ -447,7 +447,7 @@ impl VisitForm {
                     }
                 });
                 ui.add_space(10.0);
-                proposed_problems(ui, &form.template, &scored);
+                proposed_problems(ui, &form.template, &scored, !editable);
                 ui.add_space(10.0);
                 ui.separator();
                 form.evidence.ui(cx, ui, &form.members);
@@ -704,11 +704,14 @@ fn next_applicable(t: &Template, facts: &HouseholdFacts, i: usize) -> Option<usi
     (i + 1..t.items.len()).find(|&j| t.items[j].applies(facts) != Applies::No)
 }
 
-/// The problem answers, listed as the ledger entries they will be proposed as.
-fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit) {
+/// The problem answers, listed as the ledger entries they will be proposed as (as found, on a
+/// visit that can no longer be saved).
+fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit, read_only: bool) {
     let problems: Vec<_> = visit.problems().collect();
+    // A visit that can no longer be saved says nothing of what saving does.
+    let caption = if read_only { "visit.proposed_read_only" } else { "visit.proposed" };
     ui.label(
-        RichText::new(tf("visit.proposed", &[("n", &problems.len().to_string())]))
+        RichText::new(tf(caption, &[("n", &problems.len().to_string())]))
             .strong()
             .size(17.0)
             .color(if problems.is_empty() { OK } else { ERROR }),
