@@ -14,6 +14,7 @@ use crate::progress::Progress;
 use crate::store::StoreError;
 use chrono::Datelike;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufWriter;
@@ -41,6 +42,8 @@ const PRINTABLE_WIDTH: f64 = 841.9 - 2.0 * SIDE_MARGIN * 72.0;
 /// (11 × 0.83 ≈ 9.1). A sheet too wide for a page at this scale runs onto a second page across,
 /// its first columns repeated, rather than shrinking the type.
 const MIN_SCALE: u16 = 83;
+/// The most characters an Excel cell holds, counted in UTF-16 units.
+const CELL_UNITS: usize = 32_767;
 /// Rows of an Excel worksheet (the last is row 1,048,575 counted from 0).
 const EXCEL_ROWS: u32 = 1_048_576;
 
@@ -544,7 +547,7 @@ fn write_row(ws: &mut Worksheet, row: u32, cells: &[Cell], styles: &Styles) -> R
 fn write_value(ws: &mut Worksheet, row: u32, col: u16, value: &Value) -> Result<()> {
     match value {
         Value::Empty => return Ok(()),
-        Value::Text(s) => ws.write_string(row, col, s)?,
+        Value::Text(s) => ws.write_string(row, col, fit_cell(s).as_ref())?,
         Value::Int(n) => ws.write_number(row, col, *n as f64)?,
         Value::Number(n) | Value::Percent(n) => ws.write_number(row, col, *n)?,
         Value::Date(d) => {
@@ -553,6 +556,26 @@ fn write_value(ws: &mut Worksheet, row: u32, col: u16, value: &Value) -> Result<
         }
     };
     Ok(())
+}
+
+/// `text` as an Excel cell can hold it: cut, and said so, past Excel's 32,767 characters
+/// (UTF-16 units), which rust_xlsxwriter refuses and the whole workbook with them. The CSV
+/// export keeps such a text whole.
+fn fit_cell(text: &str) -> Cow<'_, str> {
+    // UTF-8 takes at least as many bytes as UTF-16 takes units.
+    if text.len() <= CELL_UNITS {
+        return Cow::Borrowed(text);
+    }
+    let note = t("sheet.cut");
+    let room = CELL_UNITS - note.encode_utf16().count();
+    let mut units = 0;
+    match text.char_indices().find(|(_, c)| {
+        units += c.len_utf16();
+        units > room
+    }) {
+        Some((end, _)) => Cow::Owned(format!("{}{note}", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// Makes a row tall enough for its wrapped text (spreadsheet programs do not all do it when they
@@ -864,6 +887,30 @@ mod tests {
             assert_eq!(runs.0, cells.0, "low memory {low_memory}: the sheet");
             assert_eq!(runs.1, cells.1, "low memory {low_memory}: the formats");
         }
+    }
+
+    /// A text past Excel's 32,767 characters a cell is cut, and says so, rather than failing the
+    /// whole workbook; a text at the limit is kept whole, and characters outside the BMP count
+    /// two.
+    #[test]
+    fn a_text_too_long_for_a_cell_is_cut_and_says_so() {
+        let at_limit = "a".repeat(CELL_UNITS);
+        assert_eq!(fit_cell(&at_limit), at_limit);
+        let note = t("sheet.cut");
+        for long in ["帮扶措施".repeat(10_000), "𠀀".repeat(20_000), "a".repeat(CELL_UNITS + 1)] {
+            let cut = fit_cell(&long);
+            assert!(cut.encode_utf16().count() <= CELL_UNITS, "{}", cut.encode_utf16().count());
+            assert!(cut.encode_utf16().count() > CELL_UNITS - 2 - note.encode_utf16().count());
+            assert!(long.starts_with(cut.strip_suffix(note).unwrap()));
+        }
+        let sheet = numbered_list("帮扶措施");
+        let mut streamed = Streamed::new(&sheet).unwrap();
+        streamed.row(&[Cell::int(1), Cell::text("帮扶措施".repeat(10_000))]).unwrap();
+        let bytes = saved(streamed, &sheet);
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("走访台账").unwrap();
+        let Some(Data::String(text)) = range.get_value((2, 1)) else { panic!("{:?}", range.get_value((2, 1))) };
+        assert!(text.starts_with("帮扶措施帮扶措施") && text.ends_with(note), "{}", &text[text.len() - 200..]);
     }
 
     /// An empty 走访台账 of two columns: 序号 and `column`, a long one.
