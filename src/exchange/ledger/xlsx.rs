@@ -550,10 +550,14 @@ fn write_value(ws: &mut Worksheet, row: u32, col: u16, value: &Value) -> Result<
         Value::Text(s) => ws.write_string(row, col, fit_cell(s).as_ref())?,
         Value::Int(n) => ws.write_number(row, col, *n as f64)?,
         Value::Number(n) | Value::Percent(n) => ws.write_number(row, col, *n)?,
-        Value::Date(d) => {
-            let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
-            ws.write_datetime(row, col, &date)?
-        }
+        // Excel's dates run from 1900 to 9999: another year (a typo, or a hostile file) is
+        // written as the text of the date rather than failing the workbook.
+        Value::Date(d) => match u16::try_from(d.year()).ok().filter(|y| (1900..=9999).contains(y)) {
+            Some(year) => {
+                ws.write_datetime(row, col, &ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8)?)?
+            }
+            None => ws.write_string(row, col, d.format("%Y-%m-%d").to_string())?,
+        },
     };
     Ok(())
 }
@@ -911,6 +915,42 @@ mod tests {
         let range = book.worksheet_range("走访台账").unwrap();
         let Some(Data::String(text)) = range.get_value((2, 1)) else { panic!("{:?}", range.get_value((2, 1))) };
         assert!(text.starts_with("帮扶措施帮扶措施") && text.ends_with(note), "{}", &text[text.len() - 200..]);
+    }
+
+    /// A date outside Excel's years 1900–9999 is written as its text, and the workbook is
+    /// made; one inside stays a date.
+    #[test]
+    fn a_date_excel_cannot_hold_is_written_as_its_text() {
+        let day = |y, m, d| Cell::date(chrono::NaiveDate::from_ymd_opt(y, m, d));
+        let sheet = numbered_list("走访日期");
+        let mut streamed = Streamed::new(&sheet).unwrap();
+        // 67436 as a u16 would be 1900.
+        for (n, y) in [1800, 1899, 1900, 9999, 10000, 67436, -5].into_iter().enumerate() {
+            streamed.row(&[Cell::int(n + 1), day(y, 10, 5)]).unwrap();
+        }
+        let bytes = saved(streamed, &sheet);
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range("走访台账").unwrap();
+        let kinds: Vec<String> = range
+            .rows()
+            .skip(2)
+            .map(|r| match &r[1] {
+                Data::DateTime(d) => format!("date {}", d.as_f64()),
+                other => format!("text {other}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "text 1800-10-05",
+                "text 1899-10-05",
+                "date 279",
+                "date 2958378",
+                "text +10000-10-05",
+                "text +67436-10-05",
+                "text -0005-10-05"
+            ]
+        );
     }
 
     /// An empty 走访台账 of two columns: 序号 and `column`, a long one.
