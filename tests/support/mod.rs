@@ -236,3 +236,17 @@ pub fn household_of_two(path: &Path) -> (Store, String, String) {
     store.set_setting(zoufang::store::Setting::Me, &c.id).unwrap();
     (store, h.id, c.id)
 }
+
+/// [`household_of_two`] with one saved monthly visit by its cadre today, answering `item` with
+/// `value`. Returns the store and the visit.
+pub fn visited_household(path: &Path, item: &str, value: &str) -> (Store, zoufang::model::visit::Visit) {
+    use zoufang::model::visit::{Answer, Visit, VisitKind};
+    let (mut store, household, cadre) = household_of_two(path);
+    let mut catalog = zoufang::checklist::Catalog::default();
+    store.write(|w| zoufang::checklist::ensure_builtin(w, "monthly")).unwrap();
+    let (template, _) = catalog.current(&store, VisitKind::Monthly).unwrap();
+    let mut visit = Visit::new(&household, &cadre, today(), VisitKind::Monthly, &template);
+    visit.answers.push(Answer { item: item.into(), value: value.into(), ..Answer::default() });
+    store.save_visit(&mut visit, today()).unwrap();
+    (store, visit)
+}

@@ -5,7 +5,7 @@ use crate::support::*;
 use egui_kittest::kittest::Queryable;
 use zoufang::demo::{self, DemoOptions};
 use zoufang::model::coded::Role;
-use zoufang::model::visit::{Answer, ReviewStatus, Visit, VisitKind};
+use zoufang::model::visit::ReviewStatus;
 use zoufang::store::{Setting, Store};
 use zoufang::ui::Page;
 
@@ -76,13 +76,7 @@ fn the_visit_form_names_a_changed_answer_by_its_question() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("q.db");
     {
-        let (mut store, household, cadre) = household_of_two(&path);
-        let mut catalog = zoufang::checklist::Catalog::default();
-        store.write(|w| zoufang::checklist::ensure_builtin(w, "monthly")).unwrap();
-        let (template, _) = catalog.current(&store, VisitKind::Monthly).unwrap();
-        let mut visit = Visit::new(&household, &cadre, today(), VisitKind::Monthly, &template);
-        visit.answers.push(Answer { item: "food_clothing".into(), value: "是".into(), ..Answer::default() });
-        store.save_visit(&mut visit, today()).unwrap();
+        let (mut store, mut visit) = visited_household(&path, "food_clothing", "是");
         visit.answers[0].value = "否".into();
         store.save_visit(&mut visit, today()).unwrap();
     }

@@ -1,24 +1,16 @@
 //! Photos and signatures on the visit form: a signature drawn with pointer events on each pad
 //! gives 双方已签字, and a signed visit refuses an answer change until its signatures are cleared.
 
-use crate::support::{harness, household_of_two, notice, settle, today};
+use crate::support::{harness, household_of_two, notice, settle, today, visited_household};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use zoufang::model::visit::{Answer, Visit, VisitKind};
 use zoufang::store::Store;
 use zoufang::ui::{App, Page};
 
 /// A household (张三 and 李四) with one saved visit by its cadre, who is "me"; returns the visit id.
 fn visited(path: &std::path::Path) -> String {
-    let (mut store, household, cadre) = household_of_two(path);
-    let mut catalog = zoufang::checklist::Catalog::default();
-    store.write(|w| zoufang::checklist::ensure_builtin(w, "monthly")).unwrap();
-    let (template, _) = catalog.current(&store, VisitKind::Monthly).unwrap();
-    let mut visit = Visit::new(&household, &cadre, today(), VisitKind::Monthly, &template);
-    visit.answers.push(Answer { item: "food".into(), value: "是".into(), ..Answer::default() });
-    store.save_visit(&mut visit, today()).unwrap();
-    visit.id
+    visited_household(path, "food", "是").1.id
 }
 
 fn open_visit(h: &mut Harness<'_, App>) {
