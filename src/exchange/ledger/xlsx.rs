@@ -566,20 +566,21 @@ fn write_value(ws: &mut Worksheet, row: u32, col: u16, value: &Value) -> Result<
 /// (UTF-16 units), which rust_xlsxwriter refuses and the whole workbook with them. The CSV
 /// export keeps such a text whole.
 fn fit_cell(text: &str) -> Cow<'_, str> {
-    // UTF-8 takes at least as many bytes as UTF-16 takes units.
-    if text.len() <= CELL_UNITS {
+    // UTF-8 takes at least as many bytes as UTF-16 takes units: most texts need no count.
+    if text.len() <= CELL_UNITS || text.encode_utf16().count() <= CELL_UNITS {
         return Cow::Borrowed(text);
     }
     let note = t("sheet.cut");
     let room = CELL_UNITS - note.encode_utf16().count();
     let mut units = 0;
-    match text.char_indices().find(|(_, c)| {
-        units += c.len_utf16();
-        units > room
-    }) {
-        Some((end, _)) => Cow::Owned(format!("{}{note}", &text[..end])),
-        None => Cow::Borrowed(text),
-    }
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            units += c.len_utf16();
+            units > room
+        })
+        .map_or(text.len(), |(end, _)| end);
+    Cow::Owned(format!("{}{note}", &text[..end]))
 }
 
 /// Makes a row tall enough for its wrapped text (spreadsheet programs do not all do it when they
@@ -898,8 +899,9 @@ mod tests {
     /// two.
     #[test]
     fn a_text_too_long_for_a_cell_is_cut_and_says_so() {
-        let at_limit = "a".repeat(CELL_UNITS);
-        assert_eq!(fit_cell(&at_limit), at_limit);
+        for at_limit in ["a".repeat(CELL_UNITS), "一".repeat(CELL_UNITS), "𠀀".repeat(CELL_UNITS / 2)] {
+            assert_eq!(fit_cell(&at_limit), at_limit, "kept whole");
+        }
         let note = t("sheet.cut");
         for long in ["帮扶措施".repeat(10_000), "𠀀".repeat(20_000), "a".repeat(CELL_UNITS + 1)] {
             let cut = fit_cell(&long);
