@@ -42,8 +42,7 @@ struct Loaded {
     dimensions: Vec<Dimension>,
     months: BTreeMap<String, Vec<String>>,
     latest: Option<(Visit, Rc<Template>)>,
-    /// What the audit log says about the household, newest first.
-    /// The 修改记录 lines.
+    /// What the audit log says about the household, newest first: the lines of 修改记录.
     changes: Vec<String>,
 }
 
