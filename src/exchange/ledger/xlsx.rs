@@ -49,7 +49,11 @@ const EXCEL_ROWS: u32 = 1_048_576;
 
 impl From<XlsxError> for ExchangeError {
     fn from(e: XlsxError) -> Self {
-        ExchangeError::Xlsx(e.to_string())
+        match e {
+            // A full disk, said in words rather than "No space left on device (os error 28)".
+            XlsxError::IoError(e) => ExchangeError::Xlsx(crate::store::io_reason(&e)),
+            e => ExchangeError::Xlsx(e.to_string()),
+        }
     }
 }
 
@@ -953,6 +957,13 @@ mod tests {
                 "text -0005-10-05"
             ]
         );
+    }
+
+    /// A full disk while the workbook is written is said in Chinese, not as an OS error number.
+    #[test]
+    fn a_full_disk_is_said_in_words() {
+        let full = ExchangeError::from(XlsxError::IoError(std::io::ErrorKind::StorageFull.into())).to_string();
+        assert!(full.contains("磁盘空间已满") && !full.contains("os error"), "{full}");
     }
 
     /// An empty 走访台账 of two columns: 序号 and `column`, a long one.
