@@ -308,6 +308,22 @@ impl Store {
         Ok(count)
     }
 
+    /// What became of visit `visit_id`'s problem answers proposed for the ledger, by item.
+    pub fn proposals_of(&self, visit_id: &str) -> Result<HashMap<String, Proposal>> {
+        let mut st = self.db().prepare_cached(
+            "SELECT item_code, proposal FROM visit_answers WHERE visit_id = ?1 AND is_problem = 1 AND proposal IS NOT NULL",
+        )?;
+        let rows = st.query_map([visit_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (item, code) = row?;
+            if let Some(p) = Proposal::from_code(&code) {
+                out.insert(item, p);
+            }
+        }
+        Ok(out)
+    }
+
     /// The households of a village (`None`: every village), archived ones too (old visits name
     /// them), by id: what [`Store::household_rows`] tells of each, in one seek per household.
     pub fn ledger_households(&self, village_id: Option<&str>) -> Result<HashMap<String, LedgerHousehold>> {

@@ -18,10 +18,11 @@ use crate::checklist::{Applies, Catalog, Context, ItemRole, ProblemRule, Templat
 use crate::i18n::{t, tf};
 use crate::model::ids::local_time;
 use crate::model::register::{Household, Member};
-use crate::model::visit::{HouseholdFacts, ReviewStatus, Visit, VisitKind, YES};
+use crate::model::visit::{HouseholdFacts, Proposal, ReviewStatus, Visit, VisitKind, YES};
 use crate::store::{CadreRow, NewEvidence, Store};
 use chrono::NaiveDate;
 use egui::{RichText, Ui};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Seconds between draft writes while typing.
@@ -56,6 +57,8 @@ pub struct VisitForm {
     pin_waiting: Option<bool>,
     /// The saved visit's history from the audit log.
     changes: super::cache::Cached<String, Vec<String>>,
+    /// What became of the saved visit's problem answers proposed for the ledger, by item.
+    proposals: super::cache::Cached<String, HashMap<String, Proposal>>,
     /// Where 返回 goes.
     back_to: Route,
     /// Photos and signatures: written at once on a saved visit, held until saving on a new one.
@@ -154,6 +157,7 @@ impl VisitForm {
             pin: Default::default(),
             pin_waiting: None,
             changes: Default::default(),
+            proposals: Default::default(),
             back_to,
         })
     }
@@ -447,7 +451,14 @@ impl VisitForm {
                     }
                 });
                 ui.add_space(10.0);
-                proposed_problems(ui, &form.template, &scored, !editable);
+                let proposals = match form.visit.id.as_str() {
+                    "" => None,
+                    id => {
+                        let store = &*cx.store;
+                        form.proposals.get(cx.revision, id.to_string(), |id| store.proposals_of(id)).ok()
+                    }
+                };
+                proposed_problems(ui, &form.template, &scored, proposals.as_deref());
                 ui.add_space(10.0);
                 ui.separator();
                 form.evidence.ui(cx, ui, &form.members);
@@ -704,12 +715,12 @@ fn next_applicable(t: &Template, facts: &HouseholdFacts, i: usize) -> Option<usi
     (i + 1..t.items.len()).find(|&j| t.items[j].applies(facts) != Applies::No)
 }
 
-/// The problem answers, listed as the ledger entries they will be proposed as (as found, on a
-/// visit that can no longer be saved).
-fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit, read_only: bool) {
+/// The problem answers: on a new visit, as the ledger entries they will be proposed as; on a
+/// saved one (`proposals`, by item), each with what became of its proposal, or as proposed when
+/// saved for an answer that is a problem only since.
+fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit, proposals: Option<&HashMap<String, Proposal>>) {
     let problems: Vec<_> = visit.problems().collect();
-    // A visit that can no longer be saved says nothing of what saving does.
-    let caption = if read_only { "visit.proposed_read_only" } else { "visit.proposed" };
+    let caption = if proposals.is_some() { "visit.found" } else { "visit.proposed" };
     ui.label(
         RichText::new(tf(caption, &[("n", &problems.len().to_string())]))
             .strong()
@@ -728,8 +739,13 @@ fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit, read_only:
             }
             _ => a.value.clone(),
         };
+        let state = match proposals.map(|p| p.get(&a.item)) {
+            None => String::new(),
+            Some(Some(p)) => tf("visit.proposal_state", &[("state", p.label())]),
+            Some(None) => t("visit.proposal_when_saved").to_string(),
+        };
         ui.label(
-            RichText::new(format!("【{}】{}：{}{}", crate::i18n::value(&item.group), item.text, value, note))
+            RichText::new(format!("【{}】{}：{}{}{}", crate::i18n::value(&item.group), item.text, value, note, state))
                 .color(ERROR),
         );
     }

@@ -78,6 +78,7 @@ fn the_visit_form_names_a_changed_answer_by_its_question() {
     {
         let (mut store, mut visit) = visited_household(&path, "food_clothing", "是");
         visit.answers[0].value = "否".into();
+        visit.answers[0].is_problem = true;
         store.save_visit(&mut visit, today()).unwrap();
     }
     let mut h = harness(&path);
@@ -90,8 +91,12 @@ fn the_visit_form_names_a_changed_answer_by_its_question() {
     assert_eq!(h.state().page(), Page::VisitForm);
     h.get_by_label_contains("修改记录（").click_accesskit();
     h.run();
-    assert!(shows(&h, "修改走访清单答案：吃穿不愁（有粮有肉、四季衣被） 答案：“是” → “否”"));
+    assert!(shows(&h, "修改走访清单答案：吃穿不愁（有粮有肉、四季衣被） "));
+    assert!(shows(&h, "吃穿不愁（有粮有肉、四季衣被） 答案：“是” → “否”"));
     assert!(!shows(&h, "food_clothing"), "no item code on the screen");
+    // The problem the change made was proposed for the ledger when saved, and says so.
+    h.get_by_label("发现的问题：1 个");
+    h.get_by_label("【两不愁】吃穿不愁（有粮有肉、四季衣被）：否（待确认）");
 }
 
 /// Gives the first secretary the PIN 8642; returns their id.

@@ -183,11 +183,11 @@ fn a_saved_visit_opens_read_only_and_its_author_can_change_it() {
     h.get_by_label("查看 2026-11-21 的走访").click();
     h.run();
     h.get_by_label("只读（待审核）");
-    // Read only, it says nothing of what saving would do.
+    // Saved, it says nothing of what saving would do, read only or changed.
     h.get_by_label("发现的问题：0 个");
     h.get_by_label("修改").click();
     h.run();
-    h.get_by_label("发现的问题：0 个（保存后作为待确认的问题台账条目）");
+    h.get_by_label("发现的问题：0 个");
     press(&mut h, Key::Num2, 1);
     save_visit(&mut h);
     assert_eq!(h.state().page(), Page::HouseholdDetail, "saved without asking: it is the same visit");
