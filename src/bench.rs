@@ -527,19 +527,38 @@ fn export_all(db: &Path, dir: &Path, today: chrono::NaiveDate, months: u32, fig:
 /// Writes every village's ledger of `from..=to` to `out` as a user does, by `zoufang
 /// export-ledger` in a process of its own, and returns that process's peak resident memory in
 /// MB. Measured in this process, the peak would include what the bench's earlier steps left
-/// allocated (40 MB and more).
+/// allocated (40 MB and more); so would `getrusage(RUSAGE_CHILDREN)`, since Linux carries the
+/// parent's peak into a child that shared its memory until `exec`. The child's own high-water
+/// mark is read while it runs instead (it only grows; 10 ms may go unseen at its end).
 #[cfg(target_os = "linux")]
 fn export_everything(db: &Path, from: chrono::NaiveDate, to: chrono::NaiveDate, out: &Path) -> Result<f64> {
-    use nix::sys::resource::{UsageWho, getrusage};
-    let done = std::process::Command::new(std::env::current_exe()?)
+    use std::io::Read;
+    let mut child = std::process::Command::new(std::env::current_exe()?)
         .arg("--db")
         .arg(db)
         .args(["export-ledger", "--all-villages", "--from", &from.to_string(), "--to", &to.to_string(), "--out"])
         .arg(out)
-        .output()?;
-    anyhow::ensure!(done.status.success(), "export-ledger: {}", String::from_utf8_lossy(&done.stderr).trim());
-    // The bench starts no other process: the largest of its children is this one.
-    Ok(getrusage(UsageWho::RUSAGE_CHILDREN)?.max_rss() as f64 / 1024.0)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let said = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak: f64 = 0.0;
+    let done = loop {
+        peak = peak.max(vm_hwm_mb(&status));
+        if let Some(done) = child.try_wait()? {
+            break done;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let said = said.join().unwrap_or_default();
+    anyhow::ensure!(done.success(), "export-ledger: {}", said.trim());
+    Ok(peak)
 }
 
 /// Elsewhere, in this process ([`peak_rss_mb`] is 0 there).
@@ -643,7 +662,13 @@ fn bare_xlsx(book: &Book, path: &Path) -> Result<()> {
 
 /// The peak resident set size of this process in MB (Linux; 0 elsewhere).
 fn peak_rss_mb() -> f64 {
-    let kb = std::fs::read_to_string("/proc/self/status").ok().and_then(|status| {
+    vm_hwm_mb("/proc/self/status")
+}
+
+/// The peak resident set size (`VmHWM`) in MB that the process status file `status` gives; 0
+/// when there is none (not Linux, or the process has ended).
+fn vm_hwm_mb(status: &str) -> f64 {
+    let kb = std::fs::read_to_string(status).ok().and_then(|status| {
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmHWM:"))
