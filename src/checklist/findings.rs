@@ -97,15 +97,26 @@ pub fn group_counts(
     to: NaiveDate,
     as_of: NaiveDate,
 ) -> Result<Vec<GroupCounts>> {
-    let mut groups = store.problem_group_counts(village_id, from, to, as_of)?;
-    for p in pending_until(store, catalog, village_id, as_of)? {
+    let groups = store.problem_group_counts(village_id, from, to, as_of)?;
+    Ok(with_pending(groups, &pending_until(store, catalog, village_id, as_of)?, from, to))
+}
+
+/// `groups` ([`Store::problem_group_counts`]) with each group's proposals in `pending` that came
+/// from visits in `from..=to`.
+pub fn with_pending(
+    mut groups: Vec<GroupCounts>,
+    pending: &[Proposed],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<GroupCounts> {
+    for p in pending {
         if !(from..=to).contains(&p.problem.found) {
             continue;
         }
         match groups.iter_mut().find(|g| g.group == p.problem.group) {
             Some(g) => g.pending += 1,
-            None => groups.push(GroupCounts { group: p.problem.group, pending: 1, ..Default::default() }),
+            None => groups.push(GroupCounts { group: p.problem.group.clone(), pending: 1, ..Default::default() }),
         }
     }
-    Ok(groups)
+    groups
 }

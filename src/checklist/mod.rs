@@ -11,7 +11,7 @@ mod findings;
 mod template;
 
 pub use condition::{Applies, Condition};
-pub use findings::{Finding, Proposed, findings, group_counts, pending_proposals, pending_until};
+pub use findings::{Finding, Proposed, findings, group_counts, pending_proposals, pending_until, with_pending};
 pub use template::{
     Item, ItemKind, ItemRole, Limit, MAX_BYTES as TEMPLATE_MAX_BYTES, ProblemRule, Template, TemplateError, parse,
 };

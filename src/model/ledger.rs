@@ -212,12 +212,27 @@ impl Problem {
     /// rectification later sent back; a problem entered with its status and no change since (as
     /// a demo or an import does) was still being worked on.
     pub fn as_of(&self, changes: &[StatusChange], day: NaiveDate) -> Option<Problem> {
+        let status = self.status_on(changes, day)?;
+        let mut p = self.clone();
+        p.status = status;
+        p.rectified = self.rectified.filter(|r| *r <= day && status != Status::Open && status != Status::InProgress);
+        if status != Status::Closed {
+            p.closed = None;
+            p.closed_by = None;
+        }
+        p.progress = progress_until(&self.progress, day);
+        Some(p)
+    }
+
+    /// The status of [`Problem::as_of`] alone, without copying the problem: `None` when not yet
+    /// found at the end of `day`.
+    pub fn status_on(&self, changes: &[StatusChange], day: NaiveDate) -> Option<Status> {
         if self.found > day {
             return None;
         }
         let before = changes.iter().rev().find(|c| c.on <= day).map(|c| c.to);
         let after = changes.iter().find(|c| c.on > day).and_then(|c| c.from);
-        let status = if self.closed.is_some_and(|c| c <= day) {
+        Some(if self.closed.is_some_and(|c| c <= day) {
             Status::Closed
         } else if self.rectified.is_some_and(|r| r <= day) {
             Status::Rectified
@@ -229,16 +244,7 @@ impl Problem {
                 None if self.status.awaits_rectification() => self.status,
                 None => Status::InProgress,
             }
-        };
-        let mut p = self.clone();
-        p.status = status;
-        p.rectified = self.rectified.filter(|r| *r <= day && status != Status::Open && status != Status::InProgress);
-        if status != Status::Closed {
-            p.closed = None;
-            p.closed_by = None;
-        }
-        p.progress = progress_until(&self.progress, day);
-        Some(p)
+        })
     }
 }
 

@@ -4,8 +4,9 @@
 //! Problem figures are "as of" the month's last day, or today for the current month, so that for
 //! the current month they equal what the ledger lists.
 
+use super::problems::Histories;
 use super::{Result, Store};
-use crate::model::ledger::{GROUPS, days_overdue};
+use crate::model::ledger::{GROUPS, Problem, StatusChange, days_overdue};
 use crate::model::month::Month;
 use chrono::NaiveDate;
 use rusqlite::params;
@@ -45,6 +46,85 @@ pub struct GroupCounts {
     /// day: found too, so 本月发现 is `found + pending`. Filled by the checklist layer, which
     /// knows each item's group ([`crate::checklist::group_counts`]); zero from the store alone.
     pub pending: usize,
+}
+
+/// Problems counted by checklist group one at a time, as [`Store::problem_group_counts`] counts
+/// them: found and rectified in `from..=to`, open and overdue as of `as_of`.
+#[derive(Debug, Clone)]
+pub struct GroupTally {
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: NaiveDate,
+    groups: Vec<GroupCounts>,
+}
+
+impl GroupTally {
+    /// No problem counted yet: every group of the checklist at zero.
+    pub fn new(from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> GroupTally {
+        let groups = GROUPS.iter().map(|g| GroupCounts { group: g.to_string(), ..Default::default() }).collect();
+        GroupTally { from, to, as_of, groups }
+    }
+
+    /// Counts problem `p`, whose status changes are `history`.
+    pub fn add(&mut self, p: &Problem, history: &[StatusChange]) {
+        let slot = match self.groups.iter().position(|g| g.group == p.group) {
+            Some(i) => i,
+            None => {
+                self.groups.push(GroupCounts { group: p.group.clone(), ..Default::default() });
+                self.groups.len() - 1
+            }
+        };
+        let g = &mut self.groups[slot];
+        let period = self.from..=self.to;
+        g.found += usize::from(period.contains(&p.found));
+        g.rectified += usize::from(p.rectified.is_some_and(|d| period.contains(&d)));
+        if let Some((open, overdue)) = standing(p, history, self.as_of) {
+            g.open += usize::from(open);
+            g.overdue += usize::from(overdue);
+        }
+    }
+
+    /// The counts: every group of the checklist, in order, then any other.
+    pub fn counts(self) -> Vec<GroupCounts> {
+        self.groups
+    }
+}
+
+/// Problems open and overdue in each village at a month's end (or today within it), counted
+/// one at a time: the township's comparison table.
+#[derive(Debug, Clone)]
+pub struct VillageTally {
+    month: Month,
+    as_of: NaiveDate,
+    /// Open and overdue, by village id.
+    open: HashMap<String, (usize, usize)>,
+}
+
+impl VillageTally {
+    /// No problem counted yet, for `month` with `today` bounding "as of".
+    pub fn new(month: Month, today: NaiveDate) -> VillageTally {
+        VillageTally { month, as_of: month.last_day().min(today), open: HashMap::new() }
+    }
+
+    /// Counts problem `p`, whose status changes are `history`.
+    pub fn add(&mut self, p: &Problem, history: &[StatusChange]) {
+        if let Some((open, overdue)) = standing(p, history, self.as_of) {
+            let n = self.open.entry(p.village_id.clone()).or_default();
+            n.0 += usize::from(open);
+            n.1 += usize::from(overdue);
+        }
+    }
+}
+
+/// Whether problem `p` was open, and overdue, at the end of `day` (`None`: not yet found).
+fn standing(p: &Problem, history: &[StatusChange], day: NaiveDate) -> Option<(bool, bool)> {
+    let status = p.status_on(history, day)?;
+    Some((status.is_open(), days_overdue(status, p.deadline, day).is_some()))
+}
+
+/// A problem's status changes in `changes` ([`Store::status_changes`]).
+pub fn history<'c>(changes: &'c Histories, problem_id: &str) -> &'c [StatusChange] {
+    changes.get(problem_id).map_or(&[][..], Vec::as_slice)
 }
 
 /// Proposals waiting to be confirmed (待确认) as of a day: counted beside 未清零 so nothing waits
@@ -206,28 +286,12 @@ impl Store {
         to: NaiveDate,
         as_of: NaiveDate,
     ) -> Result<Vec<GroupCounts>> {
-        let mut groups: Vec<GroupCounts> =
-            GROUPS.iter().map(|g| GroupCounts { group: g.to_string(), ..Default::default() }).collect();
-        let changes = self.status_changes(village_id)?;
-        for r in self.problems(village_id)? {
-            let p = &r.problem;
-            let slot = match groups.iter().position(|g| g.group == p.group) {
-                Some(i) => i,
-                None => {
-                    groups.push(GroupCounts { group: p.group.clone(), ..Default::default() });
-                    groups.len() - 1
-                }
-            };
-            let g = &mut groups[slot];
-            g.found += usize::from((from..=to).contains(&p.found));
-            g.rectified += usize::from(p.rectified.is_some_and(|d| (from..=to).contains(&d)));
-            let history = changes.get(&p.id).map_or(&[][..], Vec::as_slice);
-            if let Some(then) = p.as_of(history, as_of) {
-                g.open += usize::from(then.status.is_open());
-                g.overdue += usize::from(days_overdue(then.status, then.deadline, as_of).is_some());
-            }
+        let (problems, changes) = self.problems_and_changes(village_id)?;
+        let mut tally = GroupTally::new(from, to, as_of);
+        for r in &problems {
+            tally.add(&r.problem, history(&changes, &r.problem.id));
         }
-        Ok(groups)
+        Ok(tally.counts())
     }
 
     /// Proposals waiting to be confirmed as of `as_of` (from visits up to that day), and how many
@@ -286,12 +350,23 @@ impl Store {
     /// Coverage, open/overdue problems and waiting proposals of every village for a month, as of
     /// its last day (or today), by village name.
     pub fn village_comparison(&self, month: Month, today: NaiveDate) -> Result<Vec<VillageFigures>> {
-        let as_of = month.last_day().min(today);
-        let pending = self.pending_by_village(as_of)?;
+        let (problems, changes) = self.problems_and_changes(None)?;
+        let mut tally = VillageTally::new(month, today);
+        for r in &problems {
+            tally.add(&r.problem, history(&changes, &r.problem.id));
+        }
+        self.village_comparison_of(&tally)
+    }
+
+    /// [`Store::village_comparison`] with the problems already counted: a ledger counts them as
+    /// it lists them.
+    pub fn village_comparison_of(&self, tally: &VillageTally) -> Result<Vec<VillageFigures>> {
+        let month = tally.month;
+        let pending = self.pending_by_village(tally.as_of)?;
         let mut out = Vec::new();
         for v in self.villages()? {
             let (assigned, visited) = self.month_coverage(Some(&v.id), month)?;
-            let groups = self.problem_group_counts(Some(&v.id), month.first_day(), month.last_day(), as_of)?;
+            let (open, overdue) = tally.open.get(&v.id).copied().unwrap_or_default();
             out.push(VillageFigures {
                 pending: pending.get(&v.id).copied().unwrap_or(0),
                 label: v.label(),
@@ -299,8 +374,8 @@ impl Store {
                 name: v.name,
                 assigned,
                 visited,
-                open: groups.iter().map(|g| g.open).sum(),
-                overdue: groups.iter().map(|g| g.overdue).sum(),
+                open,
+                overdue,
             });
         }
         Ok(out)

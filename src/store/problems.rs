@@ -79,6 +79,9 @@ pub struct OpenProblem {
     pub found: NaiveDate,
 }
 
+/// Problems' status changes, oldest first, by problem id.
+pub type Histories = HashMap<String, Vec<StatusChange>>;
+
 impl Store {
     /// The ledger of one village or all (`None`), by deadline (none last) then found date.
     pub fn problems(&self, village_id: Option<&str>) -> Result<Vec<ProblemRow>> {
@@ -108,21 +111,24 @@ impl Store {
     /// then, each with its status, dates and progress notes of then (see [`Problem::as_of`]), in
     /// the order of [`Store::problems`].
     pub fn problems_as_of(&self, village_id: Option<&str>, day: NaiveDate) -> Result<Vec<ProblemRow>> {
-        let changes = self.status_changes(village_id)?;
-        Ok(self
-            .problems(village_id)?
+        let (problems, changes) = self.problems_and_changes(village_id)?;
+        Ok(problems
             .into_iter()
             .filter_map(|mut r| {
-                let history = changes.get(&r.problem.id).map_or(&[][..], Vec::as_slice);
-                r.problem = r.problem.as_of(history, day)?;
+                r.problem = r.problem.as_of(super::dashboard::history(&changes, &r.problem.id), day)?;
                 Some(r)
             })
             .collect())
     }
 
+    /// [`Store::problems`] and [`Store::status_changes`] of one village or all.
+    pub fn problems_and_changes(&self, village_id: Option<&str>) -> Result<(Vec<ProblemRow>, Histories)> {
+        Ok((self.problems(village_id)?, self.status_changes(village_id)?))
+    }
+
     /// The status changes of the problems of one village or all, oldest first per problem, on
     /// this laptop's local day.
-    pub fn status_changes(&self, village_id: Option<&str>) -> Result<HashMap<String, Vec<StatusChange>>> {
+    pub fn status_changes(&self, village_id: Option<&str>) -> Result<Histories> {
         let mut st = self.db().prepare_cached(
             "SELECT e.problem_id, date(e.at, 'localtime'), e.from_status, e.to_status FROM problem_events e
                JOIN problems p ON p.id = e.problem_id
@@ -130,7 +136,7 @@ impl Store {
                 AND p.village_id IN (SELECT id FROM villages WHERE ?1 IS NULL OR id = ?1)
               ORDER BY e.at, e.rowid",
         )?;
-        let mut out: HashMap<String, Vec<StatusChange>> = HashMap::new();
+        let mut out = Histories::new();
         let rows = st.query_map([village_id], |r| {
             Ok((
                 r.get::<_, String>(0)?,

@@ -6,21 +6,15 @@ use super::Result;
 use super::rows::Context;
 use super::sheet::{Cell, Column, Sheet, Table};
 use super::visits::short;
+use crate::checklist::Proposed;
 use crate::i18n::{t, tf};
 use crate::model::ledger::{GROUPS, Problem, Status, days_overdue};
 use crate::store::ProblemRow;
 
-/// The 问题整改台账 sheet: problems found by the period's end and not struck off before it
-/// began, by village, 排查项目 and found date, each as it stood on the day the workbook is as of
-/// (the period's last day, or today within it) — the day 汇总 counts on too.
-pub(super) fn sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
-    let from = ctx.opts.period.first_day();
-    let mut problems: Vec<ProblemRow> = ctx
-        .store
-        .problems_as_of(ctx.opts.village_id.as_deref(), ctx.as_of)?
-        .into_iter()
-        .filter(|r| r.problem.closed.is_none_or(|c| c >= from))
-        .collect();
+/// The 问题整改台账 sheet of `problems` ([`Context::problems`]: found by the period's end and not
+/// struck off before it began, each as it stood on the day the workbook is as of), by village,
+/// 排查项目 and found date.
+pub(super) fn sheet(ctx: &mut Context<'_>, mut problems: Vec<ProblemRow>) -> Result<Sheet> {
     let rank = |g: &str| GROUPS.iter().position(|x| *x == g).unwrap_or(GROUPS.len());
     problems.sort_by(|a, b| {
         let key = |r: &ProblemRow| (ctx.village_name(&r.problem.village_id), rank(&r.problem.group), r.problem.found);
@@ -99,11 +93,10 @@ fn progress(p: &Problem) -> String {
     }
 }
 
-/// The 待确认问题 sheet: what visits found that nobody has yet entered in the ledger or dismissed
-/// as of the day the workbook is as of, oldest first, with how long each has waited.
-pub(super) fn pending_sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
-    let mut pending = ctx.pending()?;
-    pending.reverse();
+/// The 待确认问题 sheet of `pending` ([`Context::pending`], newest first): what visits found that
+/// nobody has yet entered in the ledger or dismissed as of the day the workbook is as of, oldest
+/// first, with how long each has waited.
+pub(super) fn pending_sheet(ctx: &Context<'_>, pending: &[Proposed]) -> Sheet {
     let mut columns = ctx.lead_columns();
     columns.push(Column { header: t("sheet.item").to_string(), max_width: 10.0 });
     columns.push(Column { header: t("sheet.finding").to_string(), max_width: 40.0 });
@@ -113,7 +106,7 @@ pub(super) fn pending_sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
     columns.push(Column { header: t("sheet.visit_date").to_string(), max_width: 12.0 });
     columns.push(Column { header: t("sheet.waited_days").to_string(), max_width: 8.0 });
     let mut rows = Vec::with_capacity(pending.len());
-    for (n, proposed) in pending.iter().enumerate() {
+    for (n, proposed) in pending.iter().rev().enumerate() {
         let p = &proposed.problem;
         let household = p.household_id.as_ref().and_then(|id| ctx.households.get(id));
         let mut cells = ctx.lead_cells(n + 1, &p.village_id);
@@ -129,12 +122,12 @@ pub(super) fn pending_sheet(ctx: &mut Context<'_>) -> Result<Sheet> {
         rows.push(cells);
     }
     let name = t("sheet.pending").to_string();
-    Ok(Sheet {
+    Sheet {
         title: ctx.title(&name),
         name,
         tables: vec![Table { caption: None, columns, rows }],
         frozen_columns: ctx.lead_columns().len() as u16 + 1,
-    })
+    }
 }
 
 /// 责任单位, with the person responsible after it when there is one.

@@ -9,7 +9,7 @@ use crate::i18n::{t, tf};
 use crate::model::id_number::mask;
 use crate::model::month::Month;
 use crate::model::register::Village;
-use crate::store::{CadreRow, Coverage, GroupCounts, LedgerHousehold, Store};
+use crate::store::{CadreRow, Coverage, GroupTally, LedgerHousehold, ProblemRow, Store, VillageTally, history};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -35,6 +35,14 @@ pub(super) struct Context<'a> {
     catalog: Catalog,
     /// Days after which a waiting proposal is flagged (read by [`rest`]).
     proposal_days: i64,
+}
+
+/// 汇总's counts of the problems, made while 问题整改台账 lists them ([`Context::problems`]).
+pub(super) struct ProblemCounts {
+    /// By group: found and rectified in the period, open and overdue as of [`Context::as_of`].
+    pub groups: GroupTally,
+    /// Open and overdue by village at the end of the period's last month (or today within it).
+    pub villages: VillageTally,
 }
 
 impl<'a> Context<'a> {
@@ -99,11 +107,27 @@ impl<'a> Context<'a> {
         self.proposal_days
     }
 
-    /// Problems by group for the period as of [`Context::as_of`], waiting proposals included.
-    pub fn group_counts(&mut self) -> Result<Vec<GroupCounts>> {
+    /// The problems of 问题整改台账: found by [`Context::as_of`] and not struck off before the
+    /// period began, each as it stood that day, in the order of [`Store::problems`]. Every
+    /// problem is counted for 汇总 on the way, so one read of the ledger serves both.
+    pub fn problems(&self) -> Result<(Vec<ProblemRow>, ProblemCounts)> {
         let (from, to) = (self.opts.period.first_day(), self.opts.period.last_day());
-        let village = self.opts.village_id.as_deref();
-        Ok(checklist::group_counts(self.store, &mut self.catalog, village, from, to, self.as_of)?)
+        let (rows, changes) = self.store.problems_and_changes(self.opts.village_id.as_deref())?;
+        let mut counts = ProblemCounts {
+            groups: GroupTally::new(from, to, self.as_of),
+            villages: VillageTally::new(Month::of(to), self.opts.today),
+        };
+        let listed = rows
+            .into_iter()
+            .filter_map(|mut r| {
+                let history = history(&changes, &r.problem.id);
+                counts.groups.add(&r.problem, history);
+                counts.villages.add(&r.problem, history);
+                r.problem = r.problem.as_of(history, self.as_of)?;
+                r.problem.closed.is_none_or(|c| c >= from).then_some(r)
+            })
+            .collect();
+        Ok((listed, counts))
     }
 
     /// A village by id, as 名（乡镇） (empty when unknown): two villages of the same name in
@@ -172,11 +196,13 @@ pub(super) fn build(store: &Store, opts: &LedgerOptions) -> Result<Book> {
 /// is built in memory, but one at a time. Returns the problems of the first (问题整改台账).
 pub(super) fn rest(ctx: &mut Context<'_>, mut each: impl FnMut(Sheet) -> Result<()>) -> Result<usize> {
     ctx.read_totals()?;
-    let problems = super::problems::sheet(ctx)?;
-    let n = problems.tables.first().map_or(0, |t| t.rows.len());
-    each(problems)?;
-    each(super::problems::pending_sheet(ctx)?)?;
+    // One read of the problems and one of the waiting proposals serve their sheets and 汇总.
+    let (problems, counts) = ctx.problems()?;
+    let n = problems.len();
+    each(super::problems::sheet(ctx, problems)?)?;
+    let pending = ctx.pending()?;
+    each(super::problems::pending_sheet(ctx, &pending))?;
     each(super::summary::attendance(ctx))?;
-    each(super::summary::summary(ctx)?)?;
+    each(super::summary::summary(ctx, counts, &pending)?)?;
     Ok(n)
 }

@@ -2,8 +2,9 @@
 //! dashboard's figures for the period; for the township, the villages side by side).
 
 use super::Result;
-use super::rows::Context;
+use super::rows::{Context, ProblemCounts};
 use super::sheet::{Cell, Column, Sheet, Table, Value};
+use crate::checklist::{self, Proposed};
 use crate::i18n::{t, tf};
 use crate::model::month::Month;
 
@@ -92,14 +93,14 @@ pub(super) fn attendance(ctx: &Context<'_>) -> Sheet {
 
 /// The 汇总 sheet: visits per month, problems by 排查项目, the 清零 count and the review
 /// backlog; for the township, the villages compared in the period's last month.
-pub(super) fn summary(ctx: &mut Context<'_>) -> Result<Sheet> {
+pub(super) fn summary(ctx: &Context<'_>, counts: ProblemCounts, pending: &[Proposed]) -> Result<Sheet> {
     let village = ctx.opts.village_id.clone();
     let village = village.as_deref();
     let period = ctx.opts.period;
     let as_of = ctx.as_of;
     let mut tables = vec![coverage_table(ctx)];
 
-    let groups = ctx.group_counts()?;
+    let groups = checklist::with_pending(counts.groups.counts(), pending, period.first_day(), period.last_day());
     let mut rows: Vec<Vec<Cell>> = groups
         .iter()
         .map(|g| {
@@ -150,7 +151,7 @@ pub(super) fn summary(ctx: &mut Context<'_>) -> Result<Sheet> {
         let month = Month::of(period.last_day());
         let rows = ctx
             .store
-            .village_comparison(month, ctx.opts.today)?
+            .village_comparison_of(&counts.villages)?
             .into_iter()
             .map(|v| {
                 vec![

@@ -377,6 +377,14 @@ fn a_township_lists_every_village_and_compares_them() {
     let at = summary.iter().position(|r| text(&r[0]).starts_with("各村对比（2026-10）")).unwrap();
     let compared: Vec<String> = summary[at + 2..].iter().map(|r| text(&r[0])).collect();
     assert_eq!(compared, villages.iter().map(|v| v.label()).collect::<Vec<_>>());
+    // Counted while 问题整改台账 listed the problems, each village's figures are its dashboard's.
+    for (row, v) in summary[at + 2..].iter().zip(&villages) {
+        let d = store.dashboard(Some(&v.id), Month::parse("2026-10").unwrap(), today()).unwrap();
+        let figures = [d.assigned, d.visited, d.open(), d.overdue(), d.pending.total];
+        let shown = [&row[1], &row[2], &row[4], &row[5], &row[6]].map(|c| c.clone());
+        assert_eq!(shown, figures.map(|n| Data::Float(n as f64)), "{}", v.label());
+        assert!(d.open() > 0, "the demo has open problems in {}", v.label());
+    }
     let d = store.dashboard(None, Month::parse("2026-10").unwrap(), today()).unwrap();
     let oct = summary.iter().find(|r| text(&r[0]) == "2026-10").unwrap();
     assert_eq!(oct[1], Data::Float(d.assigned as f64), "the township's households, summed over villages");
