@@ -314,12 +314,16 @@ impl Store {
             params![village_id, from, to, as_of],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let limit_days = self
+        Ok(Pending { total: total as usize, in_period: in_period as usize, oldest, limit_days: self.proposal_days()? })
+    }
+
+    /// Days after which a waiting proposal is flagged: the setting, or [`PROPOSAL_DAYS`].
+    pub fn proposal_days(&self) -> Result<i64> {
+        Ok(self
             .setting(super::Setting::ProposalDays)?
             .and_then(|s| s.trim().parse::<i64>().ok())
             .filter(|n| *n > 0)
-            .unwrap_or(PROPOSAL_DAYS);
-        Ok(Pending { total: total as usize, in_period: in_period as usize, oldest, limit_days })
+            .unwrap_or(PROPOSAL_DAYS))
     }
 
     /// Visits awaiting the first secretary's review at the end of `day`: dated up to then and

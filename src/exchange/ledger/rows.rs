@@ -82,8 +82,7 @@ impl<'a> Context<'a> {
             }
         }
         self.coverage = coverage;
-        let village = self.opts.village_id.as_deref();
-        self.proposal_days = self.store.pending(village, self.as_of, self.as_of, self.as_of)?.limit_days;
+        self.proposal_days = self.store.proposal_days()?;
         Ok(())
     }
 
