@@ -22,6 +22,8 @@ pub(super) struct Context<'a> {
     pub opts: &'a LedgerOptions,
     /// The villages covered, by name.
     pub villages: Vec<Village>,
+    /// Their labels (名（乡镇）), in the same order.
+    labels: Vec<String>,
     /// Their households (archived ones too: old visits name them), by id.
     pub households: HashMap<String, LedgerHousehold>,
     /// Every cadre, by id.
@@ -61,6 +63,7 @@ impl<'a> Context<'a> {
         Ok(Context {
             store,
             opts,
+            labels: villages.iter().map(Village::label).collect(),
             villages,
             households,
             cadres,
@@ -131,8 +134,8 @@ impl<'a> Context<'a> {
 
     /// A village by id, as 名（乡镇） (empty when unknown): two villages of the same name in
     /// different townships stay apart.
-    pub fn village_name(&self, id: &str) -> String {
-        self.villages.iter().find(|v| v.id == id).map_or(String::new(), Village::label)
+    pub fn village_name(&self, id: &str) -> &str {
+        self.villages.iter().position(|v| v.id == id).map_or("", |i| &self.labels[i])
     }
 
     /// A head's ID number, masked unless full numbers were asked for.
