@@ -2,6 +2,7 @@
 //! 排查 → 建立台账 (待整改) → 整改 (整改中) → 已整改 → 销号 (已销号, first secretary only) → 清零.
 
 use super::coded::Role;
+use super::month::parse_day;
 use super::register::{Field, FieldProblem};
 use crate::i18n::{t, tf};
 use chrono::NaiveDate;
@@ -253,9 +254,7 @@ impl Problem {
 pub fn progress_until(progress: &str, day: NaiveDate) -> String {
     progress
         .lines()
-        .filter(|line| {
-            line.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_none_or(|d| d <= day)
-        })
+        .filter(|line| line.get(..10).and_then(parse_day).is_none_or(|d| d <= day))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -13,6 +13,7 @@ mod cadres;
 mod coverage;
 pub mod crypt;
 mod dashboard;
+mod day;
 mod drafts;
 mod error;
 mod households;

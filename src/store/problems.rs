@@ -1,5 +1,6 @@
 //! The problem ledger: problems, their status changes and the event history of each.
 
+use super::day::{day, maybe_day};
 use super::{Result, Store, StoreError, Writer};
 use crate::i18n::t;
 use crate::model::ids::new_id;
@@ -55,16 +56,16 @@ fn problem_from_row(r: &Row<'_>) -> rusqlite::Result<Problem> {
         item_code: r.get(4)?,
         group: r.get(5)?,
         description: r.get(6)?,
-        found: r.get(7)?,
+        found: day(r, 7)?,
         responsible_person: r.get(8)?,
         responsible_unit: r.get(9)?,
-        deadline: r.get(10)?,
+        deadline: maybe_day(r, 10)?,
         measures: r.get(11)?,
         progress: r.get(12)?,
         status: Status::from_code(&r.get::<_, String>(13)?).unwrap_or(Status::Open),
-        rectified: r.get(14)?,
+        rectified: maybe_day(r, 14)?,
         closed_by: r.get(15)?,
-        closed: r.get(16)?,
+        closed: maybe_day(r, 16)?,
     })
 }
 
@@ -138,12 +139,7 @@ impl Store {
         )?;
         let mut out = Histories::new();
         let rows = st.query_map([village_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, NaiveDate>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-            ))
+            Ok((r.get::<_, String>(0)?, day(r, 1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?))
         })?;
         for row in rows {
             let (id, on, from, to) = row?;

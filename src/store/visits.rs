@@ -1,6 +1,7 @@
 //! Visits with their answers: saving, reading one, a household's history and a period's list.
 //! Drafts live in [`super::drafts`], a month's overview in [`super::month`].
 
+use super::day::day;
 use super::{Result, Store, StoreError, Writer};
 use crate::i18n::t;
 use crate::model::attachment::Signatures;
@@ -83,7 +84,7 @@ fn visit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Visit> {
         id: r.get(0)?,
         household_id: r.get(1)?,
         cadre_id: r.get(2)?,
-        date: r.get(3)?,
+        date: day(r, 3)?,
         kind: r.get(4)?,
         template_id: r.get(5)?,
         measures: r.get(6)?,
