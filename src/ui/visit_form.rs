@@ -455,10 +455,11 @@ impl VisitForm {
                     "" => None,
                     id => {
                         let store = &*cx.store;
-                        form.proposals.get(cx.revision, id.to_string(), |id| store.proposals_of(id)).ok()
+                        Some(form.proposals.get(cx.revision, id.to_string(), |id| store.proposals_of(id)))
                     }
                 };
-                proposed_problems(ui, &form.template, &scored, proposals.as_deref());
+                let proposals = proposals.as_ref().map(|r| r.as_deref().map_err(String::as_str));
+                proposed_problems(ui, &form.template, &scored, proposals);
                 ui.add_space(10.0);
                 ui.separator();
                 form.evidence.ui(cx, ui, &form.members);
@@ -717,8 +718,13 @@ fn next_applicable(t: &Template, facts: &HouseholdFacts, i: usize) -> Option<usi
 
 /// The problem answers: on a new visit, as the ledger entries they will be proposed as; on a
 /// saved one (`proposals`, by item), each with what became of its proposal, or as proposed when
-/// saved for an answer that is a problem only since.
-fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit, proposals: Option<&HashMap<String, Proposal>>) {
+/// saved for an answer that is a problem only since; or the reason that could not be read.
+fn proposed_problems(
+    ui: &mut Ui,
+    template: &Template,
+    visit: &Visit,
+    proposals: Option<Result<&HashMap<String, Proposal>, &str>>,
+) {
     let problems: Vec<_> = visit.problems().collect();
     let caption = if proposals.is_some() { "visit.found" } else { "visit.proposed" };
     ui.label(
@@ -727,6 +733,9 @@ fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit, proposals:
             .size(17.0)
             .color(if problems.is_empty() { OK } else { ERROR }),
     );
+    if let (Some(Err(error)), false) = (proposals, problems.is_empty()) {
+        ui.label(RichText::new(tf("visit.err.proposal_states", &[("error", error)])).color(ERROR));
+    }
     if problems.is_empty() {
         ui.label(RichText::new(t("visit.no_problems")).weak());
     }
@@ -739,10 +748,10 @@ fn proposed_problems(ui: &mut Ui, template: &Template, visit: &Visit, proposals:
             }
             _ => a.value.clone(),
         };
-        let state = match proposals.map(|p| p.get(&a.item)) {
-            None => String::new(),
-            Some(Some(p)) => tf("visit.proposal_state", &[("state", p.label())]),
-            Some(None) => t("visit.proposal_when_saved").to_string(),
+        let state = match proposals.map(|p| p.map(|p| p.get(&a.item))) {
+            None | Some(Err(_)) => String::new(),
+            Some(Ok(Some(p))) => tf("visit.proposal_state", &[("state", p.label())]),
+            Some(Ok(None)) => t("visit.proposal_when_saved").to_string(),
         };
         ui.label(
             RichText::new(format!("【{}】{}：{}{}{}", crate::i18n::value(&item.group), item.text, value, note, state))

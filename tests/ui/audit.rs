@@ -105,3 +105,33 @@ fn give_pin_in(s: &mut Store) -> String {
     s.set_pin(&c.id, "8642", None).unwrap();
     c.id
 }
+
+/// A saved visit whose problems' ledger states cannot be read says so, rather than passing for
+/// a new visit whose problems will be proposed when saved.
+#[test]
+fn a_saved_visit_says_when_its_problems_ledger_states_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.db");
+    {
+        let (mut store, mut visit) = visited_household(&path, "food_clothing", "是");
+        visit.answers[0].value = "否".into();
+        visit.answers[0].is_problem = true;
+        store.save_visit(&mut visit, today()).unwrap();
+    }
+    // The states come from the answers' proposal column; without it, they cannot be read.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute_batch("ALTER TABLE visit_answers RENAME COLUMN proposal TO proposal_gone").unwrap();
+    drop(raw);
+    let mut h = harness(&path);
+    h.run();
+    click(&mut h, "农户");
+    h.get_by_label("张三").click();
+    h.run();
+    h.get_by_label(&format!("查看 {} 的走访", today())).click();
+    h.run();
+    assert_eq!(h.state().page(), Page::VisitForm);
+    h.get_by_label("发现的问题：1 个");
+    assert!(shows(&h, "未能读取这些问题在问题台账中的状态："), "the reason is shown");
+    assert!(!shows(&h, "保存后作为待确认"), "not the caption of a new visit");
+    h.get_by_label("【两不愁】吃穿不愁（有粮有肉、四季衣被）：否");
+}
