@@ -170,6 +170,8 @@ pub fn export(store: &Store, opts: &LedgerOptions, path: &Path, progress: &Progr
         return Err(ExchangeError::LedgerExtension(path.to_path_buf()));
     };
     ExchangeError::check_folder(path)?;
+    // Every sheet from one state of the database, read under one lock.
+    let _snapshot = store.snapshot()?;
     let mut ctx = rows::Context::load(store, opts)?;
     let (files, visits, problems) = match format {
         Format::Xlsx => {

@@ -85,6 +85,11 @@ pub struct Store {
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// A read transaction held for [`Store::snapshot`]; ended when dropped.
+pub struct Snapshot<'a> {
+    _open: Option<Transaction<'a>>,
+}
+
 impl Store {
     /// Opens (creating if absent) the plain database at `path`, migrating it to the current
     /// schema. An encrypted one is refused with [`StoreError::PasswordNeeded`].
@@ -235,6 +240,22 @@ impl Store {
     /// `None` for a database in memory, which no other connection sees.
     pub fn reader(&self) -> Result<Option<Store>> {
         if self.path == Path::new(":memory:") { Ok(None) } else { self.worker().map(Some) }
+    }
+
+    /// One state of the database for every read through this connection until the snapshot is
+    /// dropped: a long read (a township's ledger) sees no commit made meanwhile, and its thousands
+    /// of statements share one read lock instead of taking one each. Nothing is begun when a
+    /// transaction is already open on this connection.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>> {
+        let open = if self.conn.is_autocommit() {
+            let mut tx = self.conn.unchecked_transaction()?;
+            // Committed, not rolled back, so that a write made meanwhile is never undone.
+            tx.set_drop_behavior(rusqlite::DropBehavior::Commit);
+            Some(tx)
+        } else {
+            None
+        };
+        Ok(Snapshot { _open: open })
     }
 
     /// The data revision: it moves whenever a transaction commits, through this connection or

@@ -44,6 +44,28 @@ fn migrates_an_empty_file_and_keeps_device_id() {
 }
 
 #[test]
+fn a_snapshot_sees_one_state_until_dropped_and_nests_in_a_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+    let v = village(&mut s);
+    let other = s.worker().unwrap();
+    let count = |s: &Store| s.db().query_row("SELECT count(*) FROM households", [], |r| r.get::<_, i64>(0)).unwrap();
+    let snapshot = s.snapshot().unwrap();
+    assert_eq!(count(&s), 0);
+    let mut writer = other;
+    household(&mut writer, &v, "李四", "001", &id("61020219800101001")).unwrap();
+    assert_eq!(count(&writer), 1);
+    assert_eq!(count(&s), 0, "a commit elsewhere is not seen through the snapshot");
+    drop(snapshot);
+    assert_eq!(count(&s), 1, "seen once it is dropped");
+    // Inside a transaction already open, a snapshot begins nothing and ends nothing.
+    s.db().execute_batch("BEGIN").unwrap();
+    drop(s.snapshot().unwrap());
+    assert!(!s.db().is_autocommit(), "the open transaction is left open");
+    s.db().execute_batch("COMMIT").unwrap();
+}
+
+#[test]
 fn refuses_files_it_cannot_open_without_touching_them() {
     let dir = tempfile::tempdir().unwrap();
     let text = dir.path().join("notes.db");

@@ -153,6 +153,7 @@ fn read_visits(
     let opts = ctx.opts;
     std::thread::scope(|s| {
         let second = s.spawn(move || {
+            let _snapshot = reader.snapshot()?;
             let mut ctx = Context::load(&reader, opts)?;
             read_part(&mut ctx, heads, second, half, progress)
         });
