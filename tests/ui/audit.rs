@@ -75,20 +75,8 @@ fn a_visit_changed_after_its_review_is_marked() {
 fn the_visit_form_names_a_changed_answer_by_its_question() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("q.db");
-    {
-        let (mut store, mut visit) = visited_household(&path, "food_clothing", "是");
-        visit.answers[0].value = "否".into();
-        visit.answers[0].is_problem = true;
-        store.save_visit(&mut visit, today()).unwrap();
-    }
-    let mut h = harness(&path);
-    h.run();
-    click(&mut h, "农户");
-    h.get_by_label("张三").click();
-    h.run();
-    h.get_by_label(&format!("查看 {} 的走访", today())).click();
-    h.run();
-    assert_eq!(h.state().page(), Page::VisitForm);
+    visit_changed_to_a_problem(&path);
+    let mut h = visit_form_of(&path);
     h.get_by_label_contains("修改记录（").click_accesskit();
     h.run();
     assert!(shows(&h, "修改走访清单答案：吃穿不愁（有粮有肉、四季衣被） "));
@@ -97,6 +85,27 @@ fn the_visit_form_names_a_changed_answer_by_its_question() {
     // The problem the change made was proposed for the ledger when saved, and says so.
     h.get_by_label("发现的问题：1 个");
     h.get_by_label("【两不愁】吃穿不愁（有粮有肉、四季衣被）：否（待确认）");
+}
+
+/// 张三's visit of today, saved with 吃穿不愁 是, then changed to 否: a problem.
+fn visit_changed_to_a_problem(path: &std::path::Path) {
+    let (mut store, mut visit) = visited_household(path, "food_clothing", "是");
+    visit.answers[0].value = "否".into();
+    visit.answers[0].is_problem = true;
+    store.save_visit(&mut visit, today()).unwrap();
+}
+
+/// The app on `path`, showing 张三's visit of today on the visit form.
+fn visit_form_of(path: &std::path::Path) -> egui_kittest::Harness<'static, zoufang::ui::App> {
+    let mut h = harness(path);
+    h.run();
+    click(&mut h, "农户");
+    h.get_by_label("张三").click();
+    h.run();
+    h.get_by_label(&format!("查看 {} 的走访", today())).click();
+    h.run();
+    assert_eq!(h.state().page(), Page::VisitForm);
+    h
 }
 
 /// Gives the first secretary the PIN 8642; returns their id.
@@ -112,24 +121,12 @@ fn give_pin_in(s: &mut Store) -> String {
 fn a_saved_visit_says_when_its_problems_ledger_states_cannot_be_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.db");
-    {
-        let (mut store, mut visit) = visited_household(&path, "food_clothing", "是");
-        visit.answers[0].value = "否".into();
-        visit.answers[0].is_problem = true;
-        store.save_visit(&mut visit, today()).unwrap();
-    }
+    visit_changed_to_a_problem(&path);
     // The states come from the answers' proposal column; without it, they cannot be read.
     let raw = rusqlite::Connection::open(&path).unwrap();
     raw.execute_batch("ALTER TABLE visit_answers RENAME COLUMN proposal TO proposal_gone").unwrap();
     drop(raw);
-    let mut h = harness(&path);
-    h.run();
-    click(&mut h, "农户");
-    h.get_by_label("张三").click();
-    h.run();
-    h.get_by_label(&format!("查看 {} 的走访", today())).click();
-    h.run();
-    assert_eq!(h.state().page(), Page::VisitForm);
+    let h = visit_form_of(&path);
     h.get_by_label("发现的问题：1 个");
     assert!(shows(&h, "未能读取这些问题在问题台账中的状态："), "the reason is shown");
     assert!(!shows(&h, "保存后作为待确认"), "not the caption of a new visit");
