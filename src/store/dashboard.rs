@@ -4,7 +4,7 @@
 //! Problem figures are "as of" the month's last day, or today for the current month, so that for
 //! the current month they equal what the ledger lists.
 
-use super::problems::Histories;
+use super::problems::history;
 use super::{Result, Store};
 use crate::model::ledger::{GROUPS, Problem, StatusChange, days_overdue};
 use crate::model::month::Month;
@@ -120,11 +120,6 @@ impl VillageTally {
 fn standing(p: &Problem, history: &[StatusChange], day: NaiveDate) -> Option<(bool, bool)> {
     let status = p.status_on(history, day)?;
     Some((status.is_open(), days_overdue(status, p.deadline, day).is_some()))
-}
-
-/// A problem's status changes in `changes` ([`Store::status_changes`]).
-pub fn history<'c>(changes: &'c Histories, problem_id: &str) -> &'c [StatusChange] {
-    changes.get(problem_id).map_or(&[][..], Vec::as_slice)
 }
 
 /// Proposals waiting to be confirmed (待确认) as of a day: counted beside 未清零 so nothing waits
@@ -286,11 +281,8 @@ impl Store {
         to: NaiveDate,
         as_of: NaiveDate,
     ) -> Result<Vec<GroupCounts>> {
-        let (problems, changes) = self.problems_and_changes(village_id)?;
         let mut tally = GroupTally::new(from, to, as_of);
-        for r in &problems {
-            tally.add(&r.problem, history(&changes, &r.problem.id));
-        }
+        self.count_problems(village_id, |p, history| tally.add(p, history))?;
         Ok(tally.counts())
     }
 
@@ -354,12 +346,18 @@ impl Store {
     /// Coverage, open/overdue problems and waiting proposals of every village for a month, as of
     /// its last day (or today), by village name.
     pub fn village_comparison(&self, month: Month, today: NaiveDate) -> Result<Vec<VillageFigures>> {
-        let (problems, changes) = self.problems_and_changes(None)?;
         let mut tally = VillageTally::new(month, today);
-        for r in &problems {
-            tally.add(&r.problem, history(&changes, &r.problem.id));
-        }
+        self.count_problems(None, |p, history| tally.add(p, history))?;
         self.village_comparison_of(&tally)
+    }
+
+    /// Hands each problem of one village or all, with its status changes, to `count`.
+    fn count_problems(&self, village_id: Option<&str>, mut count: impl FnMut(&Problem, &[StatusChange])) -> Result<()> {
+        let (problems, changes) = self.problems_and_changes(village_id)?;
+        for r in &problems {
+            count(&r.problem, history(&changes, &r.problem.id));
+        }
+        Ok(())
     }
 
     /// [`Store::village_comparison`] with the problems already counted: a ledger counts them as

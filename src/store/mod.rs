@@ -39,7 +39,7 @@ pub use cadres::{AssignmentRow, CadreRow};
 pub use crypt::{Key, RecoveryCode};
 pub use dashboard::{
     Attendance, Coverage, Dashboard, GroupCounts, GroupTally, HouseholdRef, MonthPoint, PROPOSAL_DAYS, Pending,
-    VillageFigures, VillageTally, history,
+    VillageFigures, VillageTally,
 };
 pub use error::{StoreError, io_reason};
 pub use households::HouseholdRow;
@@ -48,7 +48,7 @@ pub use meta::Setting;
 pub use migrations::SCHEMA_VERSION;
 pub use month::{CadreMonth, MonthHousehold, MonthStatus, OVERDUE_DAYS, ProblemAnswer};
 pub use pins::{LOCKOUT, MAX_TRIES, SIGNED_FOR, valid_pin};
-pub use problems::{Histories, OpenProblem, ProblemEvent, ProblemRow};
+pub use problems::{Histories, OpenProblem, ProblemEvent, ProblemRow, history};
 pub use report::{Check, Summary};
 pub use review::ReviewRow;
 pub use templates::{TemplateRow, content_hash};

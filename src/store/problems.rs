@@ -83,6 +83,11 @@ pub struct OpenProblem {
 /// Problems' status changes, oldest first, by problem id.
 pub type Histories = HashMap<String, Vec<StatusChange>>;
 
+/// A problem's status changes in `changes` ([`Store::status_changes`]).
+pub fn history<'c>(changes: &'c Histories, problem_id: &str) -> &'c [StatusChange] {
+    changes.get(problem_id).map_or(&[][..], Vec::as_slice)
+}
+
 impl Store {
     /// The ledger of one village or all (`None`), by deadline (none last) then found date.
     pub fn problems(&self, village_id: Option<&str>) -> Result<Vec<ProblemRow>> {
@@ -106,20 +111,6 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The ledger of one village or all as it stood at the end of `day`: the problems found by
-    /// then, each with its status, dates and progress notes of then (see [`Problem::as_of`]), in
-    /// the order of [`Store::problems`].
-    pub fn problems_as_of(&self, village_id: Option<&str>, day: NaiveDate) -> Result<Vec<ProblemRow>> {
-        let (problems, changes) = self.problems_and_changes(village_id)?;
-        Ok(problems
-            .into_iter()
-            .filter_map(|mut r| {
-                r.problem = r.problem.as_of(super::dashboard::history(&changes, &r.problem.id), day)?;
-                Some(r)
-            })
-            .collect())
     }
 
     /// [`Store::problems`] and [`Store::status_changes`] of one village or all.
